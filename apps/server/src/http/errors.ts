@@ -1,0 +1,132 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** Stable error codes and their HTTP status. Clients switch on `code`, never on the message. */
+export const errorStatus = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  API_KEY_REVOKED: 401,
+  FORBIDDEN: 403,
+  CSRF_HEADER_MISSING: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  STORE_CODE_TAKEN: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  JOB_NOT_RETRYABLE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  LOGIN_THROTTLED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+export function validationError(errors: FieldError[]): AppError {
+  return new AppError('VALIDATION_FAILED', 'The request has invalid fields', { errors });
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  request_id?: string;
+  errors?: FieldError[];
+}
+
+const titles: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function problem(status: number, code: string, detail: string, extra: Partial<ProblemBody> = {}): ProblemBody {
+  return {
+    type: `https://hearth.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: titles[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...extra,
+  };
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, body: ProblemBody): FastifyReply {
+  return reply
+    .status(body.status)
+    .type('application/problem+json')
+    .send({ ...body, instance: request.url, request_id: request.id });
+}
+
+/** The one place that turns any thrown error into problem+json. */
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    if (error.details.headers) reply.headers(error.details.headers);
+    return sendProblem(request, reply, problem(error.status, error.code, error.message, { errors: error.details.errors }));
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'body';
+    const errors = error.validation.map((v) => ({
+      field: fieldPath(where, v.instancePath),
+      code: String(v.params?.issue && typeof v.params.issue === 'object' && 'code' in v.params.issue ? v.params.issue.code : v.keyword),
+      message: v.message ?? 'invalid',
+    }));
+    return sendProblem(request, reply, problem(400, 'VALIDATION_FAILED', 'The request has invalid fields', { errors }));
+  }
+  const fastifyError = error as FastifyError;
+  const status = fastifyError.statusCode ?? 500;
+  if (status === 429) {
+    return sendProblem(request, reply, problem(429, 'RATE_LIMITED', 'Too many requests; slow down and retry later'));
+  }
+  if (status === 413) return sendProblem(request, reply, problem(413, 'PAYLOAD_TOO_LARGE', fastifyError.message));
+  if (status === 415) return sendProblem(request, reply, problem(415, 'UNSUPPORTED_MEDIA_TYPE', fastifyError.message));
+  if (status >= 400 && status < 500) {
+    // Fastify's own client errors: malformed JSON, empty body with a JSON content type, …
+    return sendProblem(request, reply, problem(status, 'BAD_REQUEST', fastifyError.message));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(request, reply, problem(500, 'INTERNAL', 'An unexpected error occurred'));
+}
+
+function fieldPath(where: string, instancePath: string): string {
+  const inner = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (where === 'body') return inner || 'body';
+  return inner ? `${where}.${inner}` : where;
+}

@@ -1,0 +1,30 @@
+import { AppError } from './errors.ts';
+
+/**
+ * Cursors are opaque to clients: base64url of the last row's sort key. Lists sort by id, and ids are
+ * UUIDv7 (time-ordered), so "newest first" and "oldest first" are both keyset scans on the primary key.
+ */
+export function encodeCursor(value: string): string {
+  return Buffer.from(JSON.stringify([value])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string') return parsed[0];
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', {
+    errors: [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor returned by this API' }],
+  });
+}
+
+/** Given limit+1 rows, returns the page and the cursor of its last row when more rows follow. */
+export function toPage<T extends { id: string }>(rows: T[], limit: number): { data: T[]; next_cursor: string | null } {
+  const hasMore = rows.length > limit;
+  const data = hasMore ? rows.slice(0, limit) : rows;
+  const last = data[data.length - 1];
+  return { data, next_cursor: hasMore && last ? encodeCursor(last.id) : null };
+}

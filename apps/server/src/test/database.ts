@@ -1,0 +1,45 @@
+import fs from 'node:fs/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../db/database.ts';
+import { withDatabase } from './global-setup.ts';
+
+export interface TestDatabase extends Database {
+  /** Connection options for another process (PostgreSQL: its URL; PGlite: undefined). */
+  url?: string;
+}
+
+/** A fresh, migrated database for one test file. Close it in afterAll. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const setup = inject('testDatabase');
+  if (setup.kind === 'pglite') {
+    const dump = await fs.readFile(setup.templateFile);
+    return openDatabase({ kind: 'pglite', loadDataDir: new Blob([dump]) });
+  }
+  const name = `hearth_t_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: setup.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${setup.template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(setup.adminUrl, name);
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 8 });
+  return {
+    ...database,
+    url,
+    close: async () => {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: setup.adminUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+/** For tests that start a second process: the template as a file (PGlite) or the admin URL (PostgreSQL). */
+export function testDatabaseSetup() {
+  return inject('testDatabase');
+}

@@ -1,0 +1,34 @@
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { AppDeps, Clock } from '../deps.ts';
+import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
+
+/** A clock tests can move. */
+export function createTestClock(start = new Date('2026-11-23T02:00:00Z')): Clock & { set(d: Date): void; advance(ms: number): void } {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    set: (d) => {
+      now = d.getTime();
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HEARTH_DEMO_DATA: 'false', ...overrides }, []);
+}
+
+export function createTestDeps(db: Db, options: { jobs?: JobRegistry; clock?: Clock; config?: Config } = {}): AppDeps {
+  const config = options.config ?? testConfig();
+  return {
+    db,
+    config,
+    clock: options.clock ?? { now: () => new Date() },
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    jobs: options.jobs ?? createJobRegistry(),
+  };
+}
