@@ -31,6 +31,7 @@ const envSchema = z.object({
   HEARTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   HEARTH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   HEARTH_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  HEARTH_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   HEARTH_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   HEARTH_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   HEARTH_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
@@ -51,6 +52,7 @@ export interface Config {
   demo: { enabled: boolean; apiKey?: string; password?: string };
   rateLimitPerMinute: number;
   login: { maxFailures: number; lockMinutes: number; sessionHours: number };
+  authCacheSeconds: number;
   jobs: { concurrency: number; pollMs: number; leaseSeconds: number };
   shutdownGraceSeconds: number;
   trustProxy: boolean;
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       lockMinutes: e.HEARTH_LOGIN_LOCK_MINUTES,
       sessionHours: e.HEARTH_SESSION_HOURS,
     },
+    authCacheSeconds: e.HEARTH_AUTH_CACHE_SECONDS,
     jobs: { concurrency: e.HEARTH_JOB_CONCURRENCY, pollMs: e.HEARTH_JOB_POLL_MS, leaseSeconds: e.HEARTH_JOB_LEASE_SECONDS },
     shutdownGraceSeconds: e.HEARTH_SHUTDOWN_GRACE_SECONDS,
     trustProxy: e.HEARTH_TRUST_PROXY,

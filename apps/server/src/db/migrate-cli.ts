@@ -1,8 +1,10 @@
 import { loadConfig } from '../config.ts';
+import { acquireDataDirLock } from '../data-dir-lock.ts';
 import { openDatabase } from './database.ts';
 import { migrate } from './migrator.ts';
 
 const config = loadConfig(process.env, []);
+const release = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => {};
 const database = await openDatabase(
   config.database.kind === 'postgres'
     ? { kind: 'postgres', url: config.database.url, poolSize: 2 }
@@ -11,3 +13,4 @@ const database = await openDatabase(
 const applied = await migrate(database.db);
 console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
 await database.close();
+release();

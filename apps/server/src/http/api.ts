@@ -1,0 +1,32 @@
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../deps.ts';
+import type { JobRegistry } from '../jobs/registry.ts';
+import type { Authenticator } from './auth.ts';
+
+/** The Fastify instance routes are declared on: zod schemas type the request and the reply. */
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface RouteContext {
+  deps: AppDeps;
+  auth: Authenticator;
+}
+
+/**
+ * What a domain module plugs into the platform: its routes (mounted under /api/v1) and its jobs and
+ * event subscriptions. modules.ts lists every module, one line each.
+ */
+export interface HearthModule {
+  name: string;
+  routes?(api: Api, context: RouteContext): void;
+  jobs?(registry: JobRegistry): void;
+}
+
+/** OpenAPI security requirement for routes that take either credential. */
+export const authenticated: { [scheme: string]: string[] }[] = [{ apiKey: [] }, { session: [] }];

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { withTransaction } from './db/transaction.ts';
+import type { AppDeps, RequestContext } from './deps.ts';
+import { createApiKey, createTenant } from './modules/access/access.service.ts';
+import { allPermissions, rolePermissions } from './modules/access/permissions.ts';
+import { randomToken } from './modules/access/secrets.ts';
+import { createStore } from './modules/stores/stores.service.ts';
+
+export const DEMO_TENANT_SLUG = 'demo';
+export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
+// Arbitrary constant shared by every process that might seed at the same time.
+const SEED_LOCK_ID = 4_271_100_002;
+
+export interface DemoCredentials {
+  tenant: string;
+  email: string;
+  password: string;
+  apiKey: string;
+}
+
+/**
+ * On the first start with an empty database, creates the demo brand with its owner, an API key and a
+ * few stores, and returns the credentials to print. Returns undefined when the database has tenants.
+ */
+export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | undefined> {
+  if (!deps.config.demo.enabled) return undefined;
+  const password = deps.config.demo.password ?? randomToken(12);
+  // One transaction under an advisory lock: two processes starting together seed once, and a crash
+  // mid-seed leaves an empty database that seeds again on the next start.
+  return withTransaction(deps.db, async (trx) => {
+    await sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`.execute(trx);
+    if (await trx.selectFrom('tenants').select('id').limit(1).executeTakeFirst()) return undefined;
+    const { tenant, owner } = await createTenant(trx, {
+      slug: DEMO_TENANT_SLUG,
+      name: '炉边咖啡 Hearth Coffee',
+      owner: { email: DEMO_OWNER_EMAIL, name: '品牌主理人', password },
+    });
+    const ctx: RequestContext = {
+      tenantId: tenant.id,
+      actor: { type: 'system', id: null, label: 'demo seed', role: 'owner', permissions: new Set(rolePermissions.owner) },
+      requestId: null,
+      ip: null,
+    };
+    const inTrx = { ...deps, db: trx };
+    const key = await createApiKey(inTrx, ctx, { name: '演示密钥 Demo key', scopes: allPermissions, secret: deps.config.demo.apiKey });
+    for (const store of demoStores) await createStore(inTrx, ctx, { ...store, status: 'active' });
+    deps.log.info({ tenant: tenant.slug, owner: owner.email }, 'demo tenant created');
+    return { tenant: tenant.slug, email: DEMO_OWNER_EMAIL, password, apiKey: key.secret };
+  });
+}
+
+/** Prints the demo credentials and keeps a copy readable only by this user in the data folder. */
+export function announceDemo(credentials: DemoCredentials, dataDir: string, port: number) {
+  const text = [
+    '',
+    '  Hearth demo brand is ready / 演示品牌已创建',
+    `  Console 后台:   http://localhost:${port}/admin/`,
+    `  Brand 品牌标识: ${credentials.tenant}`,
+    `  Email 账号:     ${credentials.email}`,
+    `  Password 密码:  ${credentials.password}`,
+    `  API key 密钥:   ${credentials.apiKey}`,
+    `  API docs 文档:  http://localhost:${port}/api/docs`,
+    '',
+  ].join('\n');
+  console.log(text);
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(path.join(dataDir, 'demo-credentials.txt'), `${text}\n`, { mode: 0o600 });
+}
+
+const demoStores = [
+  { code: 'SH001', name: '上海静安寺店', province: '上海市', city: '上海市', district: '静安区', address: '南京西路1618号', latitude: 31.2235, longitude: 121.4453, phone: '021-62881234' },
+  { code: 'SH002', name: '上海陆家嘴店', province: '上海市', city: '上海市', district: '浦东新区', address: '世纪大道100号', latitude: 31.2353, longitude: 121.5055, phone: '021-68881234' },
+  { code: 'BJ001', name: '北京国贸店', province: '北京市', city: '北京市', district: '朝阳区', address: '建国门外大街1号', latitude: 39.9087, longitude: 116.4599, phone: '010-65051234' },
+  { code: 'BJ002', name: '北京三里屯店', province: '北京市', city: '北京市', district: '朝阳区', address: '三里屯路19号', latitude: 39.9339, longitude: 116.4547, phone: '010-64171234' },
+  { code: 'GZ001', name: '广州天河城店', province: '广东省', city: '广州市', district: '天河区', address: '天河路208号', latitude: 23.1322, longitude: 113.3245, phone: '020-85591234' },
+  { code: 'SZ001', name: '深圳万象城店', province: '广东省', city: '深圳市', district: '罗湖区', address: '宝安南路1881号', latitude: 22.5395, longitude: 114.1115, phone: '0755-82661234' },
+  { code: 'CD001', name: '成都太古里店', province: '四川省', city: '成都市', district: '锦江区', address: '中纱帽街8号', latitude: 30.6533, longitude: 104.0835, phone: '028-86661234' },
+  { code: 'HZ001', name: '杭州湖滨店', province: '浙江省', city: '杭州市', district: '上城区', address: '延安路258号', latitude: 30.2592, longitude: 120.1655, phone: '0571-87001234' },
+].map((store) => ({
+  ...store,
+  opening_hours: [
+    { weekdays: [1, 2, 3, 4, 5], open: '07:30', close: '21:00' },
+    { weekdays: [6, 7], open: '08:30', close: '22:00' },
+  ],
+}));
