@@ -1,5 +1,6 @@
 import type { HearthModule } from './http/api.ts';
 import { accessRoutes } from './modules/access/access.routes.ts';
+import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storesRoutes } from './modules/stores/stores.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
@@ -8,6 +9,7 @@ import { registerPlatformJobs } from './jobs/jobs.service.ts';
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
   { name: 'access', routes: accessRoutes },
+  { name: 'operators', routes: operatorsRoutes },
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerPlatformJobs },
   { name: 'stores', routes: storesRoutes },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '@hearth/contracts/auth';
-import { createOperator } from '../modules/access/access.service.ts';
+import { createOperatorAccount } from '../modules/access/operators.service.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../test/app.ts';
 
 describe('authentication and permissions', () => {
@@ -47,7 +47,7 @@ describe('authentication and permissions', () => {
   });
 
   it('gives the same answer for an unknown email and a wrong password, and throttles repeated failures', async () => {
-    await createOperator(t.deps.db, a.tenantId, { email: 'victim@brand.test', name: '店员', password: 'right password', role: 'operator' });
+    await createOperatorAccount(t.deps, a.ctx, { email: 'victim@brand.test', name: '店员', password: 'right password', role: 'operator' });
     const unknown = await login('nobody@brand.test', 'whatever');
     expect(unknown.statusCode).toBe(401);
     expect(unknown.json().code).toBe('INVALID_CREDENTIALS');
@@ -61,7 +61,7 @@ describe('authentication and permissions', () => {
   });
 
   it('answers 403 when the role lacks the permission', async () => {
-    await createOperator(t.deps.db, a.tenantId, { email: 'analyst@brand.test', name: '分析师', password: 'analyst password', role: 'analyst' });
+    await createOperatorAccount(t.deps, a.ctx, { email: 'analyst@brand.test', name: '分析师', password: 'analyst password', role: 'analyst' });
     const cookie = cookieOf(await login('analyst@brand.test', 'analyst password'));
     expect((await t.app.inject({ url: '/api/v1/stores', headers: { cookie } })).statusCode).toBe(200);
     const write = await t.app.inject({ method: 'POST', url: '/api/v1/stores', headers: { cookie, [CSRF_HEADER]: '1' }, payload: { code: 'A1', name: '店' } });

@@ -45,27 +45,6 @@ export async function createTenant(db: Db, input: NewTenant) {
   });
 }
 
-export async function createOperator(
-  db: Db,
-  tenantId: string,
-  input: { email: string; name: string; password: string; role: Role },
-) {
-  return db
-    .insertInto('operators')
-    .values({
-      tenant_id: tenantId,
-      id: uuidv7(),
-      email: input.email,
-      name: input.name,
-      role: input.role,
-      password_hash: await hashPassword(input.password),
-      locked_until: null,
-      last_login_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 export interface LoginInput {
   tenant: string;
   email: string;

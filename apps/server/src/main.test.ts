@@ -1,0 +1,124 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './test/database.ts';
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DEMO_KEY = 'hk_demo_main_test_key_0123456789abcdef';
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startServer(env: Record<string, string>, args: string[] = []): Started {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: serverDir,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', HEARTH_JOB_POLL_MS: '100', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(port: number, server: Started) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server not ready:\n${server.output()}`);
+}
+
+describe('the hearth process on the embedded database', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-main-'));
+  const running: Started[] = [];
+  afterAll(() => {
+    for (const server of running) server.child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts with demo data, refuses a second process on the same folder, stops cleanly on SIGINT and keeps its data', async () => {
+    const port = await freePort();
+    const env = { HEARTH_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', HEARTH_DEMO_API_KEY: DEMO_KEY };
+    const first = startServer(env);
+    running.push(first);
+    await waitReady(port, first);
+    expect(first.output()).toContain(DEMO_KEY);
+    expect(first.output()).toContain('owner@hearth.demo');
+    const stores = await fetch(`http://127.0.0.1:${port}/api/v1/stores`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+    expect(stores.status).toBe(200);
+    expect((await stores.json()).data.length).toBe(8);
+
+    const second = startServer({ ...env, PORT: String(await freePort()) });
+    running.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain('already using the data folder');
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'hearth.lock'))).toBe(false);
+
+    const again = startServer(env);
+    running.push(again);
+    await waitReady(port, again);
+    const after = await fetch(`http://127.0.0.1:${port}/api/v1/stores`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+    expect((await after.json()).data.length).toBe(8);
+    expect(again.output()).not.toContain('owner@hearth.demo');
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 120_000);
+
+  it('fails at start listing every configuration problem at once', async () => {
+    const bad = startServer({ PORT: 'abc', LOG_LEVEL: 'loud', HEARTH_DATA_DIR: dataDir }, ['--role=sideways']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/PORT/);
+    expect(bad.output()).toMatch(/LOG_LEVEL/);
+    expect(bad.output()).toMatch(/--role/);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('hearth processes by role on PostgreSQL', () => {
+  let database: TestDatabase;
+  const running: Started[] = [];
+  afterAll(async () => {
+    for (const server of running) server.child.kill('SIGKILL');
+    await Promise.all(running.map((s) => s.exited));
+    await database?.close();
+  });
+
+  it('runs an API process and a worker process on one database', async () => {
+    database = await createTestDatabase();
+    const port = await freePort();
+    const env = { DATABASE_URL: database.url!, PORT: String(port), HOST: '127.0.0.1', HEARTH_DEMO_API_KEY: DEMO_KEY };
+    const api = startServer(env, ['--role=api']);
+    const worker = startServer(env, ['--role=worker']);
+    running.push(api, worker);
+    await waitReady(port, api);
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/stores`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+    expect(response.status).toBe(200);
+    expect(worker.child.exitCode).toBeNull();
+    worker.child.kill('SIGINT');
+    api.child.kill('SIGINT');
+    expect(await worker.exited).toBe(0);
+    expect(await api.exited).toBe(0);
+  }, 120_000);
+});
