@@ -6,7 +6,7 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { systemClock, type AppDeps } from './deps.ts';
 import { createJobRegistry } from './jobs/registry.ts';
-import { createWorker } from './jobs/worker.ts';
+import { createWorker } from './jobs/runner.ts';
 import { hearthModules } from './modules.ts';
 import { announceDemo, seedDemoIfEmpty } from './seed.ts';
 

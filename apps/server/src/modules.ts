@@ -4,7 +4,7 @@ import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storesRoutes } from './modules/stores/stores.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
-import { registerPlatformJobs } from './jobs/jobs.service.ts';
+import { registerPlatformJobs } from './jobs/queue.service.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
 import { authenticated, type Api, type RouteContext } from '../http/api.ts';
 import { requestContext } from '../http/auth.ts';
-import { getJob, listJobs, retryJob } from './jobs.service.ts';
+import { getJob, listJobs, retryJob } from './queue.service.ts';
 
 const jobSchema = z.object({
   id: z.uuid(),

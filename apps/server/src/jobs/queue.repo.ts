@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { JobRow } from './registry.ts';
+
+/**
+ * Claims up to `limit` due jobs for this worker: queued jobs whose time has come, and running jobs whose
+ * lease ran out (their worker died). SKIP LOCKED lets several workers claim side by side without waiting
+ * on each other or taking the same job. Time is the database's, shared by every process.
+ */
+export async function claimJobs(db: Db, workerId: string, limit: number, leaseSeconds: number): Promise<JobRow[]> {
+  const result = await sql<JobRow>`
+    update jobs j
+       set status = 'running',
+           attempts = j.attempts + 1,
+           locked_by = ${workerId},
+           locked_until = now() + make_interval(secs => ${leaseSeconds}),
+           started_at = now(),
+           updated_at = now()
+      from (
+        select tenant_id, id from jobs
+         where (status = 'queued' and run_at <= now())
+            or (status = 'running' and locked_until < now())
+         order by run_at
+         limit ${limit}
+         for update skip locked
+      ) due
+     where j.tenant_id = due.tenant_id and j.id = due.id
+    returning j.*`.execute(db);
+  return result.rows;
+}
+
+/** Guarded by the lock owner: a worker that lost its lease (or was released) changes nothing. */
+function ownedBy(db: Db, job: JobRow, workerId: string) {
+  return db
+    .updateTable('jobs')
+    .where('tenant_id', '=', job.tenant_id)
+    .where('id', '=', job.id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId);
+}
+
+export async function markSucceeded(db: Db, job: JobRow, workerId: string, result: unknown): Promise<boolean> {
+  const row = await ownedBy(db, job, workerId)
+    .set({
+      status: 'succeeded',
+      result: result === undefined ? null : JSON.stringify(result),
+      locked_by: null,
+      locked_until: null,
+      finished_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function markFailedAttempt(db: Db, job: JobRow, workerId: string, error: string, retryInMs: number | null) {
+  await ownedBy(db, job, workerId)
+    .set(
+      retryInMs === null
+        ? { status: 'failed', last_error: error, locked_by: null, locked_until: null, finished_at: sql`now()`, updated_at: sql`now()` }
+        : {
+            status: 'queued',
+            last_error: error,
+            locked_by: null,
+            locked_until: null,
+            run_at: sql`now() + make_interval(secs => ${retryInMs / 1000})`,
+            updated_at: sql`now()`,
+          },
+    )
+    .execute();
+}
+
+export async function extendLease(db: Db, job: JobRow, workerId: string, leaseSeconds: number, progress?: { done: number; total: number }) {
+  await ownedBy(db, job, workerId)
+    .set({
+      locked_until: sql`now() + make_interval(secs => ${leaseSeconds})`,
+      ...(progress && { progress_done: progress.done, progress_total: progress.total }),
+      updated_at: sql`now()`,
+    })
+    .execute();
+}
+
+/** Gives a job back at shutdown without counting the interrupted attempt. */
+export async function releaseJob(db: Db, job: JobRow, workerId: string) {
+  await ownedBy(db, job, workerId)
+    .set({ status: 'queued', attempts: sql`greatest(attempts - 1, 0)`, locked_by: null, locked_until: null, run_at: sql`now()`, updated_at: sql`now()` })
+    .execute();
+}

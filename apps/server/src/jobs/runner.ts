@@ -1,0 +1,187 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../deps.ts';
+import type { JobDefinition, JobRow } from './registry.ts';
+import { claimJobs, extendLease, markFailedAttempt, markSucceeded, releaseJob } from './queue.repo.ts';
+import { createScheduler } from './scheduler.ts';
+
+export interface Worker {
+  id: string;
+  start(): void;
+  /** Stops claiming, waits up to graceMs for running jobs, then releases the ones still running. */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Runs due jobs until none is left (tests and scripts). */
+  drain(options?: { maxRounds?: number }): Promise<number>;
+}
+
+class LeaseLostError extends Error {
+  constructor() {
+    super('lease lost: the job was released or taken over by another worker');
+  }
+}
+
+const DEFAULT_MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * The job worker: claims due jobs (FOR UPDATE SKIP LOCKED), runs their handlers, and records the outcome.
+ * A transactional job's handler runs in the transaction that marks it succeeded, guarded by this worker's
+ * lock, so if the worker dies mid-run nothing of the attempt remains and the next worker runs it afresh:
+ * the job completes exactly once.
+ */
+export function createWorker(deps: AppDeps, options: { id?: string; concurrency?: number } = {}): Worker {
+  const id = options.id ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const concurrency = options.concurrency ?? deps.config.jobs.concurrency;
+  const leaseSeconds = deps.config.jobs.leaseSeconds;
+  const running = new Map<string, { job: JobRow; controller: AbortController; done: Promise<void> }>();
+  const scheduler = createScheduler(deps);
+  let loop: Promise<void> | undefined;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  async function runOnce(): Promise<number> {
+    const free = concurrency - running.size;
+    if (free <= 0) return 0;
+    const jobs = await claimJobs(deps.db, id, free, leaseSeconds);
+    for (const job of jobs) {
+      const controller = new AbortController();
+      const done = execute(job, controller.signal).finally(() => {
+        running.delete(job.id);
+        wake?.();
+      });
+      running.set(job.id, { job, controller, done });
+    }
+    return jobs.length;
+  }
+
+  async function execute(job: JobRow, signal: AbortSignal): Promise<void> {
+    const definition = deps.jobs.get(job.name);
+    try {
+      if (!definition) throw new Error(`no handler is defined for job ${job.name}`);
+      if (job.attempts > job.max_attempts) throw new Error('lease expired on the last attempt; worker presumed dead');
+      if (definition.transactional === false) await runPlain(job, definition, signal);
+      else await runInTransaction(job, definition, signal);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        deps.log.warn({ job: job.id, name: job.name }, error.message);
+        return;
+      }
+      const retryable = definition !== undefined && job.attempts < job.max_attempts;
+      const retryInMs = retryable ? backoff(definition, job.attempts) : null;
+      deps.log.warn({ job: job.id, name: job.name, attempt: job.attempts, err: error, retryInMs }, 'job attempt failed');
+      await markFailedAttempt(deps.db, job, id, describe(error), retryInMs).catch((err: unknown) =>
+        deps.log.error({ err, job: job.id }, 'could not record a failed job attempt'),
+      );
+    }
+  }
+
+  async function runInTransaction(job: JobRow, definition: JobDefinition<unknown>, signal: AbortSignal) {
+    await deps.db.transaction().execute(async (trx) => {
+      const result = await definition.handler({
+        job,
+        payload: job.payload,
+        db: trx,
+        deps: { ...deps, db: trx },
+        signal,
+        // Progress of a transactional job commits with it; useful only for jobs that also run long.
+        progress: (done, total) => extendLease(trx, job, id, leaseSeconds, { done, total }),
+      });
+      if (!(await markSucceeded(trx, job, id, result))) throw new LeaseLostError();
+    });
+  }
+
+  async function runPlain(job: JobRow, definition: JobDefinition<unknown>, signal: AbortSignal) {
+    // A long job keeps its lease alive while it works; progress calls extend it too.
+    const heartbeat = setInterval(() => {
+      extendLease(deps.db, job, id, leaseSeconds).catch((err: unknown) => deps.log.warn({ err, job: job.id }, 'lease heartbeat failed'));
+    }, (leaseSeconds * 1000) / 3);
+    try {
+      const result = await definition.handler({
+        job,
+        payload: job.payload,
+        db: deps.db,
+        deps,
+        signal,
+        progress: (done, total) => extendLease(deps.db, job, id, leaseSeconds, { done, total }),
+      });
+      if (!(await markSucceeded(deps.db, job, id, result))) throw new LeaseLostError();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function pollLoop() {
+    while (!stopping) {
+      let claimed = 0;
+      try {
+        claimed = await runOnce();
+      } catch (err) {
+        deps.log.error({ err }, 'claiming jobs failed');
+      }
+      if (stopping) break;
+      // Found work and still has room: look again at once; otherwise sleep until the poll interval or a job ends.
+      if (claimed > 0 && running.size < concurrency) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deps.config.jobs.pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  }
+
+  return {
+    id,
+    start() {
+      if (loop) return;
+      stopping = false;
+      scheduler.start();
+      loop = pollLoop();
+      deps.log.info({ worker: id, concurrency }, 'job worker started');
+    },
+    async stop({ graceMs = deps.config.shutdownGraceSeconds * 1000 } = {}) {
+      stopping = true;
+      scheduler.stop();
+      wake?.();
+      await loop;
+      loop = undefined;
+      const all = Promise.all([...running.values()].map((r) => r.done));
+      const timedOut = await Promise.race([all.then(() => false), sleep(graceMs).then(() => true)]);
+      if (timedOut) {
+        for (const { job, controller } of running.values()) {
+          controller.abort();
+          await releaseJob(deps.db, job, id);
+          deps.log.warn({ job: job.id, name: job.name }, 'job released at shutdown');
+        }
+      }
+      deps.log.info({ worker: id }, 'job worker stopped');
+    },
+    async drain({ maxRounds = 1000 } = {}) {
+      let total = 0;
+      for (let round = 0; round < maxRounds; round++) {
+        const claimed = await runOnce();
+        total += claimed;
+        await Promise.all([...running.values()].map((r) => r.done));
+        if (claimed === 0) break;
+      }
+      return total;
+    },
+  };
+}
+
+function backoff(definition: JobDefinition<unknown>, attempt: number): number {
+  const base = definition.backoffMs ?? 1000;
+  const cap = definition.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+  const delay = Math.min(cap, base * 2 ** (attempt - 1));
+  // ±10% jitter so jobs that failed together do not retry in lockstep.
+  return Math.round(delay * (0.9 + Math.random() * 0.2));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`.slice(0, 4000);
+  return String(error).slice(0, 4000);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
