@@ -39,7 +39,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** For tests that start a second process: the template as a file (PGlite) or the admin URL (PostgreSQL). */
-export function testDatabaseSetup() {
-  return inject('testDatabase');
+/**
+ * For tests that hand the database to another process: on PostgreSQL a fresh database (its `url` is the
+ * connection string); on PGlite a copy of the template in a folder on disk (`dataDir`), which only one
+ * process may open at a time.
+ */
+export async function createSharedTestDatabase(dataDir: string): Promise<TestDatabase & { dataDir?: string }> {
+  const setup = inject('testDatabase');
+  if (setup.kind === 'postgres') return createTestDatabase();
+  const dump = await fs.readFile(setup.templateFile);
+  const database = await openDatabase({ kind: 'pglite', dataDir, loadDataDir: new Blob([dump]) });
+  return { ...database, dataDir };
 }
