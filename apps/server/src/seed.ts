@@ -35,7 +35,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     const { tenant, owner } = await createTenant(trx, {
       slug: DEMO_TENANT_SLUG,
       name: '炉边咖啡 Hearth Coffee',
-      owner: { email: DEMO_OWNER_EMAIL, name: '品牌主理人', password },
+      owner: { email: DEMO_OWNER_EMAIL, name: '林晓', password },
     });
     const ctx: RequestContext = {
       tenantId: tenant.id,

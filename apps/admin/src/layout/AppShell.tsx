@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { ApiOutlined, AuditOutlined, DashboardOutlined, FireFilled, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../session.tsx';
+
+/** The side menu: each entry shows only to operators holding its permission. New modules add a line here. */
+const menu = [
+  { path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, permission: null },
+  { path: '/stores', label: 'nav.stores', icon: <ShopOutlined />, permission: 'stores:read' },
+  { path: '/operators', label: 'nav.operators', icon: <TeamOutlined />, permission: 'operators:manage' },
+  { path: '/api-keys', label: 'nav.apiKeys', icon: <ApiOutlined />, permission: 'api_keys:manage' },
+  { path: '/jobs', label: 'nav.jobs', icon: <ScheduleOutlined />, permission: 'jobs:read' },
+  { path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, permission: 'audit:read' },
+] as const;
+
+export function AppShell({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
+  const { t } = useTranslation();
+  const { session, can, logout } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [collapsed, setCollapsed] = useState(false);
+  const items = menu
+    .filter((item) => item.permission === null || can(item.permission))
+    .map((item) => ({ key: item.path, icon: item.icon, label: t(item.label), 'data-testid': `nav-${item.path.slice(1) || 'dashboard'}` }));
+  const selected = menu.filter((m) => m.path !== '/' && location.pathname.startsWith(m.path)).map((m) => m.path);
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} theme="light" width={216} style={{ borderRight: '1px solid #f0f0f0' }}>
+        <div style={{ height: 56, display: 'flex', alignItems: 'center', gap: 10, padding: '0 20px', fontWeight: 700, fontSize: 16, color: '#c2410c' }}>
+          <FireFilled style={{ fontSize: 22 }} />
+          {!collapsed && <span>{t('app.short')}</span>}
+        </div>
+        <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
+          <Typography.Text strong>{session?.tenant.name}</Typography.Text>
+          <Space size="middle">
+            <Button type="text" icon={<GlobalOutlined />} onClick={onSwitchLanguage} data-testid="language-switch">
+              {t('common.language')}
+            </Button>
+            <Dropdown
+              menu={{
+                items: [{ key: 'logout', icon: <LogoutOutlined />, label: t('common.logout') }],
+                onClick: () => void logout().then(() => navigate('/login')),
+              }}
+            >
+              <Space style={{ cursor: 'pointer' }} data-testid="current-operator">
+                <Avatar size="small" icon={<UserOutlined />} style={{ background: '#c2410c' }} />
+                <span>{session?.operator.name}</span>
+                <Tag>{t(`roles.${session?.operator.role ?? 'operator'}`)}</Tag>
+              </Space>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24, background: '#f7f7f8' }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

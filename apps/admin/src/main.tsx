@@ -1,0 +1,86 @@
+import { StrictMode, Suspense, lazy, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { i18next, initialLanguage, rememberLanguage, type Language } from './i18n.ts';
+import { AppShell } from './layout/AppShell.tsx';
+import { SessionProvider, useSession } from './session.tsx';
+
+const LoginPage = lazy(() => import('./pages/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
+const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const StoresPage = lazy(() => import('./pages/StoresPage.tsx').then((m) => ({ default: m.StoresPage })));
+const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage.tsx').then((m) => ({ default: m.ApiKeysPage })));
+const AuditLogPage = lazy(() => import('./pages/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
+const JobsPage = lazy(() => import('./pages/JobsPage.tsx').then((m) => ({ default: m.JobsPage })));
+const OperatorsPage = lazy(() => import('./pages/OperatorsPage.tsx').then((m) => ({ default: m.OperatorsPage })));
+
+function applyLanguage(language: Language) {
+  void i18next.changeLanguage(language);
+  dayjs.locale(language === 'en' ? 'en' : 'zh-cn');
+  document.documentElement.lang = language;
+}
+
+function Root() {
+  const [language, setLanguage] = useState<Language>(() => {
+    const initial = initialLanguage();
+    applyLanguage(initial);
+    return initial;
+  });
+  const switchLanguage = () => {
+    const next: Language = language === 'en' ? 'zh-CN' : 'en';
+    rememberLanguage(next);
+    applyLanguage(next);
+    setLanguage(next);
+  };
+  return (
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#c2410c', borderRadius: 8 } }}>
+      <AntApp>
+        <SessionProvider>
+          <BrowserRouter basename="/admin">
+            <Suspense fallback={<Spin style={{ margin: 80 }} />}>
+              <AppRoutes onSwitchLanguage={switchLanguage} />
+            </Suspense>
+          </BrowserRouter>
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
+  const { session, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Spin style={{ margin: 80 }} />;
+  if (!session) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage onSwitchLanguage={onSwitchLanguage} />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
+      </Routes>
+    );
+  }
+  return (
+    <Routes>
+      <Route element={<AppShell onSwitchLanguage={onSwitchLanguage} />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="stores" element={<StoresPage />} />
+        <Route path="operators" element={<OperatorsPage />} />
+        <Route path="api-keys" element={<ApiKeysPage />} />
+        <Route path="audit" element={<AuditLogPage />} />
+        <Route path="jobs" element={<JobsPage />} />
+        <Route path="login" element={<Navigate to="/" replace />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Route>
+    </Routes>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);
