@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import type { Measurement, Scenario } from './scenario.ts';
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  subject: Measurement;
+  baselines: { label: string; goal?: number; measured: Measurement; ratio: number }[];
+}
+
+export interface Machine {
+  rounds: number;
+  cpu: string;
+  cores: number;
+  node: string;
+  postgres: string;
+}
+
+/** Writes docs/benchmarks.md: how the figures were made, then one table row per subject/baseline pair. */
+export function writeReport(file: string, results: ScenarioResult[], machine: Machine): string {
+  const rps = (m: Measurement) => m.requestsPerSecond.toFixed(0);
+  const rows = results.flatMap((result) =>
+    result.baselines.map((b) => {
+      const met = b.goal === undefined ? '—' : b.ratio >= b.goal ? 'yes' : '**no**';
+      return `| ${result.scenario.name} | ${b.label} | ${rps(result.subject)} | ${rps(b.measured)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `≥ ${b.goal}`} | ${met} |`;
+    }),
+  );
+  const latencies = results.flatMap((result) => [
+    `| ${result.scenario.subject.label} | ${result.subject.latencyP50Ms} | ${result.subject.latencyP99Ms} |`,
+    ...result.baselines.map((b) => `| ${b.label} | ${b.measured.latencyP50Ms} | ${b.measured.latencyP99Ms} |`),
+  ]);
+  const text = `# Benchmarks
+
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Absolute numbers depend on the machine and
+its neighbours; the **ratio** of each subject to its baseline, measured side by side in the same run, is the figure
+that matters.
+
+## Machine
+
+| | |
+| --- | --- |
+| CPU | ${machine.cpu} × ${machine.cores} |
+| Node.js | ${machine.node} |
+| PostgreSQL | ${machine.postgres} (local, 127.0.0.1) |
+
+## Method
+
+Hearth runs as in production (\`NODE_ENV=production\`, PostgreSQL, pool of 10) in its own process; the baselines
+run in a second process (plain Fastify + pg, same pool size). The load generator (autocannon: 20 connections,
+5 s per run) runs in the harness process on the same machine. After one uncounted warm-up run of each arm, the
+subject and its baselines run alternately for ${machine.rounds} rounds; each figure is the median of those runs.
+
+## Results
+
+| scenario | baseline | subject req/s | baseline req/s | ratio | goal | met |
+| --- | --- | ---: | ---: | ---: | ---: | --- |
+${rows.join('\n')}
+
+### Latency (medians of the runs, ms)
+
+| arm | p50 | p99 |
+| --- | ---: | ---: |
+${latencies.join('\n')}
+
+## Notes
+
+${results.map((r) => `- **${r.scenario.name}**: ${r.scenario.notes}`).join('\n')}
+`;
+  fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}

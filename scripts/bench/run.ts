@@ -1,0 +1,188 @@
+// `npm run bench`: starts Hearth in production mode on the local PostgreSQL next to bare Fastify
+// baselines, measures each scenario as a ratio to its baseline in the same run (median of several
+// alternating runs), prints the figures and writes docs/benchmarks.md.
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { median } from './load.ts';
+import { writeReport, type ScenarioResult } from './report.ts';
+import type { Measurement, ScenarioContext } from './scenario.ts';
+import { scenarios } from './scenarios.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const benchDatabase = 'hearth_bench';
+const databaseUrl = withDatabase(adminUrl, benchDatabase);
+const children: ChildProcess[] = [];
+
+process.on('SIGINT', () => {
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(130);
+});
+
+try {
+  ensurePostgres();
+  await recreateDatabase();
+  const apiKey = `bench${crypto.randomBytes(20).toString('hex')}`;
+  const hearthPort = await freePort();
+  await startChild('Hearth', ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    PORT: String(hearthPort),
+    HOST: '127.0.0.1',
+    HEARTH_DEMO_API_KEY: apiKey,
+    HEARTH_DEMO_PASSWORD: 'bench-password-1',
+    HEARTH_RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'warn',
+  }, () => waitForHttp(`http://127.0.0.1:${hearthPort}/readyz`));
+  const hearthUrl = `http://127.0.0.1:${hearthPort}`;
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const tenant = (await (await fetch(`${hearthUrl}/api/v1/tenant`, { headers: auth })).json()) as { id: string };
+  const stores = (await (await fetch(`${hearthUrl}/api/v1/stores?limit=1`, { headers: auth })).json()) as { data: { id: string }[] };
+  const storeId = stores.data[0]!.id;
+
+  const barePort = await freePort();
+  await startChild('bare Fastify', ['--import', 'tsx', 'scripts/bench/bare-server.ts'], {
+    DATABASE_URL: databaseUrl,
+    PORT: String(barePort),
+    BENCH_TENANT_ID: tenant.id,
+  }, () => waitForHttp(`http://127.0.0.1:${barePort}/bare/hello`));
+
+  const context: ScenarioContext = { hearthUrl, bareUrl: `http://127.0.0.1:${barePort}`, apiKey, databaseUrl };
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios(storeId)) {
+    console.log(`\n${scenario.name}`);
+    const arms = [scenario.subject, ...scenario.baselines];
+    // Warm-up: JIT, connection pools and caches, not counted.
+    for (const arm of arms) await arm.run(context);
+    const runs = new Map(arms.map((arm) => [arm, [] as Measurement[]]));
+    // Alternate subject and baselines so drift in machine load hits every arm alike.
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const arm of arms) {
+        const measurement = await arm.run(context);
+        runs.get(arm)!.push(measurement);
+        console.log(`  round ${round}  ${measurement.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measurement.latencyP50Ms} ms  p99 ${measurement.latencyP99Ms} ms  ${arm.label}`);
+      }
+    }
+    const summarize = (measurements: Measurement[]): Measurement => ({
+      requestsPerSecond: median(measurements.map((m) => m.requestsPerSecond)),
+      latencyP50Ms: median(measurements.map((m) => m.latencyP50Ms)),
+      latencyP99Ms: median(measurements.map((m) => m.latencyP99Ms)),
+    });
+    const subject = summarize(runs.get(scenario.subject)!);
+    results.push({
+      scenario,
+      subject,
+      baselines: scenario.baselines.map((baseline) => {
+        const measured = summarize(runs.get(baseline)!);
+        return { label: baseline.label, goal: baseline.goal, measured, ratio: subject.requestsPerSecond / measured.requestsPerSecond };
+      }),
+    });
+  }
+
+  const pgVersion = await queryOne<{ server_version: string }>('show server_version');
+  const reportPath = writeReport(path.join(root, 'docs/benchmarks.md'), results, {
+    rounds: ROUNDS,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    postgres: pgVersion.server_version,
+  });
+  console.log('');
+  for (const result of results) {
+    for (const baseline of result.baselines) {
+      const verdict = baseline.goal === undefined ? '' : baseline.ratio >= baseline.goal ? `  goal ≥ ${baseline.goal}: met` : `  goal ≥ ${baseline.goal}: NOT met`;
+      console.log(`${result.scenario.name} vs ${baseline.label}: ratio ${baseline.ratio.toFixed(2)}${verdict}`);
+    }
+  }
+  console.log(`\nWrote ${path.relative(root, reportPath)}`);
+} finally {
+  for (const child of children) child.kill('SIGINT');
+  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on('exit', resolve)))));
+  await dropDatabase().catch(() => undefined);
+}
+
+function ensurePostgres() {
+  try {
+    execSync('pg_isready -q -h 127.0.0.1 -p 5432');
+  } catch {
+    execSync('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start', { stdio: 'inherit' });
+    execSync('for i in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; exit 1', { shell: '/bin/bash' });
+  }
+}
+
+async function adminQuery(text: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function recreateDatabase() {
+  await dropDatabase();
+  await adminQuery(`create database ${benchDatabase}`);
+}
+
+function dropDatabase() {
+  return adminQuery(`drop database if exists ${benchDatabase} with (force)`);
+}
+
+async function queryOne<T extends pg.QueryResultRow>(text: string): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows[0]!;
+  } finally {
+    await client.end();
+  }
+}
+
+async function startChild(name: string, args: string[], env: Record<string, string>, ready: () => Promise<void>) {
+  const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  try {
+    await Promise.race([
+      ready(),
+      new Promise((_, reject) => child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)))),
+    ]);
+  } catch (error) {
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${output}`);
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs / 1000} s`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(url: string, database: string) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+

@@ -1,0 +1,27 @@
+/** One benchmark target: a subject measured against a baseline doing the same work with less machinery. */
+export interface Measurement {
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+}
+
+export interface ScenarioContext {
+  /** Base URL of the real Hearth server (production mode, PostgreSQL). */
+  hearthUrl: string;
+  /** Base URL of the bare Fastify server used for baselines. */
+  bareUrl: string;
+  apiKey: string;
+  databaseUrl: string;
+}
+
+export interface Arm {
+  label: string;
+  run(context: ScenarioContext): Promise<Measurement>;
+}
+
+export interface Scenario {
+  name: string;
+  subject: Arm;
+  baselines: (Arm & { goal?: number })[];
+  notes: string;
+}
