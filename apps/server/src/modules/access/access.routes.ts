@@ -35,6 +35,7 @@ export function accessRoutes(api: Api, { deps, auth }: RouteContext) {
         ...request.body,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
+        requestId: request.id,
       });
       reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
@@ -53,7 +54,7 @@ export function accessRoutes(api: Api, { deps, auth }: RouteContext) {
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) {
-        await logout(deps, token);
+        await logout(deps, token, { requestId: request.id, ip: request.ip });
         auth.invalidate(token);
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

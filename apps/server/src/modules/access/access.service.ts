@@ -51,6 +51,7 @@ export interface LoginInput {
   password: string;
   ip: string | null;
   userAgent: string | null;
+  requestId: string | null;
 }
 
 /** Checks the password, throttling repeated failures per operator; returns a new session token. */
@@ -64,13 +65,16 @@ export async function login(deps: AppDeps, input: LoginInput): Promise<{ token: 
   }
   if (operator.locked_until && operator.locked_until > deps.clock.now()) throw throttled(operator.locked_until, deps);
   if (!(await verifyPassword(input.password, operator.password_hash))) {
-    const { locked_until } = await repo.recordLoginFailure(
-      deps.db,
-      tenant.id,
-      operator.id,
-      deps.config.login.maxFailures,
-      deps.config.login.lockMinutes,
-    );
+    const { locked_until } = await withTransaction(deps.db, async (trx) => {
+      const counted = await repo.recordLoginFailure(trx, tenant.id, operator.id, deps.config.login.maxFailures, deps.config.login.lockMinutes);
+      await recordAudit(trx, { tenantId: tenant.id, actor: operatorActor(operator), requestId: input.requestId, ip: input.ip }, {
+        action: 'operator.login_failed',
+        resourceType: 'operator',
+        resourceId: operator.id,
+        details: { failed_logins: counted.failed_logins },
+      });
+      return counted;
+    });
     if (locked_until && locked_until > deps.clock.now()) throw throttled(locked_until, deps);
     throw invalid();
   }
@@ -91,7 +95,7 @@ export async function login(deps: AppDeps, input: LoginInput): Promise<{ token: 
       })
       .execute();
     const actor = operatorActor(operator);
-    await recordAudit(trx, { tenantId: tenant.id, actor, requestId: null, ip: input.ip }, {
+    await recordAudit(trx, { tenantId: tenant.id, actor, requestId: input.requestId, ip: input.ip }, {
       action: 'operator.login',
       resourceType: 'operator',
       resourceId: operator.id,
@@ -107,8 +111,22 @@ function throttled(until: Date, deps: AppDeps) {
   });
 }
 
-export async function logout(deps: AppDeps, token: string): Promise<void> {
-  await deps.db.deleteFrom('operator_sessions').where('token_hash', '=', hashToken(token)).execute();
+export async function logout(deps: AppDeps, token: string, request: { requestId: string | null; ip: string | null }): Promise<void> {
+  await withTransaction(deps.db, async (trx) => {
+    const session = await trx
+      .deleteFrom('operator_sessions')
+      .where('token_hash', '=', hashToken(token))
+      .returning(['tenant_id', 'operator_id'])
+      .executeTakeFirst();
+    if (!session) return;
+    const operator = await repo.findOperator(trx, session.tenant_id, session.operator_id);
+    if (!operator) return;
+    await recordAudit(trx, { tenantId: session.tenant_id, actor: operatorActor(operator), ...request }, {
+      action: 'operator.logout',
+      resourceType: 'operator',
+      resourceId: operator.id,
+    });
+  });
 }
 
 export async function sessionInfo(deps: AppDeps, tenantId: string, operatorId: string): Promise<SessionInfo> {
