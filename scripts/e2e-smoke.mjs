@@ -1,6 +1,6 @@
 // Console smoke test (CI): starts the real server on a fresh embedded database, signs in through the
 // console in Debian's Chromium, creates a store and finds it in the list. Screenshots go to artifacts/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,6 +19,8 @@ const port = await new Promise((resolve) => {
     server.close(() => resolve(port));
   });
 });
+// Test what the sources say, as `npm start` would serve it.
+if (spawnSync(process.execPath, [path.join(root, 'scripts/build-web.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
 fs.mkdirSync(artifacts, { recursive: true });
 
@@ -59,6 +61,13 @@ try {
   await row.waitFor({ timeout: 15_000 });
   if (!(await row.textContent()).includes('烟测门店')) throw new Error('the new store row lacks its name');
   await page.screenshot({ path: path.join(artifacts, 'console-smoke.png'), fullPage: true });
+
+  // The English switch relabels the console without a reload and is remembered.
+  await page.getByTestId('language-switch').click();
+  await page.getByRole('button', { name: 'New store' }).waitFor();
+  await page.reload();
+  await page.getByRole('button', { name: 'New store' }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-stores-en.png'), fullPage: true });
 } catch (error) {
   failure = error;
 } finally {
