@@ -3,6 +3,7 @@ import type { Role } from '@hearth/contracts/auth';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { JobRegistry } from './jobs/registry.ts';
+import type { MemberHooks } from './modules/members/member-hooks.ts';
 import type { Permission } from './modules/access/permissions.ts';
 
 export interface Clock {
@@ -17,6 +18,7 @@ export interface AppDeps {
   clock: Clock;
   log: FastifyBaseLogger;
   jobs: JobRegistry;
+  memberHooks: MemberHooks;
 }
 
 export interface Actor {

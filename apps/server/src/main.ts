@@ -5,9 +5,8 @@ import { acquireDataDirLock, DataDirLockedError } from './data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { systemClock, type AppDeps } from './deps.ts';
-import { createJobRegistry } from './jobs/registry.ts';
 import { createWorker } from './jobs/runner.ts';
-import { hearthModules } from './modules.ts';
+import { buildRegistries } from './modules.ts';
 import { announceDemo, seedDemoIfEmpty } from './seed.ts';
 
 /** Starts the roles this process was given: the API, the job worker, or both (the default). */
@@ -48,9 +47,7 @@ async function main() {
   const applied = await migrate(database.db);
   if (applied.length) log.info({ applied }, 'migrations applied');
 
-  const jobs = createJobRegistry();
-  for (const module of hearthModules) module.jobs?.(jobs);
-  const deps: AppDeps = { db: database.db, config, clock: systemClock, log, jobs };
+  const deps: AppDeps = { db: database.db, config, clock: systemClock, log, ...buildRegistries() };
 
   const app = config.role === 'worker' ? undefined : await buildApp(deps);
   if (app) {

@@ -1,8 +1,13 @@
 import type { HearthModule } from './http/api.ts';
+import { createJobRegistry, type JobRegistry } from './jobs/registry.ts';
+import { createMemberHooks, type MemberHooks } from './modules/members/member-hooks.ts';
 import { accessRoutes } from './modules/access/access.routes.ts';
 import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storesRoutes } from './modules/stores/stores.routes.ts';
+import { membersRoutes } from './modules/members/members.routes.ts';
+import { tagsRoutes } from './modules/members/tags.routes.ts';
+import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
 
@@ -13,4 +18,23 @@ export const hearthModules: HearthModule[] = [
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerPlatformJobs },
   { name: 'stores', routes: storesRoutes },
+  {
+    name: 'members',
+    routes: (api, context) => {
+      membersRoutes(api, context);
+      tagsRoutes(api, context);
+      unsubscribeRoutes(api, context);
+    },
+  },
 ];
+
+/** The registries every process builds at start from the modules' declarations. */
+export function buildRegistries(): { jobs: JobRegistry; memberHooks: MemberHooks } {
+  const jobs = createJobRegistry();
+  const memberHooks = createMemberHooks();
+  for (const module of hearthModules) {
+    module.jobs?.(jobs);
+    module.memberHooks?.(memberHooks);
+  }
+  return { jobs, memberHooks };
+}

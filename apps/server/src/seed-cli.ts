@@ -4,8 +4,7 @@ import { acquireDataDirLock } from './data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { systemClock } from './deps.ts';
-import { createJobRegistry } from './jobs/registry.ts';
-import { hearthModules } from './modules.ts';
+import { buildRegistries } from './modules.ts';
 import { announceDemo, seedDemoIfEmpty } from './seed.ts';
 
 // `npm run seed`: creates the demo brand in an empty database without starting the server.
@@ -18,10 +17,8 @@ const database = await openDatabase(
 );
 try {
   await migrate(database.db);
-  const jobs = createJobRegistry();
-  for (const module of hearthModules) module.jobs?.(jobs);
   const log = pino({ level: config.logLevel });
-  const demo = await seedDemoIfEmpty({ db: database.db, config, clock: systemClock, log, jobs });
+  const demo = await seedDemoIfEmpty({ db: database.db, config, clock: systemClock, log, ...buildRegistries() });
   if (demo) announceDemo(demo, config.dataDir, config.port);
   else console.log('The database already has tenants (or HEARTH_DEMO_DATA=false): nothing seeded.');
 } finally {

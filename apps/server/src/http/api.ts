@@ -8,6 +8,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.ts';
 import type { JobRegistry } from '../jobs/registry.ts';
+import type { MemberHooks } from '../modules/members/member-hooks.ts';
 import type { Authenticator } from './auth.ts';
 
 /** The Fastify instance routes are declared on: zod schemas type the request and the reply. */
@@ -26,6 +27,8 @@ export interface HearthModule {
   name: string;
   routes?(api: Api, context: RouteContext): void;
   jobs?(registry: JobRegistry): void;
+  /** Merge handlers and member 360 sections. */
+  memberHooks?(hooks: MemberHooks): void;
 }
 
 /** OpenAPI security requirement for routes that take either credential. */

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../app.ts';
 import type { AppDeps, RequestContext } from '../deps.ts';
-import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
+import type { JobRegistry } from '../jobs/registry.ts';
+import type { MemberHooks } from '../modules/members/member-hooks.ts';
 import { createApiKey, createTenant } from '../modules/access/access.service.ts';
 import { allPermissions, rolePermissions, type Permission } from '../modules/access/permissions.ts';
-import { hearthModules } from '../modules.ts';
+import { buildRegistries } from '../modules.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { createTestDeps, testConfig } from './deps.ts';
 
@@ -19,15 +20,16 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   jobs?: (registry: JobRegistry) => void;
+  memberHooks?: (hooks: MemberHooks) => void;
   extraRoutes?: BuildAppOptions['extraRoutes'];
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const jobs = createJobRegistry();
-  for (const module of hearthModules) module.jobs?.(jobs);
+  const { jobs, memberHooks } = buildRegistries();
   options.jobs?.(jobs);
-  const deps = createTestDeps(database.db, { jobs, config: testConfig(options.env) });
+  options.memberHooks?.(memberHooks);
+  const deps = createTestDeps(database.db, { jobs, memberHooks, config: testConfig(options.env) });
   const app = await buildApp(deps, { serveWebApps: false, logger: false, extraRoutes: options.extraRoutes });
   await app.ready();
   return {

@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AppDeps, Clock } from '../deps.ts';
 import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
+import { createMemberHooks, type MemberHooks } from '../modules/members/member-hooks.ts';
 
 /** A clock tests can move. */
 export function createTestClock(start = new Date('2026-11-23T02:00:00Z')): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -22,7 +23,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HEARTH_DEMO_DATA: 'false', ...overrides }, []);
 }
 
-export function createTestDeps(db: Db, options: { jobs?: JobRegistry; clock?: Clock; config?: Config } = {}): AppDeps {
+export function createTestDeps(db: Db, options: { jobs?: JobRegistry; memberHooks?: MemberHooks; clock?: Clock; config?: Config } = {}): AppDeps {
   const config = options.config ?? testConfig();
   return {
     db,
@@ -30,5 +31,6 @@ export function createTestDeps(db: Db, options: { jobs?: JobRegistry; clock?: Cl
     clock: options.clock ?? { now: () => new Date() },
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     jobs: options.jobs ?? createJobRegistry(),
+    memberHooks: options.memberHooks ?? createMemberHooks(),
   };
 }

@@ -13,18 +13,26 @@ export const permissionCatalogue = {
   'jobs:write': '重试后台任务 / Retry background jobs',
   'stores:read': '查看门店 / Read stores',
   'stores:write': '管理门店 / Create, edit and import stores',
+  'members:read': '查看会员（手机号、邮箱打码） / Read members (contact data masked)',
+  'members:write': '登记与编辑会员、合并会员 / Register, edit and merge members',
+  'members:read_pii': '查看完整手机号与邮箱（留痕） / See full phone and email (audited)',
+  'members:erase': '导出与删除会员个人信息 / Export and erase personal data',
+  'tags:manage': '管理标签 / Manage tags',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write'],
+  // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
+  // the fewest people who need it).
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage'],
   analyst: readOnly,
-  store_staff: ['stores:read'],
+  // At the counter staff register and find members; numbers stay masked.
+  store_staff: ['stores:read', 'members:read', 'members:write'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -1,0 +1,210 @@
+import type { z } from 'zod';
+import { v7 as uuidv7 } from 'uuid';
+import type { IdentityInput, Member, memberCreateSchema, memberProfileSchema, memberUpdateSchema } from '@hearth/contracts/members';
+import type { Db } from '../../db/database.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import type { AppDeps, RequestContext } from '../../deps.ts';
+import { AppError, notFound, validationError, type FieldError } from '../../http/errors.ts';
+import { emitEvent } from '../../jobs/outbox.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { getStore } from '../stores/stores.service.ts';
+import { listCustomFields, validateCustomFields } from './custom-fields.ts';
+import * as repo from './members.repo.ts';
+import { maskEmail, maskPhone, normalizeEmail, normalizePhone } from './personal-data.ts';
+
+export type MemberCreate = z.infer<typeof memberCreateSchema>;
+export type MemberProfile = z.infer<typeof memberProfileSchema>;
+export type MemberUpdate = z.infer<typeof memberUpdateSchema>;
+
+/** Registers a member with the identities given (plus phone and email as identities). */
+export async function createMember(deps: AppDeps, ctx: RequestContext, input: MemberCreate): Promise<Member> {
+  const identities = normalizeIdentities(input.identities ?? []);
+  return withTransaction(deps.db, async (trx) => {
+    const row = await registerMember({ ...deps, db: trx }, ctx, input, identities);
+    return serializeMember(row, { masked: true });
+  });
+}
+
+/**
+ * The shared path of every registration (create, resolve, import): validates the profile, takes the
+ * identities' locks, refuses identities owned by someone else, numbers the member, records it.
+ * Must run inside a transaction.
+ */
+export async function registerMember(
+  deps: AppDeps,
+  ctx: RequestContext,
+  input: MemberProfile & { channel: MemberCreate['channel']; registered_at?: string },
+  identities: repo.IdentityKey[],
+): Promise<repo.MemberRow> {
+  const trx = deps.db;
+  const profile = await profileColumns(deps, ctx, input);
+  // A phone or email that arrives only as an identity is still the member's phone or email.
+  for (const kind of ['phone', 'email'] as const) profile[kind] ??= identities.find((i) => i.type === kind)?.value ?? null;
+  const allIdentities = withProfileIdentities(identities, profile);
+  await repo.lockIdentities(trx, ctx.tenantId, allIdentities);
+  await assertIdentitiesFree(trx, ctx.tenantId, allIdentities, null);
+  const row = await trx
+    .insertInto('members')
+    .values({
+      tenant_id: ctx.tenantId,
+      id: uuidv7(),
+      member_no: await repo.nextMemberNumber(trx, ctx.tenantId),
+      ...profile,
+      custom_fields: JSON.stringify(profile.custom_fields ?? {}),
+      channel: input.channel,
+      registered_at: input.registered_at ?? new Date(),
+      status: 'active',
+      merged_into: null,
+      erased_at: null,
+    } as never)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await repo.insertIdentities(trx, ctx.tenantId, row.id, allIdentities);
+  await recordAudit(trx, ctx, { action: 'member.register', resourceType: 'member', resourceId: row.id, details: { member_no: row.member_no, channel: row.channel } });
+  await emitEvent(trx, deps.jobs, ctx, 'member.registered', { member_id: row.id, member_no: row.member_no, channel: row.channel });
+  return row;
+}
+
+export async function getMemberRow(db: Db, ctx: RequestContext, id: string): Promise<repo.MemberRow> {
+  const row = await repo.findMember(db, ctx.tenantId, id);
+  if (!row) throw notFound('Member');
+  return row;
+}
+
+export async function updateMember(deps: AppDeps, ctx: RequestContext, id: string, changes: MemberUpdate): Promise<Member> {
+  return withTransaction(deps.db, async (trx) => {
+    const before = await repo.findMember(trx, ctx.tenantId, id, { forUpdate: true });
+    if (!before) throw notFound('Member');
+    assertWritable(before);
+    const { status, ...profileChanges } = changes;
+    const columns = await profileColumns({ ...deps, db: trx }, ctx, profileChanges, before.custom_fields);
+    // Phone and email are identities too: the old value stops finding this member, the new one starts.
+    for (const kind of ['phone', 'email'] as const) {
+      const next = columns[kind];
+      if (next === undefined || next === before[kind]) continue;
+      if (before[kind]) {
+        await trx.deleteFrom('member_identities').where('tenant_id', '=', ctx.tenantId).where('member_id', '=', id).where('type', '=', kind).where('value', '=', before[kind]!).execute();
+      }
+      if (next) {
+        const key = { type: kind, app_id: '', value: next };
+        await repo.lockIdentities(trx, ctx.tenantId, [key]);
+        await assertIdentitiesFree(trx, ctx.tenantId, [key], id);
+        await repo.insertIdentities(trx, ctx.tenantId, id, [key]);
+      }
+    }
+    const row = await trx
+      .updateTable('members')
+      .set({
+        ...columns,
+        ...(columns.custom_fields !== undefined && { custom_fields: JSON.stringify(columns.custom_fields) }),
+        ...(status !== undefined && { status }),
+        updated_at: new Date(),
+      } as never)
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // Field names only: audit rows and events must never carry the personal data itself.
+    const changed = Object.keys(changes).filter((k) => changes[k as keyof MemberUpdate] !== undefined);
+    await recordAudit(trx, ctx, { action: 'member.update', resourceType: 'member', resourceId: id, details: { changed } });
+    await emitEvent(trx, deps.jobs, ctx, 'member.updated', { member_id: id, changed });
+    return serializeMember(row, { masked: true });
+  });
+}
+
+export function assertWritable(row: repo.MemberRow) {
+  if (row.status === 'merged' || row.status === 'erased') {
+    throw new AppError('MEMBER_NOT_ACTIVE', row.status === 'merged' ? `This member was merged into ${row.merged_into}` : 'This member was erased');
+  }
+}
+
+/** Identities as stored: app id '' where none applies, phone in E.164, email lower-case. */
+export function normalizeIdentities(identities: IdentityInput[], fieldPrefix = 'identities'): repo.IdentityKey[] {
+  const errors: FieldError[] = [];
+  const keys = identities.map((identity, index) => {
+    let value = identity.value;
+    if (identity.type === 'phone') {
+      const phone = normalizePhone(value);
+      if (!phone) errors.push({ field: `${fieldPrefix}.${index}.value`, code: 'invalid_phone', message: 'not a valid phone number' });
+      value = phone ?? value;
+    }
+    if (identity.type === 'email') value = normalizeEmail(value);
+    return { type: identity.type, app_id: identity.app_id ?? '', value };
+  });
+  if (errors.length) throw validationError(errors);
+  return keys;
+}
+
+/** Refuses identities that already belong to another member (the one being changed may keep its own). */
+export async function assertIdentitiesFree(db: Db, tenantId: string, identities: repo.IdentityKey[], memberId: string | null) {
+  const owned = (await repo.findIdentities(db, tenantId, identities)).filter((i) => i.member_id !== memberId);
+  if (owned.length === 0) return;
+  throw new AppError('MEMBER_IDENTITY_TAKEN', 'An identity belongs to another member; resolve with merge=true to merge them', {
+    errors: owned.map((i) => ({ field: i.type === 'phone' || i.type === 'email' ? i.type : 'identities', code: 'identity_taken', message: `${i.type} belongs to member ${i.member_id}` })),
+  });
+}
+
+function withProfileIdentities(identities: repo.IdentityKey[], profile: { phone?: string | null; email?: string | null }): repo.IdentityKey[] {
+  const all = [...identities];
+  if (profile.phone) all.push({ type: 'phone', app_id: '', value: profile.phone });
+  if (profile.email) all.push({ type: 'email', app_id: '', value: profile.email });
+  return all.filter((a, i) => all.findIndex((b) => b.type === a.type && b.app_id === a.app_id && b.value === a.value) === i);
+}
+
+/** Profile fields → columns, validated: phone, home store, custom fields. Undefined stays absent. */
+export async function profileColumns(deps: AppDeps, ctx: RequestContext, profile: MemberProfile, currentCustom: Record<string, unknown> = {}) {
+  const errors: FieldError[] = [];
+  const columns: Record<string, unknown> & { phone?: string | null; email?: string | null; custom_fields?: Record<string, unknown> } = {};
+  for (const key of ['name', 'nickname', 'gender', 'province', 'city', 'district', 'home_store_id', 'campaign'] as const) {
+    if (profile[key] !== undefined) columns[key] = profile[key];
+  }
+  if (profile.phone !== undefined) {
+    const phone = profile.phone === null ? null : normalizePhone(profile.phone);
+    if (phone === undefined) errors.push({ field: 'phone', code: 'invalid_phone', message: 'not a valid phone number' });
+    else columns.phone = phone;
+  }
+  if (profile.email !== undefined) columns.email = profile.email === null ? null : normalizeEmail(profile.email);
+  if (profile.birthday !== undefined) {
+    columns.birthday_month = profile.birthday?.month ?? null;
+    columns.birthday_day = profile.birthday?.day ?? null;
+    columns.birth_year = profile.birthday?.year ?? null;
+  }
+  if (profile.home_store_id) {
+    await getStore(deps, ctx, profile.home_store_id).catch(() => errors.push({ field: 'home_store_id', code: 'unknown_store', message: 'no such store' }));
+  }
+  if (errors.length) throw validationError(errors);
+  if (profile.custom_fields !== undefined) {
+    const values = validateCustomFields(await listCustomFields(deps.db, ctx.tenantId), profile.custom_fields);
+    const merged = { ...currentCustom, ...values };
+    for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
+    columns.custom_fields = merged;
+  }
+  return columns;
+}
+
+export function serializeMember(row: repo.MemberRow, options: { masked: boolean }): Member {
+  const masked = options.masked;
+  return {
+    id: row.id,
+    member_no: row.member_no,
+    name: row.name,
+    nickname: row.nickname,
+    gender: row.gender,
+    birthday: row.birthday_month && row.birthday_day ? { month: row.birthday_month, day: row.birthday_day, year: row.birth_year } : null,
+    phone: row.phone && masked ? maskPhone(row.phone) : row.phone,
+    email: row.email && masked ? maskEmail(row.email) : row.email,
+    province: row.province,
+    city: row.city,
+    district: row.district,
+    home_store_id: row.home_store_id,
+    channel: row.channel as Member['channel'],
+    campaign: row.campaign,
+    registered_at: row.registered_at.toISOString(),
+    status: row.status,
+    merged_into: row.merged_into,
+    custom_fields: row.custom_fields,
+    pii_masked: masked && (row.phone !== null || row.email !== null),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
