@@ -80,7 +80,7 @@ describe('members', () => {
       ['GET', `/api/v1/members/${member.id}`],
       ['PATCH', `/api/v1/members/${member.id}`, { name: 'x' }],
       ['POST', `/api/v1/members/${member.id}/identities`, { identity: { type: 'store_card', value: 'C1' } }],
-      ['POST', `/api/v1/members/${member.id}/merge`, { from_member_id: member.id.replace(/.$/, '0'), reason: 'x' }],
+      ['POST', `/api/v1/members/${member.id}/merge`, { from_member_id: '01a20000-0000-7000-8000-00000000beef', reason: 'x' }],
       ['PUT', `/api/v1/members/${member.id}/consents`, { channel: 'sms', granted: true, source: 'test', wording_version: 'v1' }],
       ['GET', `/api/v1/members/${member.id}/unsubscribe-link?channel=sms`],
       ['GET', `/api/v1/members/${member.id}/export`],
