@@ -8,6 +8,9 @@ import { storesRoutes } from './modules/stores/stores.routes.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { tagsRoutes } from './modules/members/tags.routes.ts';
 import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
+import { eventsRoutes } from './modules/members/events.routes.ts';
+import { registerEventJobs } from './modules/members/events.service.ts';
+import { registerMemberHooks } from './modules/members/members.hooks.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
 
@@ -24,7 +27,10 @@ export const hearthModules: HearthModule[] = [
       membersRoutes(api, context);
       tagsRoutes(api, context);
       unsubscribeRoutes(api, context);
+      eventsRoutes(api, context);
     },
+    jobs: registerEventJobs,
+    memberHooks: registerMemberHooks,
   },
 ];
 

@@ -56,6 +56,17 @@ export const resolveRequestSchema = z.object({
   identities: z.array(identitySchema).min(1).max(20),
   profile: memberProfileSchema.extend({ channel: z.enum(memberChannels).optional() }).optional(),
   merge: z.boolean().default(false).describe('When the identities belong to different members, merge them into the oldest instead of answering 409'),
+  anonymous_id: z.string().trim().min(1).max(100).optional().describe("The visitor's anonymous id: its tracked events become the member's"),
+});
+
+export const trackedEventSchema = z.object({
+  client_event_id: z.string().trim().min(1).max(100).describe('Unique per event on the client; resending it adds nothing'),
+  type: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'lowercase letters, digits, . and _').describe('page_view, product_view, add_to_cart, share, login, store_visit, coupon_view, or your own'),
+  occurred_at: z.iso.datetime({ offset: true }),
+  member_id: z.uuid().optional(),
+  identity: identitySchema.optional(),
+  anonymous_id: z.string().trim().min(1).max(100).optional(),
+  properties: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const memberSchema = z.object({

@@ -38,13 +38,15 @@ export interface CronSchedule {
   /** Standard 5- or 6-field cron pattern. */
   cron: string;
   timeZone: string;
+  /** Also run once when a worker starts (once a day at most), so a fresh install need not wait for the first slot. */
+  runAtStart: boolean;
 }
 
 /** Which jobs exist, which domain events each job listens to, and which run on a schedule. */
 export interface JobRegistry {
   define<P>(definition: JobDefinition<P>): void;
   subscribe(eventType: string, jobName: string): void;
-  schedule(jobName: string, cron: string, timeZone?: string): void;
+  schedule(jobName: string, cron: string, options?: { timeZone?: string; runAtStart?: boolean }): void;
   get(name: string): JobDefinition<unknown> | undefined;
   subscribersOf(eventType: string): readonly string[];
   schedules(): readonly CronSchedule[];
@@ -68,9 +70,9 @@ export function createJobRegistry(): JobRegistry {
       if (!list.includes(jobName)) list.push(jobName);
       subscriptions.set(eventType, list);
     },
-    schedule(jobName, cron, timeZone = 'UTC') {
+    schedule(jobName, cron, { timeZone = 'UTC', runAtStart = false } = {}) {
       requireDefined(jobName);
-      cronSchedules.push({ jobName, cron, timeZone });
+      cronSchedules.push({ jobName, cron, timeZone, runAtStart });
     },
     get: (name) => definitions.get(name),
     subscribersOf: (eventType) => subscriptions.get(eventType) ?? [],

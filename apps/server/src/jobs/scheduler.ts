@@ -44,10 +44,20 @@ export function createScheduler(deps: AppDeps) {
     }
   }
 
+  async function runStartupJobs() {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const schedule of schedules.filter((s) => s.runAtStart)) {
+      await enqueueJob(deps.db, deps.jobs, { tenantId: PLATFORM_TENANT_ID, name: schedule.jobName, key: `start:${today}` }).catch((err: unknown) =>
+        deps.log.error({ err, job: schedule.jobName }, 'could not enqueue a start-up job'),
+      );
+    }
+  }
+
   return {
     start() {
       if (timer || schedules.length === 0) return;
       checkedUntil = new Date();
+      void runStartupJobs();
       timer = setInterval(() => void tick(), TICK_MS);
     },
     stop() {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../app.ts';
-import type { AppDeps, RequestContext } from '../deps.ts';
+import type { AppDeps, Clock, RequestContext } from '../deps.ts';
 import type { JobRegistry } from '../jobs/registry.ts';
 import type { MemberHooks } from '../modules/members/member-hooks.ts';
 import { createApiKey, createTenant } from '../modules/access/access.service.ts';
@@ -21,6 +21,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   jobs?: (registry: JobRegistry) => void;
   memberHooks?: (hooks: MemberHooks) => void;
+  clock?: Clock;
   extraRoutes?: BuildAppOptions['extraRoutes'];
 }
 
@@ -29,7 +30,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { jobs, memberHooks } = buildRegistries();
   options.jobs?.(jobs);
   options.memberHooks?.(memberHooks);
-  const deps = createTestDeps(database.db, { jobs, memberHooks, config: testConfig(options.env) });
+  const deps = createTestDeps(database.db, { jobs, memberHooks, clock: options.clock, config: testConfig(options.env) });
   const app = await buildApp(deps, { serveWebApps: false, logger: false, extraRoutes: options.extraRoutes });
   await app.ready();
   return {

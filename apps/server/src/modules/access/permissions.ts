@@ -18,6 +18,8 @@ export const permissionCatalogue = {
   'members:read_pii': '查看完整手机号与邮箱（留痕） / See full phone and email (audited)',
   'members:erase': '导出与删除会员个人信息 / Export and erase personal data',
   'tags:manage': '管理标签 / Manage tags',
+  'events:write': '上报行为事件 / Send behaviour events',
+  'member_codes:verify': '核验会员码 / Verify member codes at the counter',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
@@ -29,10 +31,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify'],
   analyst: readOnly,
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -81,6 +81,8 @@ describe('consent, export and erasure', () => {
     const tag = (await call('POST', '/api/v1/tags', { group_id: group.id, name: '0-6 个月' })).json();
     await call('POST', `/api/v1/tags/${tag.id}/members`, { action: 'add', phones_csv: `phone\n${phone}\n` });
     await call('GET', `/api/v1/members?phone=${phone}&reveal=true`);
+    await call('POST', '/api/v1/events', { events: [{ client_event_id: 'erase-1', type: 'page_view', occurred_at: new Date().toISOString(), member_id: member.id, properties: { note: name } }] });
+    await call('GET', `/api/v1/members/${member.id}/code`);
     expect(await findEverywhere(t.deps.db, phone)).not.toEqual([]);
 
     const erased = await call('POST', `/api/v1/members/${member.id}/erase`, { reason: '会员申请注销' });

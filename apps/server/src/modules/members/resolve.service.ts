@@ -4,6 +4,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { stitchAnonymous } from './events.service.ts';
 import * as repo from './members.repo.ts';
 import { mergeMembers } from './merge.service.ts';
 import { assertIdentitiesFree, normalizeIdentities, registerMember, serializeMember, updateMember, type MemberProfile } from './members.service.ts';
@@ -29,6 +30,7 @@ export async function resolveMember(deps: AppDeps, ctx: RequestContext, input: R
       const channel = input.profile?.channel;
       if (!channel) throw validationError([{ field: 'profile.channel', code: 'required', message: 'needed to register a new member' }]);
       const row = await registerMember(inTrx, ctx, { ...input.profile, channel }, keys);
+      if (input.anonymous_id) await stitchAnonymous(trx, ctx.tenantId, input.anonymous_id, row.id);
       return { member: serializeMember(row, { masked: true }), created: true, merged_member_ids: [] };
     }
 
@@ -66,6 +68,7 @@ export async function resolveMember(deps: AppDeps, ctx: RequestContext, input: R
       if (column in current && current[column as keyof repo.MemberRow] === null) (fill as Record<string, unknown>)[key] = value;
     }
     for (const key of viaProfile) fill[key.type as 'phone' | 'email'] = key.value;
+    if (input.anonymous_id) await stitchAnonymous(trx, ctx.tenantId, input.anonymous_id, survivorId);
     const member = Object.keys(fill).length > 0 ? await updateMember(inTrx, ctx, survivorId, fill) : serializeMember(current, { masked: true });
     return { member, created: false, merged_member_ids: mergedIds };
   });
