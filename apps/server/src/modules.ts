@@ -11,6 +11,8 @@ import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
 import { eventsRoutes } from './modules/members/events.routes.ts';
 import { registerEventJobs } from './modules/members/events.service.ts';
 import { registerMemberHooks } from './modules/members/members.hooks.ts';
+import { importRoutes } from './modules/members/import.routes.ts';
+import { registerImportJob } from './modules/members/import.job.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
 
@@ -28,8 +30,12 @@ export const hearthModules: HearthModule[] = [
       tagsRoutes(api, context);
       unsubscribeRoutes(api, context);
       eventsRoutes(api, context);
+      importRoutes(api, context);
     },
-    jobs: registerEventJobs,
+    jobs: (registry) => {
+      registerEventJobs(registry);
+      registerImportJob(registry);
+    },
     memberHooks: registerMemberHooks,
   },
 ];

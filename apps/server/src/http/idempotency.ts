@@ -147,11 +147,13 @@ const inProgress = () =>
   });
 
 function hashRequest(request: FastifyRequest): string {
-  return crypto
-    .createHash('sha256')
-    .update(`${request.method} ${request.url}\n`)
-    .update(stableStringify(request.body ?? null))
-    .digest('base64url');
+  const body = request.body as { pipe?: unknown } | null | undefined;
+  // A streamed upload is not read here (it may be a gigabyte): its name and length stand for it.
+  const content =
+    typeof body?.pipe === 'function'
+      ? `stream ${request.headers['content-length'] ?? '?'} ${request.headers['content-disposition'] ?? ''}`
+      : stableStringify(request.body ?? null);
+  return crypto.createHash('sha256').update(`${request.method} ${request.url}\n`).update(content).digest('base64url');
 }
 
 /** JSON with object keys sorted, so the same body with keys in another order is the same request. */

@@ -75,13 +75,19 @@ export function findMember(db: Db, tenantId: string, id: string, options: { forU
 
 /** The next member number of a tenant: a counter row updated in the caller's transaction, so numbers never repeat. */
 export async function nextMemberNumber(db: Db, tenantId: string): Promise<string> {
+  return (await nextMemberNumbers(db, tenantId, 1))[0]!;
+}
+
+/** `count` consecutive member numbers in one statement (imports). */
+export async function nextMemberNumbers(db: Db, tenantId: string, count: number): Promise<string[]> {
   const row = await db
     .insertInto('member_counters')
-    .values({ tenant_id: tenantId, last_number: 1 })
-    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ last_number: sql`member_counters.last_number + 1` }))
+    .values({ tenant_id: tenantId, last_number: count })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ last_number: sql`member_counters.last_number + ${count}` }))
     .returning('last_number')
     .executeTakeFirstOrThrow();
-  return `M${String(row.last_number).padStart(8, '0')}`;
+  const first = row.last_number - count + 1;
+  return Array.from({ length: count }, (_, i) => `M${String(first + i).padStart(8, '0')}`);
 }
 
 export interface IdentityKey {
@@ -121,7 +127,9 @@ export function insertIdentities(db: Db, tenantId: string, memberId: string, ide
  */
 export async function lockIdentities(db: Db, tenantId: string, identities: IdentityKey[]) {
   const keys = [...new Set(identities.map((i) => `${tenantId}|${i.type}|${i.app_id}|${i.value}`))].sort();
-  for (const key of keys) await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+  if (keys.length === 0) return;
+  // One round trip for a whole import batch; the ORDER BY keeps the lock order fixed.
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k order by k`.execute(db);
 }
 
 export async function getTenantSecret(db: Db, tenantId: string, name: string, make: () => string): Promise<string> {
