@@ -15,5 +15,15 @@ app.get<{ Params: { id: string } }>('/bare/stores/:id', async (request, reply) =
   return rows[0];
 });
 
+app.get<{ Params: { value: string } }>('/bare/members/by-identity/:value', async (request, reply) => {
+  const { rows } = await pool.query(
+    `select m.* from member_identities i join members m on m.tenant_id = i.tenant_id and m.id = i.member_id
+      where i.tenant_id = $1 and i.type = 'app_user_id' and i.app_id = '' and i.value = $2`,
+    [tenantId, request.params.value],
+  );
+  if (!rows[0]) return reply.status(404).send({ error: 'not found' });
+  return rows[0];
+});
+
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('bare server ready');

@@ -17,16 +17,18 @@ export interface Machine {
 
 /** Writes docs/benchmarks.md: how the figures were made, then one table row per subject/baseline pair. */
 export function writeReport(file: string, results: ScenarioResult[], machine: Machine): string {
-  const rps = (m: Measurement) => m.requestsPerSecond.toFixed(0);
+  const rate = (m: Measurement, unit: string) => `${m.requestsPerSecond.toFixed(0)} ${unit}`;
+  const ms = (value: number) => (Number.isFinite(value) ? String(value) : '—');
   const rows = results.flatMap((result) =>
     result.baselines.map((b) => {
       const met = b.goal === undefined ? '—' : b.ratio >= b.goal ? 'yes' : '**no**';
-      return `| ${result.scenario.name} | ${b.label} | ${rps(result.subject)} | ${rps(b.measured)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `≥ ${b.goal}`} | ${met} |`;
+      const unit = result.scenario.unit;
+      return `| ${result.scenario.name} | ${b.label} | ${rate(result.subject, unit)} | ${rate(b.measured, unit)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `≥ ${b.goal}`} | ${met} |`;
     }),
   );
   const latencies = results.flatMap((result) => [
-    `| ${result.scenario.subject.label} | ${result.subject.latencyP50Ms} | ${result.subject.latencyP99Ms} |`,
-    ...result.baselines.map((b) => `| ${b.label} | ${b.measured.latencyP50Ms} | ${b.measured.latencyP99Ms} |`),
+    `| ${result.scenario.subject.label} | ${ms(result.subject.latencyP50Ms)} | ${ms(result.subject.latencyP99Ms)} |`,
+    ...result.baselines.map((b) => `| ${b.label} | ${ms(b.measured.latencyP50Ms)} | ${ms(b.measured.latencyP99Ms)} |`),
   ]);
   const text = `# Benchmarks
 
@@ -51,11 +53,11 @@ subject and its baselines run alternately for ${machine.rounds} rounds; each fig
 
 ## Results
 
-| scenario | baseline | subject req/s | baseline req/s | ratio | goal | met |
+| scenario | baseline | subject | baseline | ratio | goal | met |
 | --- | --- | ---: | ---: | ---: | ---: | --- |
 ${rows.join('\n')}
 
-### Latency (medians of the runs, ms)
+### Latency (medians of the runs, ms; pgbench reports its average as p50)
 
 | arm | p50 | p99 |
 | --- | ---: | ---: |

@@ -46,6 +46,13 @@ try {
   const tenant = (await (await fetch(`${hearthUrl}/api/v1/tenant`, { headers: auth })).json()) as { id: string };
   const stores = (await (await fetch(`${hearthUrl}/api/v1/stores?limit=1`, { headers: auth })).json()) as { data: { id: string }[] };
   const storeId = stores.data[0]!.id;
+  const resolved = (await (
+    await fetch(`${hearthUrl}/api/v1/members/resolve`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ identities: [{ type: 'app_user_id', value: 'bench-member-1' }], profile: { channel: 'app', name: '压测会员' } }),
+    })
+  ).json()) as { member: { id: string } };
 
   const barePort = await freePort();
   await startChild('bare Fastify', ['--import', 'tsx', 'scripts/bench/bare-server.ts'], {
@@ -56,7 +63,7 @@ try {
 
   const context: ScenarioContext = { hearthUrl, bareUrl: `http://127.0.0.1:${barePort}`, apiKey, databaseUrl };
   const results: ScenarioResult[] = [];
-  for (const scenario of scenarios(storeId)) {
+  for (const scenario of scenarios({ tenantId: tenant.id, storeId, memberId: resolved.member.id, identity: 'bench-member-1' })) {
     console.log(`\n${scenario.name}`);
     const arms = [scenario.subject, ...scenario.baselines];
     // Warm-up: JIT, connection pools and caches, not counted.
@@ -67,7 +74,7 @@ try {
       for (const arm of arms) {
         const measurement = await arm.run(context);
         runs.get(arm)!.push(measurement);
-        console.log(`  round ${round}  ${measurement.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${measurement.latencyP50Ms} ms  p99 ${measurement.latencyP99Ms} ms  ${arm.label}`);
+        console.log(`  round ${round}  ${measurement.requestsPerSecond.toFixed(0).padStart(7)} ${scenario.unit}  p50 ${measurement.latencyP50Ms} ms  p99 ${measurement.latencyP99Ms} ms  ${arm.label}`);
       }
     }
     const summarize = (measurements: Measurement[]): Measurement => ({

@@ -16,11 +16,13 @@ export interface ScenarioContext {
 
 export interface Arm {
   label: string;
-  run(context: ScenarioContext): Promise<Measurement>;
+  run(context: ScenarioContext): Promise<Measurement> | Measurement;
 }
 
 export interface Scenario {
   name: string;
+  /** What the throughput counts: requests, or events for batch endpoints. */
+  unit: string;
   subject: Arm;
   baselines: (Arm & { goal?: number })[];
   notes: string;

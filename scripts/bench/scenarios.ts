@@ -1,25 +1,31 @@
-import { runLoad } from './load.ts';
+import { runLoad, runPgbench } from './load.ts';
 import type { Scenario } from './scenario.ts';
 
+export interface BenchSetup {
+  tenantId: string;
+  storeId: string;
+  memberId: string;
+  /** An app_user_id identity of that member. */
+  identity: string;
+}
+
+const EVENT_BATCH = 500;
+const INGEST_CLIENTS = 4;
+let sequence = 0;
+
 /** Every benchmark target. Later issues add their scenarios to this list. */
-export function scenarios(storeId: string): Scenario[] {
+export function scenarios(setup: BenchSetup): Scenario[] {
   return [
     {
       name: 'Authenticated read: GET /api/v1/stores/:id',
+      unit: 'req/s',
       subject: {
         label: 'Hearth GET /api/v1/stores/:id (API key, tenancy, validation, serialization, one SQL read)',
-        run: (c) => runLoad({ url: `${c.hearthUrl}/api/v1/stores/${storeId}`, headers: { authorization: `Bearer ${c.apiKey}` } }),
+        run: (c) => runLoad({ url: `${c.hearthUrl}/api/v1/stores/${setup.storeId}`, headers: { authorization: `Bearer ${c.apiKey}` } }),
       },
       baselines: [
-        {
-          label: 'bare Fastify route running the same SQL read',
-          goal: 0.5,
-          run: (c) => runLoad({ url: `${c.bareUrl}/bare/stores/${storeId}` }),
-        },
-        {
-          label: 'bare Fastify hello-JSON route, no database (for information)',
-          run: (c) => runLoad({ url: `${c.bareUrl}/bare/hello` }),
-        },
+        { label: 'bare Fastify route running the same SQL read', goal: 0.5, run: (c) => runLoad({ url: `${c.bareUrl}/bare/stores/${setup.storeId}` }) },
+        { label: 'bare Fastify hello-JSON route, no database (for information)', run: (c) => runLoad({ url: `${c.bareUrl}/bare/hello` }) },
       ],
       notes:
         'The subject pays for everything a real request does: bearer-key check (cached per process for ' +
@@ -27,5 +33,73 @@ export function scenarios(storeId: string): Scenario[] {
         'query, response validation and serialization, request id. The bare route runs the same query on a pool ' +
         'of the same size.',
     },
+    {
+      name: 'Member resolve by identity: POST /api/v1/members/resolve',
+      unit: 'req/s',
+      subject: {
+        label: 'Hearth resolve of a known app_user_id (validation, identity lookup, masking, serialization)',
+        run: (c) =>
+          runLoad({
+            url: `${c.hearthUrl}/api/v1/members/resolve`,
+            method: 'POST',
+            headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ identities: [{ type: 'app_user_id', value: setup.identity }] }),
+          }),
+      },
+      baselines: [{ label: 'bare Fastify route reading the member by identity (same join)', goal: 0.5, run: (c) => runLoad({ url: `${c.bareUrl}/bare/members/by-identity/${setup.identity}` }) }],
+      notes: 'The login path of every POS and mini program. A known identity with nothing new to record is answered by one read, without locks.',
+    },
+    {
+      name: `Event ingest: POST /api/v1/events, batches of ${EVENT_BATCH}`,
+      unit: 'events/s',
+      subject: {
+        label: `Hearth event batches (${INGEST_CLIENTS} connections): validation, attribution, dedupe, outbox event`,
+        run: (c) =>
+          runLoad({
+            url: `${c.hearthUrl}/api/v1/events`,
+            method: 'POST',
+            connections: INGEST_CLIENTS,
+            unitsPerRequest: EVENT_BATCH,
+            headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
+            makeBody: () => eventBatch(setup.memberId),
+          }),
+      },
+      baselines: [
+        {
+          label: `pgbench: plain multi-row INSERT of the same ${EVENT_BATCH} rows (${INGEST_CLIENTS} clients)`,
+          goal: 0.5,
+          run: async (c) => runPgbench({ databaseUrl: c.databaseUrl, script: insertScript(setup), clients: INGEST_CLIENTS, rowsPerTransaction: EVENT_BATCH }),
+        },
+      ],
+      notes:
+        'Throughput in events per second. The subject receives JSON over HTTP, validates every event, checks the ' +
+        'member, inserts with ON CONFLICT for idempotency and records one event.tracked outbox row per batch; the ' +
+        'baseline sends the same rows as one INSERT … VALUES straight to PostgreSQL.',
+    },
   ];
+}
+
+function eventBatch(memberId: string): string {
+  const request = ++sequence;
+  const occurredAt = new Date().toISOString();
+  const events = Array.from({ length: EVENT_BATCH }, (_, i) => ({
+    client_event_id: `bench-${process.pid}-${request}-${i}`,
+    type: 'page_view',
+    occurred_at: occurredAt,
+    member_id: memberId,
+    properties: { page: `/products/${i % 40}`, source: 'bench' },
+  }));
+  return JSON.stringify({ events });
+}
+
+function insertScript(setup: BenchSetup): string {
+  const rows = Array.from(
+    { length: EVENT_BATCH },
+    (_, i) => `('${setup.tenantId}', now(), 'pgb-' || :client_id || '-' || :r || '-${i}', 'page_view', '${setup.memberId}', '{"page":"/products/${i % 40}","source":"bench"}')`,
+  );
+  return `\\set r random(1, 9000000000000000000)
+insert into member_events (tenant_id, occurred_at, client_event_id, type, member_id, properties) values
+${rows.join(',\n')}
+on conflict do nothing;
+`;
 }

@@ -20,6 +20,8 @@ export type ResolveRequest = z.infer<typeof resolveRequestSchema>;
  */
 export async function resolveMember(deps: AppDeps, ctx: RequestContext, input: ResolveRequest): Promise<{ member: Member; created: boolean; merged_member_ids: string[] }> {
   const keys = withContactIdentities(normalizeIdentities(input.identities), input.profile);
+  const known = await findKnownMember(deps, ctx, keys, input);
+  if (known) return { member: serializeMember(known, { masked: true }), created: false, merged_member_ids: [] };
   return withTransaction(deps.db, async (trx) => {
     const inTrx = { ...deps, db: trx };
     await repo.lockIdentities(trx, ctx.tenantId, keys);
@@ -72,6 +74,29 @@ export async function resolveMember(deps: AppDeps, ctx: RequestContext, input: R
     const member = Object.keys(fill).length > 0 ? await updateMember(inTrx, ctx, survivorId, fill) : serializeMember(current, { masked: true });
     return { member, created: false, merged_member_ids: mergedIds };
   });
+}
+
+/**
+ * The everyday login: every identity is already known, all on one member, and the request adds nothing
+ * to the profile. One read answers it, without a transaction or locks; anything else takes the locked path.
+ */
+async function findKnownMember(deps: AppDeps, ctx: RequestContext, keys: repo.IdentityKey[], input: ResolveRequest) {
+  if (input.anonymous_id) return undefined;
+  const rows = await deps.db
+    .selectFrom('member_identities as i')
+    .innerJoin('members as m', (join) => join.onRef('m.tenant_id', '=', 'i.tenant_id').onRef('m.id', '=', 'i.member_id'))
+    .selectAll('m')
+    .where('i.tenant_id', '=', ctx.tenantId)
+    .where((eb) => eb.or(keys.map((k) => eb.and([eb('i.type', '=', k.type), eb('i.app_id', '=', k.app_id), eb('i.value', '=', k.value)]))))
+    .execute();
+  if (rows.length !== keys.length || rows.some((r) => r.id !== rows[0]!.id)) return undefined;
+  const member = rows[0]!;
+  const wouldFill = Object.entries(input.profile ?? {}).some(([key, value]) => {
+    if (key === 'channel' || value === undefined || value === null) return false;
+    const column = key === 'birthday' ? 'birthday_month' : key;
+    return column in member && member[column as keyof repo.MemberRow] === null;
+  });
+  return wouldFill ? undefined : member;
 }
 
 /** A phone or email in the profile is an identity as well: it must find the same person next time. */
