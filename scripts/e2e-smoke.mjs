@@ -62,7 +62,18 @@ try {
   if (!(await row.textContent()).includes('烟测门店')) throw new Error('the new store row lacks its name');
   await page.screenshot({ path: path.join(artifacts, 'console-smoke.png'), fullPage: true });
 
+  // Members: the list shows masked phones; the 360 view reveals the number on request (audited).
+  await page.getByTestId('nav-members').click();
+  // Phones in the list are masked (138****1234); waiting for one also waits for the data to arrive.
+  await page.getByTestId('members-table').getByText(/^\d{3}\*{4}\d{4}$/).first().waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-members.png'), fullPage: true });
+  await page.getByTestId('members-table').locator('tbody tr', { hasText: '****' }).first().click();
+  await page.getByTestId('member-reveal').click();
+  await page.getByText(/^\+86139\d{8}$/).first().waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-member-360.png'), fullPage: true });
+
   // The English switch relabels the console without a reload and is remembered.
+  await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
   await page.getByRole('button', { name: 'New store' }).waitFor();
   await page.reload();
@@ -91,7 +102,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode}, saw it in the list; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { ImportScaleResult } from './import-scale.ts';
 import type { Measurement, Scenario } from './scenario.ts';
 
 export interface ScenarioResult {
@@ -16,7 +17,7 @@ export interface Machine {
 }
 
 /** Writes docs/benchmarks.md: how the figures were made, then one table row per subject/baseline pair. */
-export function writeReport(file: string, results: ScenarioResult[], machine: Machine): string {
+export function writeReport(file: string, results: ScenarioResult[], machine: Machine, importScale?: ImportScaleResult): string {
   const rate = (m: Measurement, unit: string) => `${m.requestsPerSecond.toFixed(0)} ${unit}`;
   const ms = (value: number) => (Number.isFinite(value) ? String(value) : '—');
   const rows = results.flatMap((result) =>
@@ -63,11 +64,25 @@ ${rows.join('\n')}
 | --- | ---: | ---: |
 ${latencies.join('\n')}
 
-## Notes
+${importScale ? importSection(importScale) : ''}## Notes
 
 ${results.map((r) => `- **${r.scenario.name}**: ${r.scenario.notes}`).join('\n')}
 `;
   fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
   fs.writeFileSync(file, text);
   return file;
+}
+
+function importSection(r: ImportScaleResult): string {
+  return `## Member import at scale
+
+A generated CSV of ${r.rows.toLocaleString('en')} members (${r.badRows.toLocaleString('en')} bad rows, 1 %) uploaded to the
+running server (PostgreSQL) and imported by the job in batches of 1,000; the server's RSS is sampled from /proc
+every 0.5 s. Then the same file is imported again.
+
+| rows | time | rows/s | created | reported bad | server RSS before | peak server RSS | rerun: created | rerun time |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| ${r.rows} | ${r.seconds.toFixed(0)} s | ${r.rowsPerSecond.toFixed(0)} | ${r.created} | ${r.failed} | ${r.rssBeforeMb.toFixed(0)} MB | **${r.peakRssMb.toFixed(0)} MB** (goal < 300 MB) | **${r.rerunCreated}** | ${r.rerunSeconds.toFixed(0)} s |
+
+`;
 }

@@ -13,9 +13,12 @@ import { median } from './load.ts';
 import { writeReport, type ScenarioResult } from './report.ts';
 import type { Measurement, ScenarioContext } from './scenario.ts';
 import { scenarios } from './scenarios.ts';
+import { measureImport, type ImportScaleResult } from './import-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// The issue's scale; BENCH_IMPORT_ROWS=0 skips the import measurement (it takes minutes).
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchDatabase = 'hearth_bench';
 const databaseUrl = withDatabase(adminUrl, benchDatabase);
@@ -31,7 +34,7 @@ try {
   await recreateDatabase();
   const apiKey = `bench${crypto.randomBytes(20).toString('hex')}`;
   const hearthPort = await freePort();
-  await startChild('Hearth', ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const hearth = await startChild('Hearth', ['--import', 'tsx', 'apps/server/src/main.ts'], {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     PORT: String(hearthPort),
@@ -93,6 +96,13 @@ try {
     });
   }
 
+  let importScale: ImportScaleResult | undefined;
+  if (IMPORT_ROWS > 0) {
+    console.log(`\nMember import of ${IMPORT_ROWS} rows`);
+    importScale = await measureImport({ hearthUrl, apiKey, serverPid: hearth.pid!, rows: IMPORT_ROWS });
+    console.log(`\n  ${importScale.rows} rows in ${importScale.seconds.toFixed(0)} s (${importScale.rowsPerSecond.toFixed(0)} rows/s), peak RSS ${importScale.peakRssMb.toFixed(0)} MB; rerun created ${importScale.rerunCreated}`);
+  }
+
   const pgVersion = await queryOne<{ server_version: string }>('show server_version');
   const reportPath = writeReport(path.join(root, 'docs/benchmarks.md'), results, {
     rounds: ROUNDS,
@@ -100,7 +110,7 @@ try {
     cores: os.cpus().length,
     node: process.version,
     postgres: pgVersion.server_version,
-  });
+  }, importScale);
   console.log('');
   for (const result of results) {
     for (const baseline of result.baselines) {
@@ -167,6 +177,7 @@ async function startChild(name: string, args: string[], env: Record<string, stri
   } catch (error) {
     throw new Error(`${name} did not start: ${(error as Error).message}\n${output}`);
   }
+  return child;
 }
 
 async function waitForHttp(url: string, timeoutMs = 60_000) {

@@ -3,7 +3,7 @@ import { initReactI18next } from 'react-i18next';
 
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
-  nav: { dashboard: '概览', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置' },
+  nav: { dashboard: '概览', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -34,13 +34,30 @@ const zhCN = {
   operators: { title: '账号与角色', name: '姓名', email: '邮箱', role: '角色', lastLogin: '最近登录', create: '新建账号', password: '初始密码',
     status: { active: '正常', disabled: '停用' }, disable: '停用', enable: '启用' },
   settings: { title: '品牌设置', name: '品牌名称', timeZone: '时区', locale: '默认语言' },
+  members: {
+    title: '会员', search: '搜索', phone: '手机号', memberNo: '会员号', namePrefix: '姓名（前缀）', name: '姓名', nickname: '昵称', gender: '性别',
+    birthday: '生日', email: '邮箱', region: '地区', channel: '来源渠道', registeredAt: '注册时间', tags: '标签', identities: '身份',
+    consents: '营销授权', events: '最近行为', reveal: '查看完整手机号', revealHint: '查看将被记录在审计日志中', masked: '已打码',
+    export: '导出个人信息', erase: '注销并删除个人信息', eraseConfirm: '将不可恢复地删除该会员的个人信息（保留会员号与交易记录），确定吗？',
+    eraseReason: '注销原因', erased: '已删除个人信息', granted: '已授权', withdrawn: '已撤回', detail: '会员详情', back: '返回列表',
+    mergedInto: '已合并到会员', tagFilter: '按标签筛选', none: '暂无',
+    status: { active: '正常', frozen: '冻结', erased: '已注销', merged: '已合并' },
+    channels: { official_account: '公众号', mini_program: '小程序', app: 'App', store: '门店', web: '官网商城', import: '导入', referral: '推荐', partner: '合作方' },
+    genders: { male: '男', female: '女', unknown: '未知' },
+  },
+  tagsPage: { title: '标签管理', group: '标签组', newGroup: '新建标签组', newTag: '新建标签', tag: '标签', members: '会员数' },
+  imports: {
+    title: '会员导入', upload: '上传 CSV 文件', hint: '支持 UTF-8 与 Excel 导出的 GBK 编码。按手机号或外部编号新增或更新；重复导入不会重复创建。列：手机号/phone, 姓名/name, 性别/gender, 生日/birthday, 邮箱/email, 城市/city, 外部编号/external_id, cf.自定义字段',
+    file: '文件', progress: '进度', created: '新增', updated: '更新', unchanged: '未变', failed: '失败', errors: '下载错误行',
+    status: { queued: '排队中', running: '导入中', succeeded: '已完成', failed: '失败' },
+  },
 };
 
 type Messages = typeof zhCN;
 
 const en: Messages = {
   app: { name: 'Hearth Membership Operations', short: 'Hearth' },
-  nav: { dashboard: 'Overview', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings' },
+  nav: { dashboard: 'Overview', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -71,6 +88,23 @@ const en: Messages = {
   operators: { title: 'Accounts & roles', name: 'Name', email: 'Email', role: 'Role', lastLogin: 'Last sign-in', create: 'New account', password: 'Initial password',
     status: { active: 'Active', disabled: 'Disabled' }, disable: 'Disable', enable: 'Enable' },
   settings: { title: 'Brand settings', name: 'Brand name', timeZone: 'Time zone', locale: 'Default language' },
+  members: {
+    title: 'Members', search: 'Search', phone: 'Phone', memberNo: 'Member no.', namePrefix: 'Name (prefix)', name: 'Name', nickname: 'Nickname', gender: 'Gender',
+    birthday: 'Birthday', email: 'Email', region: 'Region', channel: 'Channel', registeredAt: 'Registered', tags: 'Tags', identities: 'Identities',
+    consents: 'Marketing consent', events: 'Recent activity', reveal: 'Show full phone', revealHint: 'Viewing is recorded in the audit log', masked: 'Masked',
+    export: 'Export personal data', erase: 'Erase personal data', eraseConfirm: "This irreversibly erases the member's personal data (the member number and financial records stay). Continue?",
+    eraseReason: 'Reason', erased: 'Personal data erased', granted: 'Granted', withdrawn: 'Withdrawn', detail: 'Member', back: 'Back to list',
+    mergedInto: 'Merged into member', tagFilter: 'Filter by tag', none: 'None',
+    status: { active: 'Active', frozen: 'Frozen', erased: 'Erased', merged: 'Merged' },
+    channels: { official_account: 'Official account', mini_program: 'Mini program', app: 'App', store: 'Store', web: 'Web shop', import: 'Import', referral: 'Referral', partner: 'Partner' },
+    genders: { male: 'Male', female: 'Female', unknown: 'Unknown' },
+  },
+  tagsPage: { title: 'Tags', group: 'Tag group', newGroup: 'New group', newTag: 'New tag', tag: 'Tag', members: 'Members' },
+  imports: {
+    title: 'Member import', upload: 'Upload a CSV file', hint: 'UTF-8 or GBK as Excel exports it. Rows are added or updated by phone or external id; importing a file again creates nothing. Columns: phone, name, gender, birthday, email, city, external_id, cf.<custom field>',
+    file: 'File', progress: 'Progress', created: 'Created', updated: 'Updated', unchanged: 'Unchanged', failed: 'Failed', errors: 'Download rejected rows',
+    status: { queued: 'Queued', running: 'Importing', succeeded: 'Done', failed: 'Failed' },
+  },
 };
 
 export type Language = 'zh-CN' | 'en';

@@ -12,6 +12,10 @@ import { SessionProvider, useSession } from './session.tsx';
 
 const LoginPage = lazy(() => import('./pages/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const MembersPage = lazy(() => import('./pages/MembersPage.tsx').then((m) => ({ default: m.MembersPage })));
+const MemberDetailPage = lazy(() => import('./pages/MemberDetailPage.tsx').then((m) => ({ default: m.MemberDetailPage })));
+const TagsPage = lazy(() => import('./pages/TagsPage.tsx').then((m) => ({ default: m.TagsPage })));
+const MemberImportPage = lazy(() => import('./pages/MemberImportPage.tsx').then((m) => ({ default: m.MemberImportPage })));
 const StoresPage = lazy(() => import('./pages/StoresPage.tsx').then((m) => ({ default: m.StoresPage })));
 const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage.tsx').then((m) => ({ default: m.ApiKeysPage })));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
@@ -67,6 +71,10 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
     <Routes>
       <Route element={<AppShell onSwitchLanguage={onSwitchLanguage} />}>
         <Route index element={<DashboardPage />} />
+        <Route path="members" element={<MembersPage />} />
+        <Route path="members/:id" element={<MemberDetailPage />} />
+        <Route path="tags" element={<TagsPage />} />
+        <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="stores" element={<StoresPage />} />
         <Route path="operators" element={<OperatorsPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />

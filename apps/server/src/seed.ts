@@ -7,6 +7,9 @@ import { createApiKey, createTenant } from './modules/access/access.service.ts';
 import { allPermissions, rolePermissions } from './modules/access/permissions.ts';
 import { randomToken } from './modules/access/secrets.ts';
 import { createStore } from './modules/stores/stores.service.ts';
+import { registerMember } from './modules/members/members.service.ts';
+import { setConsent } from './modules/members/privacy.service.ts';
+import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
@@ -45,7 +48,9 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     };
     const inTrx = { ...deps, db: trx };
     const key = await createApiKey(inTrx, ctx, { name: '演示密钥 Demo key', scopes: allPermissions, secret: deps.config.demo.apiKey });
-    for (const store of demoStores) await createStore(inTrx, ctx, { ...store, status: 'active' });
+    const stores = [];
+    for (const store of demoStores) stores.push(await createStore(inTrx, ctx, { ...store, status: 'active' }));
+    await seedDemoMembers(inTrx, ctx, stores.map((s) => s.id));
     deps.log.info({ tenant: tenant.slug, owner: owner.email }, 'demo tenant created');
     return { tenant: tenant.slug, email: DEMO_OWNER_EMAIL, password, apiKey: key.secret };
   });
@@ -85,3 +90,33 @@ const demoStores = [
     { weekdays: [6, 7], open: '08:30', close: '22:00' },
   ],
 }));
+
+const surnames = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高'];
+const givenNames = ['芳', '伟', '娜', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '晓东', '思雨', '子涵', '雨桐'];
+const channels = ['mini_program', 'official_account', 'store', 'app', 'web'] as const;
+
+/** Twenty members spread over the demo stores, with tags and consent, so every console page has something to show. */
+async function seedDemoMembers(deps: AppDeps, ctx: RequestContext, storeIds: string[]) {
+  const flavor = await createTagGroup(deps, ctx, '口味偏好');
+  const tags = [await createTag(deps, ctx, { group_id: flavor.id, name: '喜欢拿铁' }), await createTag(deps, ctx, { group_id: flavor.id, name: '少糖' })];
+  const memberIds: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const member = await registerMember(
+      deps,
+      ctx,
+      {
+        name: `${surnames[i]}${givenNames[(i * 7) % givenNames.length]}`,
+        gender: i % 3 === 0 ? 'male' : 'female',
+        birthday: { month: (i % 12) + 1, day: (i % 27) + 1, year: 1985 + (i % 15) },
+        phone: `139${String(10_000_000 + i * 7919).padStart(8, '0')}`,
+        home_store_id: storeIds[i % storeIds.length],
+        channel: channels[i % channels.length]!,
+      },
+      [],
+    );
+    memberIds.push(member.id);
+    if (i % 2 === 0) await setConsent(deps, ctx, member.id, { channel: 'sms', granted: true, source: 'mini_program_signup', wording_version: '2026-01' });
+  }
+  await tagMembers(deps, ctx, { tag_id: tags[0]!.id, action: 'add', member_ids: memberIds.filter((_, i) => i % 3 !== 2) });
+  await tagMembers(deps, ctx, { tag_id: tags[1]!.id, action: 'add', member_ids: memberIds.filter((_, i) => i % 4 === 0) });
+}

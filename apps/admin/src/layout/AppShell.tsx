@@ -1,13 +1,16 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { ApiOutlined, AuditOutlined, DashboardOutlined, FireFilled, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
 /** The side menu: each entry shows only to operators holding its permission. New modules add a line here. */
 const menu = [
   { path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, permission: null },
+  { path: '/members', label: 'nav.members', icon: <IdcardOutlined />, permission: 'members:read' },
+  { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
+  { path: '/member-imports', label: 'nav.imports', icon: <CloudUploadOutlined />, permission: 'members:write' },
   { path: '/stores', label: 'nav.stores', icon: <ShopOutlined />, permission: 'stores:read' },
   { path: '/operators', label: 'nav.operators', icon: <TeamOutlined />, permission: 'operators:manage' },
   { path: '/api-keys', label: 'nav.apiKeys', icon: <ApiOutlined />, permission: 'api_keys:manage' },

@@ -2,21 +2,10 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
+import { badMemberCsvLines, memberCsvLines } from '../../test/fixtures/member-csv.ts';
 
-/** n rows; every 100th row is bad in one of four ways. Phones are 1380000xxxx + offset. */
-export function memberCsv(n: number, offset = 0): { csv: string; bad: number[] } {
-  const lines = ['phone,name,gender,birthday,city,cf.level'];
-  const bad: number[] = [];
-  for (let i = 1; i <= n; i++) {
-    const phone = `138${String(offset + i).padStart(8, '0')}`;
-    let row = `${phone},会员${i},${i % 2 ? '男' : '女'},1990-0${(i % 9) + 1}-1${i % 9},上海市,${i % 5}`;
-    if (i % 100 === 0) {
-      bad.push(i + 1);
-      row = [`12${i}`, `,无手机号${i},,,,`, `${phone},坏性别,X,,,`, `${phone},坏生日,男,1990-02-30,,`][(i / 100) % 4]!;
-    }
-    lines.push(row);
-  }
-  return { csv: lines.join('\n'), bad };
+function memberCsv(n: number, offset = 0) {
+  return { csv: [...memberCsvLines(n, offset)].join('\n'), bad: badMemberCsvLines(n) };
 }
 
 describe('member import', () => {

@@ -98,11 +98,14 @@ export interface IdentityKey {
 
 export function findIdentities(db: Db, tenantId: string, identities: IdentityKey[]) {
   if (identities.length === 0) return Promise.resolve([]);
+  // Three arrays joined by unnest: one plan however many identities (an OR of 1,000 ANDs is slow to plan).
   return db
     .selectFrom('member_identities')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or(identities.map((i) => eb.and([eb('type', '=', i.type), eb('app_id', '=', i.app_id), eb('value', '=', i.value)]))))
+    .where(
+      sql<boolean>`(type, app_id, value) in (select * from unnest(${identities.map((i) => i.type)}::text[], ${identities.map((i) => i.app_id)}::text[], ${identities.map((i) => i.value)}::text[]))`,
+    )
     .execute();
 }
 
