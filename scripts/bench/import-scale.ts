@@ -79,7 +79,7 @@ async function importFile(options: { hearthUrl: string; apiKey: string; serverPi
     };
     if (state.status === 'succeeded') return { seconds: (Date.now() - started) / 1000, peakRssMb, result: state };
     if (state.status === 'failed') throw new Error('the import job failed');
-    process.stdout.write(`\r  import ${state.processed_rows}/${state.total_rows ?? '?'} lines, RSS ${rssMb(options.serverPid).toFixed(0)} MB   `);
+    if (process.stdout.isTTY) process.stdout.write(`\r  import ${state.processed_rows}/${state.total_rows ?? '?'} lines, RSS ${rssMb(options.serverPid).toFixed(0)} MB   `);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
