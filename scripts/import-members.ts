@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import type { MemberImport } from '../packages/contracts/src/members.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,17 +29,8 @@ if (response.status !== 202) {
 }
 const { id } = (await response.json()) as { id: string };
 
-interface ImportState {
-  status: string;
-  total_rows: number | null;
-  processed_rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-}
 for (;;) {
-  const state = (await (await fetch(`${values.url}/api/v1/members/imports/${id}`, { headers: auth })).json()) as ImportState;
+  const state = (await (await fetch(`${values.url}/api/v1/members/imports/${id}`, { headers: auth })).json()) as MemberImport;
   const done = Math.max(0, state.processed_rows - 1);
   const share = state.total_rows ? Math.min(1, done / state.total_rows) : 0;
   const bar = '█'.repeat(Math.round(share * 30)).padEnd(30, '░');

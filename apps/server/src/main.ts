@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { acquireDataDirLock, DataDirLockedError } from './data-dir-lock.ts';
-import { openDatabase } from './db/database.ts';
+import { openConfiguredDatabase } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { systemClock, type AppDeps } from './deps.ts';
 import { createWorker } from './jobs/runner.ts';
@@ -39,11 +39,7 @@ async function main() {
     }
   }
 
-  const database = await openDatabase(
-    config.database.kind === 'postgres'
-      ? { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize, applicationName: `hearth-${config.role}` }
-      : { kind: 'pglite', dataDir: config.database.dataDir },
-  );
+  const database = await openConfiguredDatabase(config, { applicationName: `hearth-${config.role}` });
   const applied = await migrate(database.db);
   if (applied.length) log.info({ applied }, 'migrations applied');
 

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from './config.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
-import { openDatabase } from './db/database.ts';
+import { openConfiguredDatabase } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { systemClock } from './deps.ts';
 import { buildRegistries } from './modules.ts';
@@ -10,11 +10,7 @@ import { announceDemo, seedDemoIfEmpty } from './seed.ts';
 // `npm run seed`: creates the demo brand in an empty database without starting the server.
 const config = loadConfig(process.env, []);
 const release = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => {};
-const database = await openDatabase(
-  config.database.kind === 'postgres'
-    ? { kind: 'postgres', url: config.database.url, poolSize: 2 }
-    : { kind: 'pglite', dataDir: config.database.dataDir },
-);
+const database = await openConfiguredDatabase(config, { poolSize: 2 });
 try {
   await migrate(database.db);
   const log = pino({ level: config.logLevel });

@@ -110,3 +110,20 @@ export const customFieldDefinitionSchema = z.object({
 
 export const tagGroupSchema = z.object({ name: z.string().trim().min(1).max(50) });
 export const tagCreateSchema = z.object({ group_id: z.uuid(), name: z.string().trim().min(1).max(50) });
+
+export const memberImportSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  file_name: z.string().nullable(),
+  encoding: z.string().nullable(),
+  total_rows: z.number().nullable(),
+  processed_rows: z.number().describe('Last CSV line done (the header is line 1)'),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  failed: z.number(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type MemberImport = z.infer<typeof memberImportSchema>;

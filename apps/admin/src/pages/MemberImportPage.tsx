@@ -3,21 +3,9 @@ import { App, Button, Card, Progress, Table, Tag, Typography, Upload } from 'ant
 import { InboxOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { CSRF_HEADER } from '@hearth/contracts/auth';
+import type { MemberImport } from '@hearth/contracts/members';
 import { formatTime } from '../format.ts';
 import { useCursorList } from '../use-cursor-list.ts';
-
-interface MemberImport {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  file_name: string | null;
-  total_rows: number | null;
-  processed_rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  created_at: string;
-}
 
 export function MemberImportPage() {
   const { t } = useTranslation();

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { Config } from '../config.ts';
 import type { DB } from './schema.ts';
 
 // bigint counts and sums come back as JS numbers: every amount Hearth stores (fen, points) stays far
@@ -52,4 +53,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await pglite.close();
     },
   };
+}
+
+/** The database the configuration names: PostgreSQL with its pool, or the embedded one in the data folder. */
+export function openConfiguredDatabase(config: Config, options: { poolSize?: number; applicationName?: string } = {}): Promise<Database> {
+  return openDatabase(
+    config.database.kind === 'postgres'
+      ? { kind: 'postgres', url: config.database.url, poolSize: options.poolSize ?? config.database.poolSize, applicationName: options.applicationName }
+      : { kind: 'pglite', dataDir: config.database.dataDir },
+  );
 }

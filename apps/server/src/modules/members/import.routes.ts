@@ -1,26 +1,12 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
+import { memberImportSchema } from '@hearth/contracts/members';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { getImport, importErrorsCsv, listImports, startImport } from './import.service.ts';
 
-const importSchema = z.object({
-  id: z.uuid(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
-  file_name: z.string().nullable(),
-  encoding: z.string().nullable(),
-  total_rows: z.number().nullable(),
-  processed_rows: z.number(),
-  created: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  failed: z.number(),
-  created_by: z.string().nullable(),
-  created_at: z.string(),
-  finished_at: z.string().nullable(),
-});
 const tags = ['member-imports'];
 const COLUMNS = 'phone, external_id, name, nickname, gender (男/女), birthday (YYYY-MM-DD or MM-DD), email, province, city, district, channel, campaign, registered_at, cf.<custom field key>';
 
@@ -40,7 +26,7 @@ export function importRoutes(api: Api, { deps }: RouteContext) {
           security: authenticated,
           consumes: ['text/csv'],
           querystring: z.object({ file_name: z.string().max(200).optional() }),
-          response: { 202: importSchema.extend({ job_id: z.uuid() }), 400: problemSchema, 413: problemSchema, 415: problemSchema },
+          response: { 202: memberImportSchema.extend({ job_id: z.uuid() }), 400: problemSchema, 413: problemSchema, 415: problemSchema },
         },
       },
       async (request, reply) => {
@@ -55,13 +41,13 @@ export function importRoutes(api: Api, { deps }: RouteContext) {
 
   api.get(
     '/members/imports',
-    { config: { permission: 'members:read' }, schema: { tags, summary: 'Member imports, newest first', security: authenticated, querystring: paginationQuerySchema, response: { 200: pageSchema(importSchema) } } },
+    { config: { permission: 'members:read' }, schema: { tags, summary: 'Member imports, newest first', security: authenticated, querystring: paginationQuerySchema, response: { 200: pageSchema(memberImportSchema) } } },
     async (request) => listImports(deps, requestContext(request), request.query),
   );
 
   api.get(
     '/members/imports/:id',
-    { config: { permission: 'members:read' }, schema: { tags, summary: 'An import with its progress and counts', security: authenticated, params: idParamsSchema, response: { 200: importSchema, 404: problemSchema } } },
+    { config: { permission: 'members:read' }, schema: { tags, summary: 'An import with its progress and counts', security: authenticated, params: idParamsSchema, response: { 200: memberImportSchema, 404: problemSchema } } },
     async (request) => getImport(deps, requestContext(request), request.params.id),
   );
 
