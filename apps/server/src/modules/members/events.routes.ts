@@ -4,6 +4,7 @@ import { memberSchema, trackedEventSchema } from '@hearth/contracts/members';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { trackEvents } from './events.service.ts';
+import { defineEventType, listEventTypes } from './event-types.service.ts';
 import { currentMemberCode, verifyMemberCode } from './member-code.service.ts';
 
 export function eventsRoutes(api: Api, { deps }: RouteContext) {
@@ -21,6 +22,36 @@ export function eventsRoutes(api: Api, { deps }: RouteContext) {
       },
     },
     async (request) => trackEvents(deps, requestContext(request), request.body.events),
+  );
+
+  api.get(
+    '/event-types',
+    {
+      config: { permission: 'members:read' },
+      schema: {
+        tags: ['events'],
+        summary: 'Event types with a properties schema',
+        security: authenticated,
+        response: { 200: z.object({ data: z.array(z.object({ type: z.string(), properties_schema: z.record(z.string(), z.unknown()) })) }) },
+      },
+    },
+    async (request) => ({ data: await listEventTypes(deps.db, requestContext(request).tenantId) }),
+  );
+
+  api.put(
+    '/event-types/:type',
+    {
+      config: { permission: 'tenant:manage' },
+      schema: {
+        tags: ['events'],
+        summary: 'Require events of this type to carry properties matching a JSON Schema',
+        security: authenticated,
+        params: z.object({ type: trackedEventSchema.shape.type }),
+        body: z.object({ properties_schema: z.record(z.string(), z.unknown()).describe('A JSON Schema (draft 7) for the properties object') }),
+        response: { 200: z.object({ type: z.string(), properties_schema: z.record(z.string(), z.unknown()) }), 400: problemSchema },
+      },
+    },
+    async (request) => defineEventType(deps, requestContext(request), request.params.type, request.body.properties_schema),
   );
 
   api.get(

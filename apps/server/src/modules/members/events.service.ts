@@ -6,6 +6,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { validationError, type FieldError } from '../../http/errors.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
+import { checkEventProperties } from './event-types.service.ts';
 import * as repo from './members.repo.ts';
 import { normalizeIdentities } from './members.service.ts';
 
@@ -55,6 +56,7 @@ export async function trackEvents(deps: AppDeps, ctx: RequestContext, events: Tr
       }
     }
   });
+  errors.push(...(await checkEventProperties(deps.db, ctx.tenantId, events)));
   if (errors.length) throw validationError(errors);
 
   return withTransaction(deps.db, async (trx) => {

@@ -55,6 +55,22 @@ describe('behaviour events and the member code', () => {
     expect(unknown.json().errors).toEqual([expect.objectContaining({ field: 'events.0.member_id', code: 'unknown_member' })]);
   });
 
+  it('validates properties against the type\'s schema when one is declared', async () => {
+    const member = (await resolve({ identities: [{ type: 'app_user_id', value: 'u-schema' }], profile: { channel: 'app' } })).json().member;
+    const schema = { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 1 } }, required: ['sku'] };
+    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/event-types/add_to_cart', headers: a.auth, payload: { properties_schema: schema } })).statusCode).toBe(200);
+    const at = new Date().toISOString();
+    const bad = await track([
+      { client_event_id: 's1', type: 'add_to_cart', occurred_at: at, member_id: member.id, properties: { sku: 'LATTE', qty: 1 } },
+      { client_event_id: 's2', type: 'add_to_cart', occurred_at: at, member_id: member.id, properties: { qty: 0 } },
+      { client_event_id: 's3', type: 'page_view', occurred_at: at, member_id: member.id, properties: { anything: true } },
+    ]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string; code: string }) => `${e.field}:${e.code}`).sort()).toEqual(['events.1.properties.qty:minimum', 'events.1.properties:required']);
+    const invalidSchema = await t.app.inject({ method: 'PUT', url: '/api/v1/event-types/share', headers: a.auth, payload: { properties_schema: { type: 'no-such-type' } } });
+    expect(invalidSchema.json().errors[0].field).toBe('properties_schema');
+  });
+
   it('creates monthly partitions, and events land in their month', async () => {
     // A starting worker runs the start-up jobs (this one would otherwise wait for 00:05).
     const worker = createWorker(t.deps);
