@@ -26,7 +26,7 @@ export function setUnauthenticatedHandler(handler: () => void) {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Raw text body with its content type (CSV import). */
   text?: { body: string; contentType: string };

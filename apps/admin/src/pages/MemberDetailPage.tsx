@@ -7,6 +7,7 @@ import type { Member } from '@hearth/contracts/members';
 import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
+import { MemberConsentCard, MemberMergeModal, MemberTagsCard } from './MemberActions.tsx';
 
 interface Member360 {
   member: Member;
@@ -25,6 +26,7 @@ export function MemberDetailPage() {
   const [view, setView] = useState<Member360 | null>(null);
   const [revealed, setRevealed] = useState(false);
   const [erasing, setErasing] = useState(false);
+  const [merging, setMerging] = useState(false);
   const [reason, setReason] = useState('');
 
   const load = useCallback(
@@ -77,6 +79,7 @@ export function MemberDetailPage() {
                 {t('members.reveal')}
               </Button>
             )}
+            {can('members:write') && m.status === 'active' && <Button onClick={() => setMerging(true)}>{t('members.merge')}</Button>}
             {can('members:erase') && m.status !== 'erased' && m.status !== 'merged' && (
               <>
                 <Button onClick={exportData}>{t('members.export')}</Button>
@@ -111,12 +114,8 @@ export function MemberDetailPage() {
           </Card>
         </Col>
         <Col xs={24} lg={8}>
-          <Card title={t('members.consents')} size="small">
-            <List size="small" dataSource={view.consents} locale={{ emptyText: t('members.none') }} renderItem={(c) => <List.Item>{c.channel} <Tag color={c.granted ? 'green' : 'default'}>{c.granted ? t('members.granted') : t('members.withdrawn')}</Tag><Typography.Text type="secondary">{c.source} · {formatTime(c.updated_at)}</Typography.Text></List.Item>} />
-          </Card>
-          <Card title={t('members.tags')} size="small" style={{ marginTop: 16 }}>
-            {view.tags.length ? view.tags.map((tag) => <Tag key={tag.id}>{tag.group_name} · {tag.name}</Tag>) : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />}
-          </Card>
+          <MemberConsentCard memberId={m.id} consents={view.consents} editable={can('members:write') && m.status === 'active'} onChange={() => void load(revealed)} />
+          <MemberTagsCard memberId={m.id} tags={view.tags} editable={can('tags:manage') && m.status === 'active'} onChange={() => void load(revealed)} />
         </Col>
         <Col xs={24} lg={8}>
           <Card title={t('members.events')} size="small">
@@ -128,6 +127,7 @@ export function MemberDetailPage() {
           </Card>
         </Col>
       </Row>
+      <MemberMergeModal memberId={m.id} open={merging} onClose={() => setMerging(false)} onMerged={() => { setMerging(false); void load(false); }} />
       <Modal title={t('members.erase')} open={erasing} onOk={erase} onCancel={() => setErasing(false)} okButtonProps={{ danger: true, disabled: !reason.trim() }}>
         <Typography.Paragraph>{t('members.eraseConfirm')}</Typography.Paragraph>
         <Input placeholder={t('members.eraseReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
