@@ -3,7 +3,7 @@ import { initReactI18next } from 'react-i18next';
 
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
-  nav: { dashboard: '概览', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置' },
+  nav: { dashboard: '概览', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -40,7 +40,7 @@ const zhCN = {
     consents: '营销授权', events: '最近行为', reveal: '查看完整手机号', revealHint: '查看将被记录在审计日志中', masked: '已打码',
     export: '导出个人信息', erase: '注销并删除个人信息', eraseConfirm: '将不可恢复地删除该会员的个人信息（保留会员号与交易记录），确定吗？',
     eraseReason: '注销原因', erased: '已删除个人信息', granted: '已授权', withdrawn: '已撤回', detail: '会员详情', back: '返回列表',
-    mergedInto: '已合并到会员', tagFilter: '按标签筛选', none: '暂无', addTag: '添加标签',
+    mergedInto: '已合并到会员', customFilter: '字段:值（如 taste:甜）', tagFilter: '按标签筛选', none: '暂无', addTag: '添加标签',
     merge: '合并重复会员', mergeHint: '输入另一份资料的会员号：它的身份、标签与授权将并入当前会员，原资料只保留会员号。', mergeReason: '合并原因', merged: '已合并',
     consentChannels: { sms: '短信', email: '邮件', wechat: '微信', app_push: 'App 推送' },
     status: { active: '正常', frozen: '冻结', erased: '已注销', merged: '已合并' },
@@ -48,6 +48,8 @@ const zhCN = {
     genders: { male: '男', female: '女', unknown: '未知' },
   },
   tagsPage: { title: '标签管理', group: '标签组', newGroup: '新建标签组', newTag: '新建标签', tag: '标签', members: '会员数', bulk: '批量打标', bulkHint: '粘贴手机号（每行一个）或上传含 phone 列的 CSV', add: '添加', remove: '移除', bulkResult: '匹配 {{matched}} 人，变更 {{changed}} 人，未找到 {{notFound}} 个' },
+  customFields: { title: '会员自定义字段', create: '新建字段', key: '字段标识', label: '显示名称', type: '类型', options: '可选值', keyRule: '小写字母开头，只含小写字母、数字和下划线',
+    types: { text: '文本', number: '数字', date: '日期', enum: '选项', boolean: '是/否' } },
   imports: {
     title: '会员导入', upload: '上传 CSV 文件', hint: '支持 UTF-8 与 Excel 导出的 GBK 编码。按手机号或外部编号新增或更新；重复导入不会重复创建。列：手机号/phone, 姓名/name, 性别/gender, 生日/birthday, 邮箱/email, 城市/city, 外部编号/external_id, cf.自定义字段',
     file: '文件', progress: '进度', created: '新增', updated: '更新', unchanged: '未变', failed: '失败', errors: '下载错误行',
@@ -59,7 +61,7 @@ type Messages = typeof zhCN;
 
 const en: Messages = {
   app: { name: 'Hearth Membership Operations', short: 'Hearth' },
-  nav: { dashboard: 'Overview', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings' },
+  nav: { dashboard: 'Overview', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -96,7 +98,7 @@ const en: Messages = {
     consents: 'Marketing consent', events: 'Recent activity', reveal: 'Show full phone', revealHint: 'Viewing is recorded in the audit log', masked: 'Masked',
     export: 'Export personal data', erase: 'Erase personal data', eraseConfirm: "This irreversibly erases the member's personal data (the member number and financial records stay). Continue?",
     eraseReason: 'Reason', erased: 'Personal data erased', granted: 'Granted', withdrawn: 'Withdrawn', detail: 'Member', back: 'Back to list',
-    mergedInto: 'Merged into member', tagFilter: 'Filter by tag', none: 'None', addTag: 'Add tag',
+    mergedInto: 'Merged into member', customFilter: 'field:value (e.g. taste:sweet)', tagFilter: 'Filter by tag', none: 'None', addTag: 'Add tag',
     merge: 'Merge a duplicate', mergeHint: "Enter the other profile's member number: its identities, tags and consent move into this member; it keeps only its number.", mergeReason: 'Reason', merged: 'Merged',
     consentChannels: { sms: 'SMS', email: 'Email', wechat: 'WeChat', app_push: 'App push' },
     status: { active: 'Active', frozen: 'Frozen', erased: 'Erased', merged: 'Merged' },
@@ -104,6 +106,8 @@ const en: Messages = {
     genders: { male: 'Male', female: 'Female', unknown: 'Unknown' },
   },
   tagsPage: { title: 'Tags', group: 'Tag group', newGroup: 'New group', newTag: 'New tag', tag: 'Tag', members: 'Members', bulk: 'Tag in bulk', bulkHint: 'Paste phone numbers (one per line) or a CSV with a phone column', add: 'Add', remove: 'Remove', bulkResult: '{{matched}} matched, {{changed}} changed, {{notFound}} not found' },
+  customFields: { title: 'Custom member fields', create: 'New field', key: 'Key', label: 'Label', type: 'Type', options: 'Options', keyRule: 'Lowercase letter first, then lowercase letters, digits and _',
+    types: { text: 'Text', number: 'Number', date: 'Date', enum: 'Choice', boolean: 'Yes/no' } },
   imports: {
     title: 'Member import', upload: 'Upload a CSV file', hint: 'UTF-8 or GBK as Excel exports it. Rows are added or updated by phone or external id; importing a file again creates nothing. Columns: phone, name, gender, birthday, email, city, external_id, cf.<custom field>',
     file: 'File', progress: 'Progress', created: 'Created', updated: 'Updated', unchanged: 'Unchanged', failed: 'Failed', errors: 'Download rejected rows',

@@ -16,6 +16,7 @@ const MembersPage = lazy(() => import('./pages/MembersPage.tsx').then((m) => ({ 
 const MemberDetailPage = lazy(() => import('./pages/MemberDetailPage.tsx').then((m) => ({ default: m.MemberDetailPage })));
 const TagsPage = lazy(() => import('./pages/TagsPage.tsx').then((m) => ({ default: m.TagsPage })));
 const MemberImportPage = lazy(() => import('./pages/MemberImportPage.tsx').then((m) => ({ default: m.MemberImportPage })));
+const CustomFieldsPage = lazy(() => import('./pages/CustomFieldsPage.tsx').then((m) => ({ default: m.CustomFieldsPage })));
 const StoresPage = lazy(() => import('./pages/StoresPage.tsx').then((m) => ({ default: m.StoresPage })));
 const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage.tsx').then((m) => ({ default: m.ApiKeysPage })));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
@@ -75,6 +76,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="members/:id" element={<MemberDetailPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
+        <Route path="custom-fields" element={<CustomFieldsPage />} />
         <Route path="stores" element={<StoresPage />} />
         <Route path="operators" element={<OperatorsPage />} />
         <Route path="api-keys" element={<ApiKeysPage />} />

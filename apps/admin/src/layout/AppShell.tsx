@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { ApiOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, ProfileOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -11,6 +11,7 @@ const menu = [
   { path: '/members', label: 'nav.members', icon: <IdcardOutlined />, permission: 'members:read' },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
   { path: '/member-imports', label: 'nav.imports', icon: <CloudUploadOutlined />, permission: 'members:write' },
+  { path: '/custom-fields', label: 'nav.customFields', icon: <ProfileOutlined />, permission: 'tenant:manage' },
   { path: '/stores', label: 'nav.stores', icon: <ShopOutlined />, permission: 'stores:read' },
   { path: '/operators', label: 'nav.operators', icon: <TeamOutlined />, permission: 'operators:manage' },
   { path: '/api-keys', label: 'nav.apiKeys', icon: <ApiOutlined />, permission: 'api_keys:manage' },

@@ -13,6 +13,7 @@ interface Filters {
   name_prefix?: string;
   status?: string;
   tag_id?: string;
+  custom?: string;
 }
 
 const statusColor = { active: 'green', frozen: 'orange', erased: 'default', merged: 'blue' } as const;
@@ -49,6 +50,9 @@ export function MembersPage() {
         </Form.Item>
         <Form.Item name="tag_id">
           <Select allowClear showSearch optionFilterProp="label" placeholder={t('members.tagFilter')} style={{ width: 200 }} options={tagOptions} />
+        </Form.Item>
+        <Form.Item name="custom">
+          <Input allowClear placeholder={t('members.customFilter')} style={{ width: 190 }} />
         </Form.Item>
         <Button type="primary" htmlType="submit" data-testid="members-search">
           {t('members.search')}
