@@ -90,6 +90,15 @@ describe('members', () => {
       expect((await request(b, method, url, payload)).statusCode, `${method} ${url}`).toBe(404);
     }
     expect((await request(b, 'GET', '/api/v1/members?phone=13600136000')).json().data).toEqual([]);
+    // Tags, events and member codes of brand A are invisible and unusable to brand B.
+    const group = (await request(a, 'POST', '/api/v1/tag-groups', { name: '隔离组' })).json();
+    const tag = (await request(a, 'POST', '/api/v1/tags', { group_id: group.id, name: '隔离标签' })).json();
+    expect((await request(b, 'POST', `/api/v1/tags/${tag.id}/members`, { action: 'add', member_ids: [member.id] })).statusCode).toBe(404);
+    expect((await request(b, 'POST', '/api/v1/tags', { group_id: group.id, name: '借用' })).json().errors[0].field).toBe('group_id');
+    expect((await request(b, 'GET', '/api/v1/tag-groups')).json().data.map((g: { id: string }) => g.id)).not.toContain(group.id);
+    const foreignEvent = await request(b, 'POST', '/api/v1/events', { events: [{ client_event_id: 'iso-1', type: 'login', occurred_at: new Date().toISOString(), member_id: member.id }] });
+    expect(foreignEvent.json().errors[0]).toMatchObject({ field: 'events.0.member_id', code: 'unknown_member' });
+    expect((await request(b, 'GET', `/api/v1/members/${member.id}/code`)).statusCode).toBe(404);
     // The same phone is a different person in another brand.
     const theirs = await request(b, 'POST', '/api/v1/members/resolve', { identities: [{ type: 'phone', value: '13600136000' }], profile: { channel: 'app' } });
     expect(theirs.statusCode).toBe(201);
