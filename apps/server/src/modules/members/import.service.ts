@@ -116,11 +116,12 @@ function csvCell(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-type ImportRow = Awaited<ReturnType<typeof getImportRow>>;
-const getImportRow = (deps: AppDeps, tenantId: string, id: string) =>
-  deps.db.selectFrom('member_imports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+/** The import row for the job, which runs with the tenant of its own record. */
+export function getImportRow(deps: AppDeps, tenantId: string, id: string) {
+  return deps.db.selectFrom('member_imports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+}
 
-export function serializeImport(row: NonNullable<ImportRow>) {
+export function serializeImport(row: Awaited<ReturnType<typeof getImportRow>>) {
   return {
     id: row.id,
     status: row.status,
@@ -138,4 +139,3 @@ export function serializeImport(row: NonNullable<ImportRow>) {
   };
 }
 
-export { getImportRow };
