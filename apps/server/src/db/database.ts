@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
@@ -38,6 +37,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (options.dataDir) await fs.mkdir(options.dataDir, { recursive: true });
+  // Loaded only when used: the embedded database's module alone costs ~50 MB of memory, which a
+  // PostgreSQL deployment should not carry.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const pglite = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   await pglite.waitReady;
   // PGlite is one backend: a single pooled connection makes Kysely serialize transactions instead of
