@@ -151,13 +151,15 @@ describe('job runner', () => {
     for (const worker of workers) worker.start();
     await sleep(3500);
     await Promise.all(workers.map((w) => w.stop({ graceMs: 2000 })));
+    // On a loaded machine the last slots may still be queued: finish them, then count.
+    await createWorker(cronDeps).drain();
     const slots = await deps.db.selectFrom('jobs').selectAll().where('dedupe_key', 'like', 'slot:%').execute();
     expect(slots.length).toBeGreaterThanOrEqual(2);
     expect(new Set(slots.map((s) => s.dedupe_key)).size).toBe(slots.length);
     for (const slot of slots) {
-      if (slot.status === 'succeeded') expect(await effects(deps, slot.id)).toEqual([1]);
+      expect(slot.status).toBe('succeeded');
+      expect(await effects(deps, slot.id)).toEqual([1]);
     }
-    expect(slots.filter((s) => s.status === 'succeeded').length).toBeGreaterThanOrEqual(2);
   });
 });
 
