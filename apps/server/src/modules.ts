@@ -6,6 +6,7 @@ import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storesRoutes } from './modules/stores/stores.routes.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
+import { productsRoutes } from './modules/products/products.routes.ts';
 import { tagsRoutes } from './modules/members/tags.routes.ts';
 import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
 import { eventsRoutes } from './modules/members/events.routes.ts';
@@ -38,6 +39,7 @@ export const hearthModules: HearthModule[] = [
     },
     memberHooks: registerMemberHooks,
   },
+  { name: 'products', routes: productsRoutes },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -22,9 +22,9 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /** Given limit+1 rows, returns the page and the cursor of its last row when more rows follow. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number): { data: T[]; next_cursor: string | null } {
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string = (row) => (row as { id: string }).id): { data: T[]; next_cursor: string | null } {
   const hasMore = rows.length > limit;
   const data = hasMore ? rows.slice(0, limit) : rows;
   const last = data[data.length - 1];
-  return { data, next_cursor: hasMore && last ? encodeCursor(last.id) : null };
+  return { data, next_cursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }

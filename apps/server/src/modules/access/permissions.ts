@@ -20,21 +20,23 @@ export const permissionCatalogue = {
   'tags:manage': '管理标签 / Manage tags',
   'events:write': '上报行为事件 / Send behaviour events',
   'member_codes:verify': '核验会员码 / Verify member codes at the counter',
+  'products:read': '查看商品 / Read the product catalogue',
+  'products:write': '维护商品 / Maintain the product catalogue',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write'],
   analyst: readOnly,
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read'],
 };
 
 export function isPermission(value: string): value is Permission {
