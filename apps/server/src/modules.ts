@@ -7,6 +7,8 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storesRoutes } from './modules/stores/stores.routes.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { productsRoutes } from './modules/products/products.routes.ts';
+import { ordersRoutes } from './modules/orders/orders.routes.ts';
+import { registerOrderHooks } from './modules/orders/orders.hooks.ts';
 import { tagsRoutes } from './modules/members/tags.routes.ts';
 import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
 import { eventsRoutes } from './modules/members/events.routes.ts';
@@ -40,6 +42,7 @@ export const hearthModules: HearthModule[] = [
     memberHooks: registerMemberHooks,
   },
   { name: 'products', routes: productsRoutes },
+  { name: 'orders', routes: ordersRoutes, memberHooks: registerOrderHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -22,21 +22,23 @@ export const permissionCatalogue = {
   'member_codes:verify': '核验会员码 / Verify member codes at the counter',
   'products:read': '查看商品 / Read the product catalogue',
   'products:write': '维护商品 / Maintain the product catalogue',
+  'orders:read': '查看订单 / Read orders',
+  'orders:write': '上报订单与退款 / Record orders and refunds',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write'],
   analyst: readOnly,
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -208,3 +208,21 @@ export function serializeMember(row: repo.MemberRow, options: { masked: boolean 
     updated_at: row.updated_at.toISOString(),
   };
 }
+
+/**
+ * The member an order or event belongs to, for other modules: by id (following a merge to the survivor)
+ * or by any identity. Undefined when nobody matches.
+ */
+export async function findMemberIdFor(db: Db, tenantId: string, by: { member_id?: string | null; identity?: IdentityInput }): Promise<string | undefined> {
+  if (by.member_id) {
+    let row = await repo.findMember(db, tenantId, by.member_id);
+    for (let hops = 0; row?.status === 'merged' && row.merged_into && hops < 10; hops++) row = await repo.findMember(db, tenantId, row.merged_into);
+    return row && row.status !== 'merged' ? row.id : undefined;
+  }
+  if (by.identity) {
+    const [key] = normalizeIdentities([by.identity], 'identity');
+    const [found] = await repo.findIdentities(db, tenantId, [key!]);
+    return found?.member_id;
+  }
+  return undefined;
+}

@@ -81,6 +81,13 @@ export async function getProduct(deps: AppDeps, ctx: RequestContext, sku: string
   return serializeProduct(row);
 }
 
+/** The SKUs of this list that exist in the tenant's catalogue (orders check their lines with it). */
+export async function existingSkus(deps: AppDeps, ctx: RequestContext, skus: string[]): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const rows = await deps.db.selectFrom('products').select('sku').where('tenant_id', '=', ctx.tenantId).where('sku', 'in', [...new Set(skus)]).execute();
+  return new Set(rows.map((r) => r.sku));
+}
+
 export interface ProductQuery {
   limit: number;
   cursor?: string;
