@@ -72,6 +72,14 @@ try {
   await page.getByText(/^\+86139\d{8}$/).first().waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-member-360.png'), fullPage: true });
 
+  // Orders: amounts in ¥ with two decimals; a click opens the order with its lines.
+  await page.getByTestId('nav-orders').click();
+  await page.getByText('DEMO-1039').click();
+  await page.getByText('BAK-CROISSANT').first().waitFor();
+  await page.waitForTimeout(500); // let the drawer finish sliding in
+  await page.screenshot({ path: path.join(artifacts, 'console-order.png') });
+  await page.keyboard.press('Escape');
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();

@@ -3,7 +3,7 @@ import { initReactI18next } from 'react-i18next';
 
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
-  nav: { dashboard: '概览', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置' },
+  nav: { dashboard: '概览', orders: '订单', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -47,6 +47,7 @@ const zhCN = {
     channels: { official_account: '公众号', mini_program: '小程序', app: 'App', store: '门店', web: '官网商城', import: '导入', referral: '推荐', partner: '合作方' },
     genders: { male: '男', female: '女', unknown: '未知' },
   },
+  orders: { title: '订单', externalId: '订单号', member: '会员', guest: '非会员', total: '实付', refunded: '已退款', occurredAt: '下单时间', channel: '渠道', lines: '商品明细', sku: 'SKU', qty: '数量', unitPrice: '单价', discount: '优惠', paid: '实付', refund: '退款', refundAmount: '退款金额（元）', refundReason: '退款原因', refundDone: '已退款', status: { paid: '已支付', partially_refunded: '部分退款', refunded: '已全额退款' } },
   tagsPage: { title: '标签管理', group: '标签组', newGroup: '新建标签组', newTag: '新建标签', tag: '标签', members: '会员数', bulk: '批量打标', bulkHint: '粘贴手机号（每行一个）或上传含 phone 列的 CSV', add: '添加', remove: '移除', bulkResult: '匹配 {{matched}} 人，变更 {{changed}} 人，未找到 {{notFound}} 个' },
   customFields: { title: '会员自定义字段', create: '新建字段', key: '字段标识', label: '显示名称', type: '类型', options: '可选值', keyRule: '小写字母开头，只含小写字母、数字和下划线',
     types: { text: '文本', number: '数字', date: '日期', enum: '选项', boolean: '是/否' } },
@@ -61,7 +62,7 @@ type Messages = typeof zhCN;
 
 const en: Messages = {
   app: { name: 'Hearth Membership Operations', short: 'Hearth' },
-  nav: { dashboard: 'Overview', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings' },
+  nav: { dashboard: 'Overview', orders: 'Orders', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -105,6 +106,7 @@ const en: Messages = {
     channels: { official_account: 'Official account', mini_program: 'Mini program', app: 'App', store: 'Store', web: 'Web shop', import: 'Import', referral: 'Referral', partner: 'Partner' },
     genders: { male: 'Male', female: 'Female', unknown: 'Unknown' },
   },
+  orders: { title: 'Orders', externalId: 'Order no.', member: 'Member', guest: 'Guest', total: 'Paid', refunded: 'Refunded', occurredAt: 'Ordered at', channel: 'Channel', lines: 'Lines', sku: 'SKU', qty: 'Qty', unitPrice: 'Unit price', discount: 'Discount', paid: 'Paid', refund: 'Refund', refundAmount: 'Refund amount (¥)', refundReason: 'Reason', refundDone: 'Refunded', status: { paid: 'Paid', partially_refunded: 'Partly refunded', refunded: 'Refunded' } },
   tagsPage: { title: 'Tags', group: 'Tag group', newGroup: 'New group', newTag: 'New tag', tag: 'Tag', members: 'Members', bulk: 'Tag in bulk', bulkHint: 'Paste phone numbers (one per line) or a CSV with a phone column', add: 'Add', remove: 'Remove', bulkResult: '{{matched}} matched, {{changed}} changed, {{notFound}} not found' },
   customFields: { title: 'Custom member fields', create: 'New field', key: 'Key', label: 'Label', type: 'Type', options: 'Options', keyRule: 'Lowercase letter first, then lowercase letters, digits and _',
     types: { text: 'Text', number: 'Number', date: 'Date', enum: 'Choice', boolean: 'Yes/no' } },

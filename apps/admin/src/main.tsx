@@ -17,6 +17,7 @@ const MemberDetailPage = lazy(() => import('./pages/MemberDetailPage.tsx').then(
 const TagsPage = lazy(() => import('./pages/TagsPage.tsx').then((m) => ({ default: m.TagsPage })));
 const MemberImportPage = lazy(() => import('./pages/MemberImportPage.tsx').then((m) => ({ default: m.MemberImportPage })));
 const CustomFieldsPage = lazy(() => import('./pages/CustomFieldsPage.tsx').then((m) => ({ default: m.CustomFieldsPage })));
+const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx').then((m) => ({ default: m.OrdersPage })));
 const StoresPage = lazy(() => import('./pages/StoresPage.tsx').then((m) => ({ default: m.StoresPage })));
 const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage.tsx').then((m) => ({ default: m.ApiKeysPage })));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
@@ -74,6 +75,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route index element={<DashboardPage />} />
         <Route path="members" element={<MembersPage />} />
         <Route path="members/:id" element={<MemberDetailPage />} />
+        <Route path="orders" element={<OrdersPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

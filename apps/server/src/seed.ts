@@ -7,6 +7,8 @@ import { createApiKey, createTenant } from './modules/access/access.service.ts';
 import { allPermissions, rolePermissions } from './modules/access/permissions.ts';
 import { randomToken } from './modules/access/secrets.ts';
 import { createStore } from './modules/stores/stores.service.ts';
+import { createOrder } from './modules/orders/orders.service.ts';
+import { upsertProducts } from './modules/products/products.service.ts';
 import { registerMember } from './modules/members/members.service.ts';
 import { setConsent } from './modules/members/privacy.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
@@ -50,7 +52,8 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     const key = await createApiKey(inTrx, ctx, { name: '演示密钥 Demo key', scopes: allPermissions, secret: deps.config.demo.apiKey });
     const stores = [];
     for (const store of demoStores) stores.push(await createStore(inTrx, ctx, { ...store, status: 'active' }));
-    await seedDemoMembers(inTrx, ctx, stores.map((s) => s.id));
+    const memberIds = await seedDemoMembers(inTrx, ctx, stores.map((s) => s.id));
+    await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
     deps.log.info({ tenant: tenant.slug, owner: owner.email }, 'demo tenant created');
     return { tenant: tenant.slug, email: DEMO_OWNER_EMAIL, password, apiKey: key.secret };
   });
@@ -119,4 +122,36 @@ async function seedDemoMembers(deps: AppDeps, ctx: RequestContext, storeIds: str
   }
   await tagMembers(deps, ctx, { tag_id: tags[0]!.id, action: 'add', member_ids: memberIds.filter((_, i) => i % 3 !== 2) });
   await tagMembers(deps, ctx, { tag_id: tags[1]!.id, action: 'add', member_ids: memberIds.filter((_, i) => i % 4 === 0) });
+  return memberIds;
+}
+
+const demoProducts = [
+  { sku: 'COF-LATTE-M', name: '拿铁（中杯）', category_path: ['饮品', '咖啡'], list_price_fen: 3200 },
+  { sku: 'COF-AMER-M', name: '美式（中杯）', category_path: ['饮品', '咖啡'], list_price_fen: 2600 },
+  { sku: 'TEA-OOLONG', name: '冷萃乌龙', category_path: ['饮品', '茶'], list_price_fen: 2800 },
+  { sku: 'BAK-CROISSANT', name: '黄油可颂', category_path: ['烘焙'], list_price_fen: 1800 },
+  { sku: 'BEAN-YIRGA-250', name: '耶加雪菲咖啡豆 250g', category_path: ['咖啡豆'], list_price_fen: 8800, member_only: true },
+  { sku: 'CARD-100', name: '100 元储值卡', category_path: ['礼品卡'], list_price_fen: 10000 },
+];
+
+/** A catalogue and forty orders over the last weeks, most of them members', a few guests'. */
+async function seedDemoOrders(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
+  await upsertProducts(deps, ctx, demoProducts.map((p) => ({ brand: '炉边', member_only: false, tags: [], status: 'active' as const, ...p })));
+  for (let i = 0; i < 40; i++) {
+    const lines = [
+      { sku: demoProducts[i % 4]!.sku, qty: 1 + (i % 3), unit_price_fen: demoProducts[i % 4]!.list_price_fen, discount_fen: i % 5 === 0 ? 500 : 0, flags: [] },
+      ...(i % 4 === 0 ? [{ sku: 'BAK-CROISSANT', qty: 1, unit_price_fen: 1800, discount_fen: 0, flags: [] }] : []),
+    ];
+    await createOrder(deps, ctx, {
+      external_id: `DEMO-${String(1000 + i)}`,
+      channel: i % 3 === 0 ? 'mini_program' : 'store',
+      store_id: storeIds[i % storeIds.length],
+      member_id: i % 7 === 6 ? null : memberIds[i % memberIds.length],
+      lines,
+      shipping_fen: 0,
+      total_paid_fen: lines.reduce((sum, l) => sum + l.qty * l.unit_price_fen - l.discount_fen, 0),
+      payment_method: i % 2 ? 'wechat_pay' : 'alipay',
+      occurred_at: new Date(Date.now() - (40 - i) * 9 * 3_600_000).toISOString(),
+    });
+  }
 }

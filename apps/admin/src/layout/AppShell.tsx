@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { ApiOutlined, ProfileOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -9,6 +9,7 @@ import { useSession } from '../session.tsx';
 const menu = [
   { path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, permission: null },
   { path: '/members', label: 'nav.members', icon: <IdcardOutlined />, permission: 'members:read' },
+  { path: '/orders', label: 'nav.orders', icon: <ShoppingCartOutlined />, permission: 'orders:read' },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
   { path: '/member-imports', label: 'nav.imports', icon: <CloudUploadOutlined />, permission: 'members:write' },
   { path: '/custom-fields', label: 'nav.customFields', icon: <ProfileOutlined />, permission: 'tenant:manage' },
