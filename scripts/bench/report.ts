@@ -5,7 +5,7 @@ import type { Measurement, Scenario } from './scenario.ts';
 export interface ScenarioResult {
   scenario: Scenario;
   subject: Measurement;
-  baselines: { label: string; goal?: number; measured: Measurement; ratio: number }[];
+  baselines: { label: string; goal?: number; atMost?: boolean; measured: Measurement; ratio: number }[];
 }
 
 export interface Machine {
@@ -22,9 +22,9 @@ export function writeReport(file: string, results: ScenarioResult[], machine: Ma
   const ms = (value: number) => (Number.isFinite(value) ? String(value) : '—');
   const rows = results.flatMap((result) =>
     result.baselines.map((b) => {
-      const met = b.goal === undefined ? '—' : b.ratio >= b.goal ? 'yes' : '**no**';
+      const met = b.goal === undefined ? '—' : goalMet(b) ? 'yes' : '**no**';
       const unit = result.scenario.unit;
-      return `| ${result.scenario.name} | ${b.label} | ${rate(result.subject, unit)} | ${rate(b.measured, unit)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `≥ ${b.goal}`} | ${met} |`;
+      return `| ${result.scenario.name} | ${b.label} | ${rate(result.subject, unit)} | ${rate(b.measured, unit)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `${b.atMost ? '≤' : '≥'} ${b.goal}`} | ${met} |`;
     }),
   );
   const latencies = results.flatMap((result) => [
@@ -85,4 +85,9 @@ every 0.5 s. Then the same file is imported again.
 | ${r.rows} | ${r.seconds.toFixed(0)} s | ${r.rowsPerSecond.toFixed(0)} | ${r.created} | ${r.failed} | ${r.rssBeforeMb.toFixed(0)} MB | **${r.peakRssMb.toFixed(0)} MB** (goal < 300 MB) | **${r.rerunCreated}** | ${r.rerunSeconds.toFixed(0)} s |
 
 `;
+}
+
+export function goalMet(b: { goal?: number; atMost?: boolean; ratio: number }): boolean {
+  if (b.goal === undefined) return true;
+  return b.atMost ? b.ratio <= b.goal : b.ratio >= b.goal;
 }

@@ -24,6 +24,7 @@ export interface Scenario {
   /** What the throughput counts: requests, or events for batch endpoints. */
   unit: string;
   subject: Arm;
-  baselines: (Arm & { goal?: number })[];
+  /** `goal` is a minimum ratio unless `atMost` (then the ratio is a cost that must stay below it). */
+  baselines: (Arm & { goal?: number; atMost?: boolean })[];
   notes: string;
 }
