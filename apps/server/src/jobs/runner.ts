@@ -20,6 +20,13 @@ class LeaseLostError extends Error {
   }
 }
 
+/** A handler that returns after the shutdown signal was interrupted, not finished: its job goes back to the queue. */
+class ShutdownError extends Error {
+  constructor() {
+    super('interrupted by shutdown');
+  }
+}
+
 const DEFAULT_MAX_BACKOFF_MS = 3_600_000;
 
 /**
@@ -65,6 +72,11 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
         deps.log.warn({ job: job.id, name: job.name }, error.message);
         return;
       }
+      if (error instanceof ShutdownError) {
+        await releaseJob(deps.db, job, id).catch((err: unknown) => deps.log.error({ err, job: job.id }, 'could not release a job at shutdown'));
+        deps.log.warn({ job: job.id, name: job.name }, 'job released at shutdown');
+        return;
+      }
       const retryable = definition !== undefined && job.attempts < job.max_attempts;
       const retryInMs = retryable ? backoff(definition, job.attempts) : null;
       deps.log.warn({ job: job.id, name: job.name, attempt: job.attempts, err: error, retryInMs }, 'job attempt failed');
@@ -85,6 +97,8 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
         // Progress of a transactional job commits with it; useful only for jobs that also run long.
         progress: (done, total) => extendLease(trx, job, id, leaseSeconds, { done, total }),
       });
+      // Rolling back keeps the transactional promise: the job's writes and its completion go together or not at all.
+      if (signal.aborted) throw new ShutdownError();
       if (!(await markSucceeded(trx, job, id, result))) throw new LeaseLostError();
     });
   }
@@ -103,6 +117,7 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
         signal,
         progress: (done, total) => extendLease(deps.db, job, id, leaseSeconds, { done, total }),
       });
+      if (signal.aborted) throw new ShutdownError();
       if (!(await markSucceeded(deps.db, job, id, result))) throw new LeaseLostError();
     } finally {
       clearInterval(heartbeat);
@@ -149,10 +164,14 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
       const all = Promise.all([...running.values()].map((r) => r.done));
       const timedOut = await Promise.race([all.then(() => false), sleep(graceMs).then(() => true)]);
       if (timedOut) {
-        for (const { job, controller } of running.values()) {
-          controller.abort();
-          await releaseJob(deps.db, job, id);
-          deps.log.warn({ job: job.id, name: job.name }, 'job released at shutdown');
+        // Handlers that heed the signal end as interrupted and release their own jobs (see execute);
+        // a job whose handler ignores it is released here, so another worker can take it.
+        for (const { controller } of running.values()) controller.abort();
+        const ended = await Promise.race([Promise.all([...running.values()].map((r) => r.done)).then(() => true), sleep(5000).then(() => false)]);
+        if (!ended) {
+          for (const { job } of running.values()) {
+            await releaseJob(deps.db, job, id).catch((err: unknown) => deps.log.error({ err, job: job.id }, 'could not release a job at shutdown'));
+          }
         }
       }
       deps.log.info({ worker: id }, 'job worker stopped');

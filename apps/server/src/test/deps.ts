@@ -20,7 +20,8 @@ export function createTestClock(start = new Date('2026-11-23T02:00:00Z')): Clock
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HEARTH_DEMO_DATA: 'false', ...overrides }, []);
+  // Tests send far more than a client would; the rate-limit test sets its own limit.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HEARTH_DEMO_DATA: 'false', HEARTH_RATE_LIMIT_PER_MINUTE: '1000000', ...overrides }, []);
 }
 
 export function createTestDeps(db: Db, options: { jobs?: JobRegistry; memberHooks?: MemberHooks; clock?: Clock; config?: Config } = {}): AppDeps {

@@ -93,9 +93,14 @@ function byLines(lines: Line[], requested: { line_no: number; qty: number }[]): 
   requested.forEach((request, index) => {
     const line = lines.find((l) => l.line_no === request.line_no);
     if (!line) return void errors.push({ field: `lines.${index}.line_no`, code: 'unknown_line', message: 'no such line on this order' });
+    if (requested.findIndex((r) => r.line_no === request.line_no) !== index) {
+      return void errors.push({ field: `lines.${index}.line_no`, code: 'duplicate_line', message: 'each line once per refund' });
+    }
     const left = line.qty - line.refunded_qty;
     if (request.qty > left) return void errors.push({ field: `lines.${index}.qty`, code: 'exceeds_quantity', message: `only ${left} left to refund` });
-    const amount = request.qty === left ? line.paid_fen - line.refunded_fen : Math.floor((line.paid_fen * request.qty) / line.qty);
+    // An earlier amount refund may already have taken part of this line: never give back more than it still holds.
+    const remaining = line.paid_fen - line.refunded_fen;
+    const amount = request.qty === left ? remaining : Math.min(remaining, Math.floor((line.paid_fen * request.qty) / line.qty));
     parts.push({ line_no: line.line_no, qty: request.qty, amount_fen: amount });
   });
   if (errors.length) throw validationError(errors);
