@@ -4,6 +4,8 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { JobRegistry } from './jobs/registry.ts';
 import type { MemberHooks } from './modules/members/member-hooks.ts';
+import type { OrderHooks } from './modules/orders/order-hooks.ts';
+import type { PointsHooks } from './modules/points/rules.service.ts';
 import type { Permission } from './modules/access/permissions.ts';
 
 export interface Clock {
@@ -19,6 +21,8 @@ export interface AppDeps {
   log: FastifyBaseLogger;
   jobs: JobRegistry;
   memberHooks: MemberHooks;
+  orderHooks: OrderHooks;
+  pointsHooks: PointsHooks;
 }
 
 export interface Actor {

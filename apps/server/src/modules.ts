@@ -1,6 +1,12 @@
+import type { AppDeps } from './deps.ts';
 import type { HearthModule } from './http/api.ts';
-import { createJobRegistry, type JobRegistry } from './jobs/registry.ts';
-import { createMemberHooks, type MemberHooks } from './modules/members/member-hooks.ts';
+import { createJobRegistry } from './jobs/registry.ts';
+import { createMemberHooks } from './modules/members/member-hooks.ts';
+import { createOrderHooks } from './modules/orders/order-hooks.ts';
+import { createPointsHooks } from './modules/points/rules.service.ts';
+import { pointsRoutes } from './modules/points/points.routes.ts';
+import { registerPointsJobs } from './modules/points/expiry.job.ts';
+import { registerPointsMemberHooks, registerPointsOrderHooks } from './modules/points/points.hooks.ts';
 import { accessRoutes } from './modules/access/access.routes.ts';
 import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -43,15 +49,19 @@ export const hearthModules: HearthModule[] = [
   },
   { name: 'products', routes: productsRoutes },
   { name: 'orders', routes: ordersRoutes, memberHooks: registerOrderHooks },
+  { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */
-export function buildRegistries(): { jobs: JobRegistry; memberHooks: MemberHooks } {
-  const jobs = createJobRegistry();
-  const memberHooks = createMemberHooks();
+export function buildRegistries(): Registries {
+  const registries: Registries = { jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks() };
   for (const module of hearthModules) {
-    module.jobs?.(jobs);
-    module.memberHooks?.(memberHooks);
+    module.jobs?.(registries.jobs);
+    module.memberHooks?.(registries.memberHooks);
+    module.orderHooks?.(registries.orderHooks);
+    module.pointsHooks?.(registries.pointsHooks);
   }
-  return { jobs, memberHooks };
+  return registries;
 }
+
+export type Registries = Pick<AppDeps, 'jobs' | 'memberHooks' | 'orderHooks' | 'pointsHooks'>;

@@ -9,6 +9,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../deps.ts';
 import type { JobRegistry } from '../jobs/registry.ts';
 import type { MemberHooks } from '../modules/members/member-hooks.ts';
+import type { OrderHooks } from '../modules/orders/order-hooks.ts';
+import type { PointsHooks } from '../modules/points/rules.service.ts';
 import type { Authenticator } from './auth.ts';
 
 /** The Fastify instance routes are declared on: zod schemas type the request and the reply. */
@@ -29,6 +31,10 @@ export interface HearthModule {
   jobs?(registry: JobRegistry): void;
   /** Merge handlers and member 360 sections. */
   memberHooks?(hooks: MemberHooks): void;
+  /** Reactions to orders inside the order's transaction. */
+  orderHooks?(hooks: OrderHooks): void;
+  /** Earning multipliers (tiers, member days). */
+  pointsHooks?(hooks: PointsHooks): void;
 }
 
 /** OpenAPI security requirement for routes that take either credential. */

@@ -49,3 +49,33 @@ export async function emitEvent(
   }
   return event;
 }
+
+/**
+ * emitEvent for many events at once (a job that touches thousands of members): one insert for the events
+ * and one per subscriber for their jobs, in the caller's transaction.
+ */
+export async function emitEvents(
+  trx: Db,
+  registry: JobRegistry,
+  actor: Pick<RequestContext['actor'], 'type' | 'id'>,
+  events: { tenantId: string; type: string; payload: Record<string, unknown> }[],
+): Promise<void> {
+  if (!events.length) return;
+  const rows = events.map((e) => ({ tenant_id: e.tenantId, id: uuidv7(), type: e.type, payload: JSON.stringify(e.payload), actor_type: actor.type, actor_id: actor.id, request_id: null }));
+  const inserted = await trx.insertInto('domain_events').values(rows).returning(['tenant_id', 'id', 'type', 'payload', 'occurred_at']).execute();
+  const jobs = inserted.flatMap((event) =>
+    registry.subscribersOf(event.type).map((jobName) => ({
+      tenant_id: event.tenant_id,
+      id: uuidv7(),
+      name: jobName,
+      dedupe_key: `event:${event.id}`,
+      payload: JSON.stringify({ event: { ...event, occurred_at: event.occurred_at.toISOString() } }),
+      max_attempts: registry.get(jobName)!.maxAttempts ?? 5,
+      run_at: new Date(),
+      ...noJobState,
+    })),
+  );
+  if (jobs.length) await trx.insertInto('jobs').values(jobs).onConflict((oc) => oc.columns(['tenant_id', 'name', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing()).execute();
+}
+
+const noJobState = { locked_by: null, locked_until: null, last_error: null, progress_done: null, progress_total: null, result: null, started_at: null, finished_at: null };

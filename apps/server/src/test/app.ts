@@ -27,10 +27,10 @@ export interface TestAppOptions {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const { jobs, memberHooks } = buildRegistries();
-  options.jobs?.(jobs);
-  options.memberHooks?.(memberHooks);
-  const deps = createTestDeps(database.db, { jobs, memberHooks, clock: options.clock, config: testConfig(options.env) });
+  const registries = buildRegistries();
+  options.jobs?.(registries.jobs);
+  options.memberHooks?.(registries.memberHooks);
+  const deps = createTestDeps(database.db, { ...registries, clock: options.clock, config: testConfig(options.env) });
   const app = await buildApp(deps, { serveWebApps: false, logger: false, extraRoutes: options.extraRoutes });
   await app.ready();
   return {

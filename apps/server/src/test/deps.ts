@@ -2,8 +2,11 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { AppDeps, Clock } from '../deps.ts';
-import { createJobRegistry, type JobRegistry } from '../jobs/registry.ts';
-import { createMemberHooks, type MemberHooks } from '../modules/members/member-hooks.ts';
+import { createJobRegistry } from '../jobs/registry.ts';
+import type { Registries } from '../modules.ts';
+import { createMemberHooks } from '../modules/members/member-hooks.ts';
+import { createOrderHooks } from '../modules/orders/order-hooks.ts';
+import { createPointsHooks } from '../modules/points/rules.service.ts';
 
 /** A clock tests can move. */
 export function createTestClock(start = new Date('2026-11-23T02:00:00Z')): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -24,7 +27,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HEARTH_DEMO_DATA: 'false', HEARTH_RATE_LIMIT_PER_MINUTE: '1000000', ...overrides }, []);
 }
 
-export function createTestDeps(db: Db, options: { jobs?: JobRegistry; memberHooks?: MemberHooks; clock?: Clock; config?: Config } = {}): AppDeps {
+export function createTestDeps(db: Db, options: Partial<Registries> & { clock?: Clock; config?: Config } = {}): AppDeps {
   const config = options.config ?? testConfig();
   return {
     db,
@@ -33,5 +36,7 @@ export function createTestDeps(db: Db, options: { jobs?: JobRegistry; memberHook
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     jobs: options.jobs ?? createJobRegistry(),
     memberHooks: options.memberHooks ?? createMemberHooks(),
+    orderHooks: options.orderHooks ?? createOrderHooks(),
+    pointsHooks: options.pointsHooks ?? createPointsHooks(),
   };
 }

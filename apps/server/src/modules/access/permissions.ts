@@ -24,21 +24,25 @@ export const permissionCatalogue = {
   'products:write': '维护商品 / Maintain the product catalogue',
   'orders:read': '查看订单 / Read orders',
   'orders:write': '上报订单与退款 / Record orders and refunds',
+  'points:read': '查看积分 / Read points balances and ledgers',
+  'points:write': '积分抵现与兑换 / Redeem points (POS deduction, rewards)',
+  'points:adjust': '手工调整积分（留痕） / Adjust points by hand (audited)',
+  'points:manage': '积分规则、设置与兑换商品 / Manage earning rules, points settings and rewards',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage'],
   analyst: readOnly,
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write'],
 };
 
 export function isPermission(value: string): value is Permission {

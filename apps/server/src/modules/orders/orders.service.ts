@@ -55,7 +55,9 @@ export async function createOrder(deps: AppDeps, ctx: RequestContext, input: Ord
         .execute();
       await recordAudit(trx, ctx, { action: 'order.create', resourceType: 'order', resourceId: order.id, details: { external_id: order.external_id, total_paid_fen: order.total_paid_fen } });
       await emitEvent(trx, deps.jobs, ctx, 'order.created', { order_id: order.id, member_id: memberId, total_paid_fen: order.total_paid_fen, occurred_at: order.occurred_at.toISOString() });
-      return { order: await loadOrder(trx, order), replayed: false };
+      const created = await loadOrder(trx, order);
+      if (memberId) for (const handler of deps.orderHooks.memberOrderHandlers()) await handler(trx, deps, ctx, created);
+      return { order: created, replayed: false };
     });
   } catch (error) {
     // Two deliveries of the same new order at once: the loser answers like a retry.
@@ -116,7 +118,9 @@ export async function attachOrder(deps: AppDeps, ctx: RequestContext, id: string
     const updated = await trx.updateTable('orders').set({ member_id: memberId }).where('tenant_id', '=', ctx.tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, ctx, { action: 'order.attach', resourceType: 'order', resourceId: id, details: { member_id: memberId } });
     await emitEvent(trx, deps.jobs, ctx, 'order.attached', { order_id: id, member_id: memberId });
-    return loadOrder(trx, updated);
+    const attached = await loadOrder(trx, updated);
+    for (const handler of deps.orderHooks.memberOrderHandlers()) await handler(trx, deps, ctx, attached);
+    return attached;
   });
 }
 

@@ -79,7 +79,9 @@ export async function refundOrder(deps: AppDeps, ctx: RequestContext, orderId: s
       .executeTakeFirstOrThrow();
     await recordAudit(trx, ctx, { action: 'order.refund', resourceType: 'order', resourceId: orderId, details: { refund_id: refund.id, amount_fen: amount } });
     await emitEvent(trx, deps.jobs, ctx, 'order.refunded', { order_id: orderId, refund_id: refund.id, member_id: order.member_id, amount_fen: amount, lines: allocation });
-    return { refund: serializeRefund(refund), order: await loadOrder(trx, updated), replayed: false };
+    const afterRefund = await loadOrder(trx, updated);
+    for (const handler of deps.orderHooks.refundHandlers()) await handler(trx, deps, ctx, afterRefund, refund.id);
+    return { refund: serializeRefund(refund), order: afterRefund, replayed: false };
   });
 }
 
