@@ -33,6 +33,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await database.close();
       const dropper = new pg.Client({ connectionString: setup.adminUrl });
       await dropper.connect();
+      // The pool's sessions end a moment after close() resolves; forcing the drop while they do makes the
+      // server kill them, and a client that is already shutting down reports that as an unhandled error.
+      for (let i = 0; i < 50; i++) {
+        const open = await dropper.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (open.rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },

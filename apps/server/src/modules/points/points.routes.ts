@@ -20,6 +20,7 @@ import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { adjustPoints, getBalance, getSettings, liabilityReport, listLedger, listLots, updateSettings } from './points.service.ts';
 import { getRedemption, redeem, settleHold } from './redemptions.service.ts';
+import { reconcileLedger } from './reconcile.ts';
 import { createReward, listRewards, updateReward } from './rewards.service.ts';
 import { createRuleVersion, listRuleVersions, previewEarning } from './rules.service.ts';
 
@@ -161,6 +162,20 @@ export function pointsRoutes(api: Api, { deps }: RouteContext) {
     '/points/liability',
     { config: { permission: 'points:read' }, schema: { tags, summary: 'Outstanding points and their value in ¥, expiring by month, and every ledger account', security: authenticated, response: { 200: liabilitySchema } } },
     async (request) => liabilityReport(deps, requestContext(request)),
+  );
+
+  api.get(
+    '/points/reconciliation',
+    {
+      config: { permission: 'points:manage' },
+      schema: {
+        tags,
+        summary: 'Proves the ledger consistent: every transaction balances, accounts equal their postings and lots, lots their trails (empty problems: the books close)',
+        security: authenticated,
+        response: { 200: z.object({ problems: z.array(z.object({ check: z.string(), member_id: z.string().nullable(), detail: z.string() })) }) },
+      },
+    },
+    async (request) => ({ problems: await reconcileLedger(deps.db, requestContext(request).tenantId) }),
   );
 
   api.get(

@@ -208,6 +208,7 @@ describe('points: earning, clawback, redemption, expiry', () => {
     expect(partner.statusCode).toBe(201);
     const audit = (await get('/api/v1/audit-log?action=points.adjust')).json().data;
     expect(audit.some((e: { details: { reason?: string } }) => e.details.reason === '客诉补偿')).toBe(true);
+    expect((await get('/api/v1/points/reconciliation')).json()).toEqual({ problems: [] });
     const liability = (await get('/api/v1/points/liability')).json();
     expect(liability.accounts.reduce((s: number, acc: { balance: number }) => s + acc.balance, 0)).toBe(0);
     expect(liability.accounts).toEqual(expect.arrayContaining([{ account: 'partner', balance: -200 }]));

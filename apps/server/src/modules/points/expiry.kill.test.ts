@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database.ts';
+import { buildRegistries } from '../../modules.ts';
+import { createTestTenant } from '../../test/app.ts';
+import { createSharedTestDatabase } from '../../test/database.ts';
+import { createTestClock, createTestDeps } from '../../test/deps.ts';
+import { createMember } from '../members/members.service.ts';
+import { expireDuePoints } from './expiry.job.ts';
+import { adjustPoints } from './points.service.ts';
+import { reconcileLedger } from './reconcile.ts';
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+describe('points expiry under kill -9', () => {
+  it('expires every due lot exactly once when the worker is killed mid-run and run again', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hearth-expiry-'));
+    let database = await createSharedTestDatabase(dir);
+    // Points earned two years ago under a 12-month policy: all due now.
+    const clock = createTestClock(new Date('2024-06-01T02:00:00Z'));
+    const setupDeps = createTestDeps(database.db, { ...buildRegistries(), clock });
+    const tenant = await createTestTenant(setupDeps);
+    for (let i = 0; i < 30; i++) {
+      const member = await createMember(setupDeps, tenant.ctx, { identities: [{ type: 'store_card', value: `EXP-${i}` }], channel: 'store' });
+      for (let lot = 0; lot < 3; lot++) await adjustPoints(setupDeps, tenant.ctx, member.id, { points: 100 + lot, reason: '到期测试' });
+    }
+    const dueLots = 90;
+    if (database.dataDir) await database.close();
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/test/fixtures/expiring-worker.ts'], {
+      cwd: serverDir,
+      env: { PATH: process.env.PATH ?? '', ...(database.url ? { TEST_DATABASE_URL: database.url } : { TEST_PGLITE_DIR: database.dataDir }) },
+    });
+    let output = '';
+    const midway = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('chunk 3')) resolve();
+      });
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('exit', () => reject(new Error(`the worker ended before it was killed:\n${output}`)));
+    });
+    await midway;
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    if (database.dataDir) database = { ...(await openDatabase({ kind: 'pglite', dataDir: database.dataDir })), dataDir: database.dataDir };
+    const deps = createTestDeps(database.db, buildRegistries());
+    const countExpired = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from points_lots where tenant_id = ${tenant.tenantId} and remaining = 0`.execute(deps.db)).rows[0]!.n;
+    const afterKill = await countExpired();
+    expect(afterKill).toBeGreaterThanOrEqual(9);
+    expect(afterKill).toBeLessThan(dueLots);
+    expect(await reconcileLedger(deps.db, tenant.tenantId)).toEqual([]);
+
+    await expireDuePoints(deps);
+    expect(await countExpired()).toBe(dueLots);
+    const trail = await sql<{ lot_id: string; n: number; amount: number }>`
+      select m.lot_id, count(*)::int as n, sum(m.amount)::bigint as amount
+      from points_lot_moves m join points_transactions t on t.tenant_id = m.tenant_id and t.member_id = m.member_id and t.id = m.txn_id
+      where m.tenant_id = ${tenant.tenantId} and t.kind = 'expire' group by m.lot_id`.execute(deps.db);
+    expect(trail.rows).toHaveLength(dueLots);
+    expect(trail.rows.every((r) => r.n === 1)).toBe(true);
+    expect(trail.rows.reduce((s, r) => s + Number(r.amount), 0)).toBe(-30 * (100 + 101 + 102));
+    expect(await reconcileLedger(deps.db, tenant.tenantId)).toEqual([]);
+    await database.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }, 90_000);
+});
