@@ -24,20 +24,9 @@ export async function emitEvent(
   type: string,
   payload: Record<string, unknown>,
 ): Promise<DomainEvent> {
-  const id = uuidv7();
-  const row = await trx
-    .insertInto('domain_events')
-    .values({
-      tenant_id: ctx.tenantId,
-      id,
-      type,
-      payload: JSON.stringify(payload),
-      actor_type: ctx.actor.type,
-      actor_id: ctx.actor.id,
-      request_id: ctx.requestId,
-    })
-    .returning('occurred_at')
-    .executeTakeFirstOrThrow();
+  const values = eventRow(ctx, type, payload);
+  const id = values.id;
+  const row = await trx.insertInto('domain_events').values(values).returning('occurred_at').executeTakeFirstOrThrow();
   const event: DomainEvent = { id, tenant_id: ctx.tenantId, type, payload, occurred_at: row.occurred_at.toISOString() };
   for (const jobName of registry.subscribersOf(type)) {
     await enqueueJob(trx, registry, {
@@ -49,6 +38,16 @@ export async function emitEvent(
   }
   return event;
 }
+
+export function eventRow(ctx: Pick<RequestContext, 'tenantId' | 'actor' | 'requestId'>, type: string, payload: Record<string, unknown>) {
+  return { tenant_id: ctx.tenantId, id: uuidv7(), type, payload: JSON.stringify(payload), actor_type: ctx.actor.type, actor_id: ctx.actor.id, request_id: ctx.requestId };
+}
+
+/**
+ * Whether an event may be written inside another statement (a hot path's single write): only when no
+ * job subscribes to it, since subscriber jobs are enqueued with the event. Otherwise use emitEvent.
+ */
+export const canInlineEvent = (registry: JobRegistry, type: string) => registry.subscribersOf(type).length === 0;
 
 /**
  * emitEvent for many events at once (a job that touches thousands of members): one insert for the events

@@ -16,22 +16,24 @@ export interface AuditEntry {
  * its audit row exist together or not at all.
  */
 export async function recordAudit(trx: Db, ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  await trx
-    .insertInto('audit_log')
-    .values({
-      tenant_id: ctx.tenantId,
-      id: uuidv7(),
-      actor_type: ctx.actor.type,
-      actor_id: ctx.actor.id,
-      actor_label: ctx.actor.label,
-      action: entry.action,
-      resource_type: entry.resourceType ?? null,
-      resource_id: entry.resourceId ?? null,
-      request_id: ctx.requestId,
-      ip: ctx.ip,
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
+  await trx.insertInto('audit_log').values(auditRow(ctx, entry)).execute();
+}
+
+/** The audit row of a change, for a caller that writes it in the same statement as the change. */
+export function auditRow(ctx: RequestContext, entry: AuditEntry) {
+  return {
+    tenant_id: ctx.tenantId,
+    id: uuidv7(),
+    actor_type: ctx.actor.type,
+    actor_id: ctx.actor.id,
+    actor_label: ctx.actor.label,
+    action: entry.action,
+    resource_type: entry.resourceType ?? null,
+    resource_id: entry.resourceId ?? null,
+    request_id: ctx.requestId,
+    ip: ctx.ip,
+    details: JSON.stringify(entry.details ?? {}),
+  };
 }
 
 export interface AuditQuery {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Order, OrderInput } from '@hearth/contracts/orders';
 import type { Db } from '../../db/database.ts';
@@ -8,11 +8,9 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
-import { emitEvent } from '../../jobs/outbox.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { canInlineEvent, emitEvent, eventRow } from '../../jobs/outbox.ts';
+import { auditRow, recordAudit } from '../audit/audit.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
-import { existingSkus } from '../products/products.service.ts';
-import { getStore } from '../stores/stores.service.ts';
 import './orders.tables.ts';
 
 type OrderRow = Selectable<import('../../db/schema.ts').DB['orders']>;
@@ -21,41 +19,52 @@ type LineRow = Selectable<import('../../db/schema.ts').DB['order_lines']>;
 /**
  * Records an order, idempotent by its external id: the same order again returns the first result and
  * changes nothing; the same id with other content is a 409. Totals must add up to the fen.
+ *
+ * The hot path of every POS, so it is one read (the earlier order, the catalogue, the member and the
+ * store together) and one write statement (order, lines, audit row and event), plus whatever the
+ * order hooks write in the same transaction (points).
  */
 export async function createOrder(deps: AppDeps, ctx: RequestContext, input: OrderInput): Promise<{ order: Order; replayed: boolean }> {
   const hash = contentHash(input);
-  const earlier = await findByExternalId(deps.db, ctx.tenantId, input.external_id);
-  if (earlier) return replayOrConflict(deps.db, earlier, hash);
   const lines = input.lines.map((line, index) => ({ ...line, line_no: index + 1, paid_fen: line.qty * line.unit_price_fen - line.discount_fen }));
-  const memberId = await validateOrder(deps, ctx, input, lines);
+  const known = await readOrderContext(deps.db, ctx.tenantId, input);
+  if (known.earlier) return replayOrConflict(deps.db, known.earlier, hash);
+  const memberId = await validateOrder(deps, ctx, input, lines, known);
+  const id = uuidv7();
+  const row = {
+    tenant_id: ctx.tenantId,
+    id,
+    external_id: input.external_id,
+    content_hash: hash,
+    member_id: memberId,
+    channel: input.channel,
+    store_id: input.store_id ?? null,
+    subtotal_fen: lines.reduce((sum, l) => sum + l.qty * l.unit_price_fen, 0),
+    discount_fen: lines.reduce((sum, l) => sum + l.discount_fen, 0),
+    shipping_fen: input.shipping_fen,
+    total_paid_fen: input.total_paid_fen,
+    payment_method: input.payment_method ?? null,
+    occurred_at: new Date(input.occurred_at),
+  };
+  const lineRows = lines.map((l) => ({ tenant_id: ctx.tenantId, order_id: id, line_no: l.line_no, sku: l.sku, qty: l.qty, unit_price_fen: l.unit_price_fen, discount_fen: l.discount_fen, paid_fen: l.paid_fen, flags: l.flags }));
+  const eventPayload = { order_id: id, member_id: memberId, total_paid_fen: row.total_paid_fen, occurred_at: row.occurred_at.toISOString() };
+  const inlineEvent = canInlineEvent(deps.jobs, 'order.created');
   try {
     return await withTransaction(deps.db, async (trx) => {
-      const order = await trx
-        .insertInto('orders')
-        .values({
-          tenant_id: ctx.tenantId,
-          id: uuidv7(),
-          external_id: input.external_id,
-          content_hash: hash,
-          member_id: memberId,
-          channel: input.channel,
-          store_id: input.store_id ?? null,
-          subtotal_fen: lines.reduce((sum, l) => sum + l.qty * l.unit_price_fen, 0),
-          discount_fen: lines.reduce((sum, l) => sum + l.discount_fen, 0),
-          shipping_fen: input.shipping_fen,
-          total_paid_fen: input.total_paid_fen,
-          payment_method: input.payment_method ?? null,
-          occurred_at: new Date(input.occurred_at),
-        })
-        .returningAll()
+      const written = await trx
+        .with('o', (db) => db.insertInto('orders').values(row).returning('created_at'))
+        .with('l', (db) => db.insertInto('order_lines').values(lineRows))
+        .with('a', (db) => db.insertInto('audit_log').values(auditRow(ctx, { action: 'order.create', resourceType: 'order', resourceId: id, details: { external_id: row.external_id, total_paid_fen: row.total_paid_fen } })))
+        .with('e', (db) =>
+          inlineEvent
+            ? db.insertInto('domain_events').values(eventRow(ctx, 'order.created', eventPayload))
+            : db.insertInto('domain_events').expression(db.selectFrom('domain_events').selectAll().where(sql<boolean>`false`)),
+        )
+        .selectFrom('o')
+        .select('created_at')
         .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('order_lines')
-        .values(lines.map((l) => ({ tenant_id: ctx.tenantId, order_id: order.id, line_no: l.line_no, sku: l.sku, qty: l.qty, unit_price_fen: l.unit_price_fen, discount_fen: l.discount_fen, paid_fen: l.paid_fen, flags: l.flags })))
-        .execute();
-      await recordAudit(trx, ctx, { action: 'order.create', resourceType: 'order', resourceId: order.id, details: { external_id: order.external_id, total_paid_fen: order.total_paid_fen } });
-      await emitEvent(trx, deps.jobs, ctx, 'order.created', { order_id: order.id, member_id: memberId, total_paid_fen: order.total_paid_fen, occurred_at: order.occurred_at.toISOString() });
-      const created = await loadOrder(trx, order);
+      if (!inlineEvent) await emitEvent(trx, deps.jobs, ctx, 'order.created', eventPayload);
+      const created = serializeOrder({ ...row, created_at: written.created_at, refunded_fen: 0, status: 'paid' }, lineRows.map((l) => ({ ...l, refunded_qty: 0, refunded_fen: 0 })));
       if (memberId) for (const handler of deps.orderHooks.memberOrderHandlers()) await handler(trx, deps, ctx, created);
       return { order: created, replayed: false };
     });
@@ -64,6 +73,29 @@ export async function createOrder(deps: AppDeps, ctx: RequestContext, input: Ord
     if (!isUniqueViolation(error, 'orders_external_key')) throw error;
     return replayOrConflict(deps.db, (await findByExternalId(deps.db, ctx.tenantId, input.external_id))!, hash);
   }
+}
+
+interface OrderContext {
+  earlier: OrderRow | null;
+  knownSkus: Set<string>;
+  member: { id: string; status: string } | null;
+  storeExists: boolean;
+}
+
+/** Everything an order is checked against, in one round trip. */
+async function readOrderContext(db: Db, tenantId: string, input: OrderInput): Promise<OrderContext> {
+  const skus = [...new Set(input.lines.map((l) => l.sku))];
+  const result = await sql<{ earlier: Record<string, unknown> | null; known_skus: string[]; member: { id: string; status: string } | null; store_exists: boolean }>`
+    select
+      (select to_jsonb(o) from orders o where o.tenant_id = ${tenantId} and o.external_id = ${input.external_id}) as earlier,
+      (select coalesce(array_agg(p.sku), '{}') from products p where p.tenant_id = ${tenantId} and p.sku = any(${skus}::text[])) as known_skus,
+      (select jsonb_build_object('id', m.id, 'status', m.status) from members m where m.tenant_id = ${tenantId} and m.id = ${input.member_id ?? null}::uuid) as member,
+      exists (select 1 from stores s where s.tenant_id = ${tenantId} and s.id = ${input.store_id ?? null}::uuid) as store_exists`.execute(db);
+  const found = result.rows[0]!;
+  const earlier = found.earlier
+    ? ({ ...found.earlier, occurred_at: new Date(found.earlier.occurred_at as string), created_at: new Date(found.earlier.created_at as string) } as OrderRow)
+    : null;
+  return { earlier, knownSkus: new Set(found.known_skus), member: found.member, storeExists: found.store_exists };
 }
 
 export interface BatchResult {
@@ -125,21 +157,23 @@ export async function attachOrder(deps: AppDeps, ctx: RequestContext, id: string
 }
 
 /** Checks the order and returns its member (null for a guest order; an unknown identity makes one too). */
-async function validateOrder(deps: AppDeps, ctx: RequestContext, input: OrderInput, lines: { sku: string; qty: number; unit_price_fen: number; discount_fen: number; paid_fen: number }[]): Promise<string | null> {
+async function validateOrder(deps: AppDeps, ctx: RequestContext, input: OrderInput, lines: { sku: string; qty: number; unit_price_fen: number; discount_fen: number; paid_fen: number }[], known: OrderContext): Promise<string | null> {
   const errors: FieldError[] = [];
-  const known = await existingSkus(deps, ctx, lines.map((l) => l.sku));
   lines.forEach((line, index) => {
-    if (!known.has(line.sku)) errors.push({ field: `lines.${index}.sku`, code: 'unknown_sku', message: 'not in the product catalogue' });
+    if (!known.knownSkus.has(line.sku)) errors.push({ field: `lines.${index}.sku`, code: 'unknown_sku', message: 'not in the product catalogue' });
     if (line.paid_fen < 0) errors.push({ field: `lines.${index}.discount_fen`, code: 'discount_too_large', message: 'larger than qty × unit price' });
   });
   const expected = lines.reduce((sum, l) => sum + l.paid_fen, 0) + input.shipping_fen;
   if (expected !== input.total_paid_fen) {
     errors.push({ field: 'total_paid_fen', code: 'total_mismatch', message: `the lines and shipping add up to ${expected} fen` });
   }
+  let memberId: string | undefined;
   if (input.member_id && input.identity) errors.push({ field: 'identity', code: 'ambiguous_member', message: 'send member_id or identity, not both' });
-  const memberId = input.member_id && input.identity ? undefined : await findMemberIdFor(deps.db, ctx.tenantId, input);
-  if (input.member_id && !memberId) errors.push({ field: 'member_id', code: 'unknown_member', message: 'no such member' });
-  if (input.store_id) await getStore(deps, ctx, input.store_id).catch(() => errors.push({ field: 'store_id', code: 'unknown_store', message: 'no such store' }));
+  else if (known.member && known.member.status !== 'merged') memberId = known.member.id;
+  // A merged member's id leads to the survivor; an identity is looked up in the identity table.
+  else if ((input.member_id && known.member) || input.identity) memberId = await findMemberIdFor(deps.db, ctx.tenantId, input);
+  if (input.member_id && !input.identity && !memberId) errors.push({ field: 'member_id', code: 'unknown_member', message: 'no such member' });
+  if (input.store_id && !known.storeExists) errors.push({ field: 'store_id', code: 'unknown_store', message: 'no such store' });
   if (errors.length) throw validationError(errors);
   return memberId ?? null;
 }

@@ -1,11 +1,11 @@
 import { sql, type Selectable } from 'kysely';
 import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
-import type { PointsSettings } from '@hearth/contracts/points';
+import { earningRulesSchema, type EarningRules, type PointsSettings } from '@hearth/contracts/points';
 import type { DB } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { emitEvent } from '../../jobs/outbox.ts';
+import { canInlineEvent, emitEvent, eventRow } from '../../jobs/outbox.ts';
 import type { LedgerAccount, PointsTransactionKind } from './points.tables.ts';
 import './points.tables.ts';
 
@@ -34,19 +34,20 @@ export async function loadPointsSetup(db: Db, tenantId: string): Promise<TenantP
     .select(['tenants.time_zone', 'fen_per_100_points', 'pending_days', 'expiry', 'clawback_policy', 'max_cash_share_pct', 'hold_minutes', 'reminder_days'])
     .where('tenants.id', '=', tenantId)
     .executeTakeFirstOrThrow();
-  const settings: PointsSettings =
-    row.fen_per_100_points === null
-      ? defaultPointsSettings
-      : {
-          fen_per_100_points: row.fen_per_100_points,
-          pending_days: row.pending_days!,
-          expiry: row.expiry as PointsSettings['expiry'],
-          clawback_policy: row.clawback_policy!,
-          max_cash_share_pct: row.max_cash_share_pct!,
-          hold_minutes: row.hold_minutes!,
-          reminder_days: row.reminder_days!,
-        };
+  const settings = row.fen_per_100_points === null ? defaultPointsSettings : settingsFromRow(row as never);
   return { settings, timeZone: row.time_zone };
+}
+
+function settingsFromRow(row: Omit<PointsSettings, 'expiry'> & { expiry: unknown }): PointsSettings {
+  return {
+    fen_per_100_points: row.fen_per_100_points,
+    pending_days: row.pending_days,
+    expiry: row.expiry as PointsSettings['expiry'],
+    clawback_policy: row.clawback_policy,
+    max_cash_share_pct: row.max_cash_share_pct,
+    hold_minutes: row.hold_minutes,
+    reminder_days: row.reminder_days,
+  };
 }
 
 /** Points → fen at the tenant's rate, rounded down (a brand never shows more value than it owes). */
@@ -139,15 +140,6 @@ export async function recordTransaction(trx: Db, ctx: RequestContext, txn: NewTr
   return id;
 }
 
-export async function createLot(trx: Db, ctx: RequestContext, lot: { memberId: string; txnId: string; orderId: string | null; amount: number; earnedAt: Date; availableAt: Date; expiresAt: Date | null }): Promise<string> {
-  const id = uuidv7();
-  await trx
-    .insertInto('points_lots')
-    .values({ tenant_id: ctx.tenantId, member_id: lot.memberId, id, txn_id: lot.txnId, order_id: lot.orderId, amount: lot.amount, remaining: lot.amount, earned_at: lot.earnedAt, available_at: lot.availableAt, expires_at: lot.expiresAt })
-    .execute();
-  return id;
-}
-
 /** Spendable lots, soonest to expire first (FIFO by expiry, then by age); pending and expired lots never. */
 export function spendableLots(trx: Db, tenantId: string, memberId: string, now: Date) {
   return trx
@@ -233,4 +225,123 @@ export async function changeAccount(trx: Db, tenantId: string, memberId: string,
 export async function announce(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: RequestContext, type: string, payload: Record<string, unknown>, account: AccountRow): Promise<void> {
   await emitEvent(trx, deps.jobs, ctx, type, payload);
   await emitEvent(trx, deps.jobs, ctx, 'points.balance_changed', { member_id: account.member_id, balance: account.balance, held: account.held, debt: account.debt, cause: type });
+}
+
+export interface EarningLock {
+  debt: number;
+  /** Details of the earn transaction already recorded for this source, if any. */
+  earlier: unknown;
+  rule: { version: number; rules: EarningRules } | null;
+  categories: Map<string, string[]>;
+  setup: TenantPointsSetup;
+}
+
+/**
+ * Locks the member's account (creating it on first use) and reads, in the same statement, what scoring an
+ * order needs: the account's debt as of the lock, an earlier award for the same source, the rule version
+ * in force at the order's time, the products' categories, and the tenant's settings and time zone.
+ */
+export async function lockForEarning(trx: Db, tenantId: string, memberId: string, args: { at: Date; skus: string[]; sourceKey: string }): Promise<EarningLock> {
+  const result = await sql<{
+    debt: number;
+    earlier: unknown;
+    rule: { version: number; rules: unknown } | null;
+    categories: Record<string, string[]> | null;
+    time_zone: string;
+    settings: Record<string, unknown> | null;
+  }>`
+    with account as (
+      insert into points_accounts (tenant_id, member_id) values (${tenantId}, ${memberId})
+      on conflict (tenant_id, member_id) do update set updated_at = points_accounts.updated_at
+      returning debt
+    )
+    select account.debt,
+      (select details from points_transactions where tenant_id = ${tenantId} and member_id = ${memberId} and source_key = ${args.sourceKey}) as earlier,
+      (select jsonb_build_object('version', version, 'rules', rules) from earning_rule_versions
+        where tenant_id = ${tenantId} and effective_from <= ${args.at} order by effective_from desc, version desc limit 1) as rule,
+      (select jsonb_object_agg(sku, category_path) from products where tenant_id = ${tenantId} and sku = any(${[...new Set(args.skus)]}::text[])) as categories,
+      t.time_zone,
+      (select to_jsonb(s) from points_settings s where s.tenant_id = ${tenantId}) as settings
+    from account, tenants t where t.id = ${tenantId}`.execute(trx);
+  const row = result.rows[0]!;
+  return {
+    debt: row.debt,
+    earlier: row.earlier,
+    rule: row.rule ? { version: row.rule.version, rules: earningRulesSchema.parse(row.rule.rules) } : null,
+    categories: new Map(Object.entries(row.categories ?? {})),
+    setup: { settings: row.settings ? settingsFromRow(row.settings as never) : defaultPointsSettings, timeZone: row.time_zone },
+  };
+}
+
+export interface Credit {
+  memberId: string;
+  /** The account's debt, read under the account lock the caller holds. */
+  debtBefore: number;
+  points: number;
+  kind: 'earn' | 'adjust';
+  counter: Posting[];
+  sourceKey: string | null;
+  orderId: string | null;
+  earnedAt: Date;
+  availableAt: Date;
+  expiresAt: Date | null;
+  businessDay: string | null;
+  details: Record<string, unknown>;
+  event: string;
+}
+
+/**
+ * Adds points to a locked account in one statement: the transaction and its postings, a lot for what is
+ * left after repaying any debt, the lot's trail, the account, and the events. Returns the transaction id.
+ */
+export async function writeCredit(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: RequestContext, c: Credit): Promise<string> {
+  const repaid = Math.min(c.debtBefore, c.points);
+  const lotAmount = c.points - repaid;
+  const postings = [{ account: 'member' as const, amount: c.points }, ...c.counter].filter((p) => p.amount !== 0);
+  if (postings.reduce((sum, p) => sum + p.amount, 0) !== 0) throw new Error(`Unbalanced points credit ${c.kind}`);
+  const txnId = uuidv7();
+  const lotId = uuidv7();
+  const inlineEvents = canInlineEvent(deps.jobs, c.event) && canInlineEvent(deps.jobs, 'points.balance_changed');
+  const earnedEvent = eventRow(ctx, c.event, { member_id: c.memberId, points: c.points, order_id: c.orderId, transaction_id: txnId, available_at: c.availableAt.toISOString() });
+  const balanceEvent = eventRow(ctx, 'points.balance_changed', {});
+  const details = repaid ? { ...c.details, debt_repaid: repaid } : c.details;
+  const result = await sql<AccountRow>`
+    with txn as (
+      insert into points_transactions (tenant_id, member_id, id, kind, points, source_key, order_id, business_day, details, actor)
+      values (${ctx.tenantId}, ${c.memberId}, ${txnId}, ${c.kind}, ${c.points}, ${c.sourceKey}, ${c.orderId}::uuid, ${c.businessDay}::date, ${JSON.stringify(details)}::jsonb, ${ctx.actor.label})
+    ),
+    postings as (
+      insert into points_postings (tenant_id, member_id, txn_id, account, partner, amount)
+      select ${ctx.tenantId}::uuid, ${c.memberId}::uuid, ${txnId}::uuid, p.account, p.partner, p.amount
+      from unnest(${postings.map((p) => p.account)}::text[], ${postings.map((p) => p.partner ?? '')}::text[], ${postings.map((p) => p.amount)}::bigint[]) as p(account, partner, amount)
+    ),
+    lot as (
+      insert into points_lots (tenant_id, member_id, id, txn_id, order_id, amount, remaining, earned_at, available_at, expires_at)
+      select ${ctx.tenantId}::uuid, ${c.memberId}::uuid, ${lotId}::uuid, ${txnId}::uuid, ${c.orderId}::uuid, ${lotAmount}::bigint, ${lotAmount}::bigint, ${c.earnedAt}::timestamptz, ${c.availableAt}::timestamptz, ${c.expiresAt}::timestamptz
+      where ${lotAmount}::bigint > 0
+    ),
+    trail as (
+      insert into points_lot_moves (tenant_id, member_id, txn_id, lot_id, amount)
+      select ${ctx.tenantId}::uuid, ${c.memberId}::uuid, ${txnId}::uuid, ${lotId}::uuid, ${lotAmount}::bigint where ${lotAmount}::bigint > 0
+    ),
+    account as (
+      update points_accounts set balance = balance + ${c.points}::bigint, debt = debt - ${repaid}::bigint,
+        lifetime_earned = lifetime_earned + ${c.kind === 'earn' ? c.points : 0}::bigint, updated_at = now()
+      where tenant_id = ${ctx.tenantId} and member_id = ${c.memberId}
+      returning *
+    ),
+    events as (
+      insert into domain_events (tenant_id, id, type, payload, actor_type, actor_id, request_id)
+      select ${ctx.tenantId}::uuid, ${earnedEvent.id}::uuid, ${c.event}::text, ${earnedEvent.payload}::jsonb, ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
+      where ${inlineEvents}::boolean
+      union all
+      select ${ctx.tenantId}::uuid, ${balanceEvent.id}::uuid, 'points.balance_changed',
+        jsonb_build_object('member_id', a.member_id, 'balance', a.balance, 'held', a.held, 'debt', a.debt, 'cause', ${c.event}::text),
+        ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
+      from account a where ${inlineEvents}::boolean
+    )
+    select * from account`.execute(trx);
+  const account = result.rows[0]!;
+  if (!inlineEvents) await announce(trx, deps, ctx, c.event, JSON.parse(earnedEvent.payload) as Record<string, unknown>, account);
+  return txnId;
 }

@@ -13,89 +13,53 @@ import {
   announce,
   businessDay,
   changeAccount,
-  createLot,
   expiryOf,
   loadPointsSetup,
   lockAccount,
+  lockForEarning,
   pointsValueFen,
   recordTransaction,
   spendableLots,
   spendablePoints,
   takeFromLots,
+  writeCredit,
   type LotMove,
-  type Posting,
 } from './ledger.ts';
 import { noPoints } from './earning.ts';
-import { explainEarning } from './rules.service.ts';
+import { scoreForMember } from './rules.service.ts';
 
 /**
  * Awards the points of a member's order, in the order's transaction (so a retried order never earns twice:
  * the order itself is idempotent, and the award is keyed by it). Returns the explanation, also for 0 points.
+ * On the order hot path: one statement locks the account and reads what scoring needs, one writes.
  */
 export async function earnForOrder(trx: Db, deps: AppDeps, ctx: RequestContext, order: Order): Promise<EarningExplanation> {
   const occurredAt = new Date(order.occurred_at);
   const earningOrder = { channel: order.channel, lines: order.lines, shipping_fen: order.shipping_fen, total_paid_fen: order.total_paid_fen };
   if (!order.member_id) return noPoints(earningOrder, 'no_member');
   const memberId = order.member_id;
-  await lockAccount(trx, ctx.tenantId, memberId);
-  const earlier = await trx.selectFrom('points_transactions').select(['points', 'details']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('source_key', '=', `order:${order.id}`).executeTakeFirst();
-  if (earlier) return (earlier.details as { explanation: EarningExplanation }).explanation;
-  const explanation = await explainEarning(deps, trx, ctx, { memberId, occurredAt, order: earningOrder });
+  const sourceKey = `order:${order.id}`;
+  const known = await lockForEarning(trx, ctx.tenantId, memberId, { at: occurredAt, skus: order.lines.map((l) => l.sku), sourceKey });
+  if (known.earlier) return (known.earlier as { explanation: EarningExplanation }).explanation;
+  if (!known.rule) return noPoints(earningOrder, 'no_rules');
+  const explanation = await scoreForMember(deps, trx, ctx, { memberId, occurredAt, order: earningOrder, inForce: known.rule, categories: known.categories, timeZone: known.setup.timeZone });
   if (explanation.points <= 0) return explanation;
-  const setup = await loadPointsSetup(trx, ctx.tenantId);
-  await credit(trx, deps, ctx, {
+  await writeCredit(trx, deps, ctx, {
     memberId,
+    debtBefore: known.debt,
     points: explanation.points,
     kind: 'earn',
     counter: [{ account: 'issued', amount: -explanation.points }],
-    sourceKey: `order:${order.id}`,
+    sourceKey,
     orderId: order.id,
     earnedAt: occurredAt,
-    availableAt: DateTime.fromJSDate(occurredAt).plus({ days: setup.settings.pending_days }).toJSDate(),
-    expiresAt: expiryOf(occurredAt, setup),
-    businessDay: businessDay(occurredAt, setup.timeZone),
+    availableAt: DateTime.fromJSDate(occurredAt).plus({ days: known.setup.settings.pending_days }).toJSDate(),
+    expiresAt: expiryOf(occurredAt, known.setup),
+    businessDay: businessDay(occurredAt, known.setup.timeZone),
     details: { explanation },
     event: 'points.earned',
   });
   return explanation;
-}
-
-interface Credit {
-  memberId: string;
-  points: number;
-  kind: 'earn' | 'adjust';
-  counter: Posting[];
-  sourceKey: string | null;
-  orderId: string | null;
-  earnedAt: Date;
-  availableAt: Date;
-  expiresAt: Date | null;
-  businessDay: string | null;
-  details: Record<string, unknown>;
-  event: string;
-}
-
-/** Adds points to a locked account: first repays any debt, then puts the rest in a new lot. */
-async function credit(trx: Db, deps: AppDeps, ctx: RequestContext, c: Credit): Promise<string> {
-  const account = await lockAccount(trx, ctx.tenantId, c.memberId);
-  const repaid = Math.min(account.debt, c.points);
-  const txnId = await recordTransaction(trx, ctx, {
-    memberId: c.memberId,
-    kind: c.kind,
-    points: c.points,
-    postings: [{ account: 'member', amount: c.points }, ...c.counter],
-    sourceKey: c.sourceKey,
-    orderId: c.orderId,
-    businessDay: c.businessDay,
-    details: repaid ? { ...c.details, debt_repaid: repaid } : c.details,
-  });
-  if (c.points > repaid) {
-    const lotId = await createLot(trx, ctx, { memberId: c.memberId, txnId, orderId: c.orderId, amount: c.points - repaid, earnedAt: c.earnedAt, availableAt: c.availableAt, expiresAt: c.expiresAt });
-    await trx.insertInto('points_lot_moves').values({ tenant_id: ctx.tenantId, member_id: c.memberId, txn_id: txnId, lot_id: lotId, amount: c.points - repaid }).execute();
-  }
-  const updated = await changeAccount(trx, ctx.tenantId, c.memberId, { balance: c.points, debt: -repaid, earned: c.kind === 'earn' ? c.points : 0 });
-  await announce(trx, deps, ctx, c.event, { member_id: c.memberId, points: c.points, order_id: c.orderId, transaction_id: txnId, available_at: c.availableAt.toISOString() }, updated);
-  return txnId;
 }
 
 /**
@@ -170,7 +134,7 @@ export async function adjustPoints(deps: AppDeps, ctx: RequestContext, memberId:
   const sourceKey = input.external_id ? `adjust:${input.external_id}` : null;
   try {
     return await withTransaction(deps.db, async (trx) => {
-      await lockAccount(trx, ctx.tenantId, memberId);
+      const account = await lockAccount(trx, ctx.tenantId, memberId);
       if (sourceKey) {
         const earlier = await trx.selectFrom('points_transactions').select(['id', 'points', 'details']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('source_key', '=', sourceKey).executeTakeFirst();
         if (earlier) return replayAdjustment(earlier, input);
@@ -181,8 +145,9 @@ export async function adjustPoints(deps: AppDeps, ctx: RequestContext, memberId:
       let transactionId: string;
       if (input.points > 0) {
         const setup = await loadPointsSetup(trx, ctx.tenantId);
-        transactionId = await credit(trx, deps, ctx, {
+        transactionId = await writeCredit(trx, deps, ctx, {
           memberId,
+          debtBefore: account.debt,
           points: input.points,
           kind: 'adjust',
           counter: [{ account: counterAccount, amount: -input.points, partner: input.partner }],
@@ -197,7 +162,6 @@ export async function adjustPoints(deps: AppDeps, ctx: RequestContext, memberId:
         });
       } else {
         const wanted = -input.points;
-        const account = await lockAccount(trx, ctx.tenantId, memberId);
         const spendable = (await spendablePoints(trx, ctx.tenantId, memberId, now)) - account.debt;
         if (spendable < wanted) throw insufficient(wanted, spendable, 'points');
         const moves = await takeFromLots(trx, ctx.tenantId, memberId, await spendableLots(trx, ctx.tenantId, memberId, now).execute(), wanted);

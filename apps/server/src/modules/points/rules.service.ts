@@ -68,32 +68,47 @@ export interface ScoreRequest {
   draft?: EarningRules;
 }
 
-/** How many points an order earns and why, without writing anything. Used by earning and by preview. */
+/** How many points an order earns and why, without writing anything. Used by preview. */
 export async function explainEarning(deps: AppDeps, db: Db, ctx: RequestContext, request: ScoreRequest): Promise<EarningExplanation> {
   const inForce = request.draft ? { version: null, rules: request.draft } : await ruleVersionAt(db, ctx.tenantId, request.occurredAt);
   if (!inForce) return noPoints(request.order, 'no_rules');
   const skus = [...new Set(request.order.lines.map((l) => l.sku))];
   const products = skus.length ? await db.selectFrom('products').select(['sku', 'category_path']).where('tenant_id', '=', ctx.tenantId).where('sku', 'in', skus).execute() : [];
+  const { timeZone } = await loadPointsSetup(db, ctx.tenantId);
+  return scoreForMember(deps, db, ctx, { ...request, inForce, categories: new Map(products.map((p) => [p.sku, p.category_path])), timeZone });
+}
+
+/**
+ * Scores an order under a known rule version: adds the member's multipliers from other modules and, under
+ * a daily cap, what the member already earned that day (read after the caller locked the account, so two
+ * orders on the same day cannot both use the same room under the cap).
+ */
+export async function scoreForMember(
+  deps: AppDeps,
+  db: Db,
+  ctx: RequestContext,
+  request: Omit<ScoreRequest, 'draft'> & { inForce: { version: number | null; rules: EarningRules }; categories: ReadonlyMap<string, readonly string[]>; timeZone: string },
+): Promise<EarningExplanation> {
+  const { inForce, memberId } = request;
   const modifiers: EarningModifier[] = [];
-  if (request.memberId) {
+  if (memberId) {
     for (const source of deps.pointsHooks.earningModifiers()) {
-      modifiers.push(...(await source.modifiersFor(db, ctx, { memberId: request.memberId, occurredAt: request.occurredAt, channel: request.order.channel })));
+      modifiers.push(...(await source.modifiersFor(db, ctx, { memberId, occurredAt: request.occurredAt, channel: request.order.channel })));
     }
   }
   let earnedToday: number | null = null;
-  if (inForce.rules.cap_per_day !== null && request.memberId) {
-    const { timeZone } = await loadPointsSetup(db, ctx.tenantId);
+  if (inForce.rules.cap_per_day !== null && memberId) {
     const row = await db
       .selectFrom('points_transactions')
       .select(sql<number>`coalesce(sum(points), 0)::bigint`.as('points'))
       .where('tenant_id', '=', ctx.tenantId)
-      .where('member_id', '=', request.memberId)
+      .where('member_id', '=', memberId)
       .where('kind', '=', 'earn')
-      .where('business_day', '=', businessDay(request.occurredAt, timeZone))
+      .where('business_day', '=', businessDay(request.occurredAt, request.timeZone))
       .executeTakeFirstOrThrow();
     earnedToday = row.points;
   }
-  return scoreOrder(inForce.rules, inForce.version, request.order, { categories: new Map(products.map((p) => [p.sku, p.category_path])), modifiers, earnedToday });
+  return scoreOrder(inForce.rules, inForce.version, request.order, { categories: request.categories, modifiers, earnedToday });
 }
 
 export async function previewEarning(deps: AppDeps, ctx: RequestContext, input: PointsPreviewInput): Promise<EarningExplanation> {
