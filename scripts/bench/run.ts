@@ -12,13 +12,17 @@ import pg from 'pg';
 import { median } from './load.ts';
 import { goalMet, writeReport, type ScenarioResult } from './report.ts';
 import type { Measurement, ScenarioContext } from './scenario.ts';
-import { scenarios } from './scenarios.ts';
+import { orderIngest, scenarios, type BenchSetup } from './scenarios.ts';
+import { measureExpiry, type ExpiryScaleResult } from './expiry-scale.ts';
 import { measureImport, type ImportScaleResult } from './import-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // The issue's scale; BENCH_IMPORT_ROWS=0 skips the import measurement (it takes minutes).
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+const BENCH_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
+// Lots for the expiry measurement; BENCH_EXPIRY_LOTS=0 skips it.
+const EXPIRY_LOTS = Number(process.env.BENCH_EXPIRY_LOTS ?? 10_000_000);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchDatabase = 'hearth_bench';
 const databaseUrl = withDatabase(adminUrl, benchDatabase);
@@ -62,6 +66,8 @@ try {
     body: JSON.stringify({ products: [{ sku: 'BENCH-LATTE', name: '拿铁', list_price_fen: 3200 }, { sku: 'BENCH-CROISSANT', name: '可颂', list_price_fen: 1800 }] }),
   });
 
+  const memberIds = await createBenchMembers(hearthUrl, auth);
+
   const barePort = await freePort();
   await startChild('bare Fastify', ['--import', 'tsx', 'scripts/bench/bare-server.ts'], {
     DATABASE_URL: databaseUrl,
@@ -71,7 +77,9 @@ try {
 
   const context: ScenarioContext = { hearthUrl, bareUrl: `http://127.0.0.1:${barePort}`, apiKey, databaseUrl };
   const results: ScenarioResult[] = [];
-  for (const scenario of scenarios({ tenantId: tenant.id, storeId, memberId: resolved.member.id, identity: 'bench-member-1' })) {
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
+  const setup: BenchSetup = { tenantId: tenant.id, storeId, memberId: resolved.member.id, identity: 'bench-member-1', memberIds };
+  for (const scenario of scenarios(setup).filter((s) => !only || only.test(s.name))) {
     console.log(`\n${scenario.name}`);
     const arms = [scenario.subject, ...scenario.baselines];
     // Warm-up: JIT, connection pools and caches, not counted.
@@ -108,6 +116,13 @@ try {
     console.log(`\n  ${importScale.rows} rows in ${importScale.seconds.toFixed(0)} s (${importScale.rowsPerSecond.toFixed(0)} rows/s), peak RSS ${importScale.peakRssMb.toFixed(0)} MB; rerun created ${importScale.rerunCreated}`);
   }
 
+  let expiryScale: ExpiryScaleResult | undefined;
+  if (EXPIRY_LOTS > 0) {
+    console.log(`\nPoints expiry of ${EXPIRY_LOTS} lots`);
+    expiryScale = await measureExpiry({ databaseUrl, tenantId: tenant.id, lots: EXPIRY_LOTS, ingest: (seconds) => orderIngest(context, setup, seconds) });
+    console.log(`  expiry ${expiryScale.expirySeconds.toFixed(0)} s vs plain UPDATE ${expiryScale.baselineSeconds.toFixed(0)} s; ingest beside it ${expiryScale.ingestBeside.toFixed(0)}/s vs ${expiryScale.ingestAlone.toFixed(0)}/s alone`);
+  }
+
   const pgVersion = await queryOne<{ server_version: string }>('show server_version');
   const reportPath = writeReport(path.join(root, 'docs/benchmarks.md'), results, {
     rounds: ROUNDS,
@@ -115,7 +130,7 @@ try {
     cores: os.cpus().length,
     node: process.version,
     postgres: pgVersion.server_version,
-  }, importScale);
+  }, importScale, expiryScale);
   console.log('');
   for (const result of results) {
     for (const baseline of result.baselines) {
@@ -128,6 +143,43 @@ try {
   for (const child of children) child.kill('SIGINT');
   await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on('exit', resolve)))));
   await dropDatabase().catch(() => undefined);
+}
+
+/**
+ * BENCH_MEMBERS members with points, spread over so orders and redemptions do not all queue on one
+ * member's account (a brand's traffic is many members, each now and then). pgbench finds them by number
+ * in bench_members, so both arms pick members the same way.
+ */
+async function createBenchMembers(hearthUrl: string, auth: Record<string, string>): Promise<string[]> {
+  const headers = { ...auth, 'content-type': 'application/json' };
+  const post = async (url: string, body: unknown, method = 'POST') => {
+    const response = await fetch(`${hearthUrl}${url}`, { method, headers, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  await post('/api/v1/points/rules', { rules: { base_points_per_yuan: 1 }, effective_from: '2020-01-01T00:00:00Z', note: 'bench' });
+  const settings = await (await fetch(`${hearthUrl}/api/v1/points/settings`, { headers: auth })).json();
+  await post('/api/v1/points/settings', { ...settings, pending_days: 0 }, 'PUT');
+  const ids: string[] = [];
+  for (let start = 0; start < BENCH_MEMBERS; start += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, BENCH_MEMBERS - start) }, async (_, i) => {
+        const { member } = (await post('/api/v1/members/resolve', { identities: [{ type: 'app_user_id', value: `bench-hot-${start + i}` }], profile: { channel: 'app' } })) as { member: { id: string } };
+        await post(`/api/v1/members/${member.id}/points/adjustments`, { points: 10_000_000, reason: 'bench' });
+        return member.id;
+      }),
+    );
+    ids.push(...batch);
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('create table bench_members (n integer primary key, member_id uuid not null)');
+    await client.query('insert into bench_members select n, id from unnest($1::uuid[]) with ordinality as m(id, n)', [ids]);
+  } finally {
+    await client.end();
+  }
+  return ids;
 }
 
 function ensurePostgres() {

@@ -7,10 +7,13 @@ export interface BenchSetup {
   memberId: string;
   /** An app_user_id identity of that member. */
   identity: string;
+  /** Members with plenty of points, numbered 1…N in the bench_members table for pgbench. */
+  memberIds: string[];
 }
 
 const EVENT_BATCH = 500;
 const ORDER_CLIENTS = 8;
+const ORDER_BATCH = 100;
 const INGEST_CLIENTS = 4;
 let sequence = 0;
 
@@ -83,24 +86,26 @@ export function scenarios(setup: BenchSetup): Scenario[] {
       name: 'Order ingest: POST /api/v1/orders',
       unit: 'orders/s',
       subject: {
-        label: `Hearth orders (${ORDER_CLIENTS} connections): validation, catalogue and member checks, order + 2 lines, audit, outbox event`,
+        label: `Hearth orders (${ORDER_CLIENTS} connections) of ${setup.memberIds.length} members: validation, catalogue and member checks, order + 2 lines, audit, outbox event, points earned (transaction, postings, lot, trail, account, 2 events)`,
         run: (c) =>
           runLoad({
             url: `${c.hearthUrl}/api/v1/orders`,
             method: 'POST',
             connections: ORDER_CLIENTS,
             headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
-            makeBody: () => orderBody(setup.memberId, `bench-${process.pid}-${++sequence}`),
+            makeBody: () => orderBody(anyMember(setup), `bench-${process.pid}-${++sequence}`),
           }),
       },
       baselines: [
         {
-          label: `pgbench: the same writes in one transaction (order, 2 lines, audit row, outbox event; ${ORDER_CLIENTS} clients)`,
+          label: `pgbench: the same writes in one transaction (order, 2 lines, audit row, outbox event, account lock, points transaction, 2 postings, lot, trail, account, 2 events; ${ORDER_CLIENTS} clients)`,
           goal: 0.5,
           run: async (c) => runPgbench({ databaseUrl: c.databaseUrl, script: orderScript(setup), clients: ORDER_CLIENTS }),
         },
       ],
-      notes: 'Each request is a new order of two lines for a known member. The baseline writes the same rows straight to PostgreSQL, without the reads that validate them.',
+      notes:
+        'Each request is a new order of two lines for one of the bench members, who earns points on it in the same transaction. ' +
+        'The baseline writes the same rows straight to PostgreSQL, without the reads that validate and score them.',
     },
     {
       name: 'Duplicate order cost: the same order sent again',
@@ -108,7 +113,7 @@ export function scenarios(setup: BenchSetup): Scenario[] {
       subject: {
         label: 'Hearth fresh orders (8 connections)',
         run: (c) =>
-          runLoad({ url: `${c.hearthUrl}/api/v1/orders`, method: 'POST', connections: ORDER_CLIENTS, headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' }, makeBody: () => orderBody(setup.memberId, `bench-${process.pid}-${++sequence}`) }),
+          runLoad({ url: `${c.hearthUrl}/api/v1/orders`, method: 'POST', connections: ORDER_CLIENTS, headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' }, makeBody: () => orderBody(anyMember(setup), `bench-${process.pid}-${++sequence}`) }),
       },
       baselines: [
         {
@@ -120,6 +125,53 @@ export function scenarios(setup: BenchSetup): Scenario[] {
         },
       ],
       notes: 'A retried order is answered from the stored one (look-up by external id, content hash compared), without validation or writes.',
+    },
+    {
+      name: `Order batches: POST /api/v1/orders/batch, ${ORDER_BATCH} orders`,
+      unit: 'orders/s',
+      subject: {
+        label: `Hearth batches of ${ORDER_BATCH} orders (4 connections), each order reported on its own`,
+        run: (c) =>
+          runLoad({
+            url: `${c.hearthUrl}/api/v1/orders/batch`,
+            method: 'POST',
+            connections: INGEST_CLIENTS,
+            unitsPerRequest: ORDER_BATCH,
+            headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
+            makeBody: () => `{"orders":[${Array.from({ length: ORDER_BATCH }, () => orderBody(anyMember(setup), `bench-${process.pid}-${++sequence}`)).join(',')}]}`,
+          }),
+      },
+      baselines: [
+        {
+          label: `pgbench: the same writes for ${ORDER_BATCH} orders per transaction, as set-based statements (${INGEST_CLIENTS} clients)`,
+          goal: 0.4,
+          run: async (c) => runPgbench({ databaseUrl: c.databaseUrl, script: orderBatchScript(setup), clients: INGEST_CLIENTS, rowsPerTransaction: ORDER_BATCH }),
+        },
+      ],
+      notes: 'The POS end-of-day upload and shop back-fills. The baseline writes every row of the batch in a handful of multi-row statements.',
+    },
+    {
+      name: 'Points redemption on hot members: POST /api/v1/points/redemptions',
+      unit: 'redemptions/s',
+      subject: {
+        label: `Hearth cash redemptions, captured at once (${ORDER_CLIENTS} connections) over ${setup.memberIds.length} members: lock, FIFO over lots, trail, postings, account, events`,
+        run: (c) =>
+          runLoad({
+            url: `${c.hearthUrl}/api/v1/points/redemptions`,
+            method: 'POST',
+            connections: ORDER_CLIENTS,
+            headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
+            makeBody: () => JSON.stringify({ external_id: `bench-r-${process.pid}-${++sequence}`, member_id: anyMember(setup), kind: 'cash', points: 100, order_total_fen: 10_000, capture: true }),
+          }),
+      },
+      baselines: [
+        {
+          label: `pgbench: a conditional debit of the member's balance (${ORDER_CLIENTS} clients)`,
+          goal: 0.4,
+          run: async (c) => runPgbench({ databaseUrl: c.databaseUrl, script: debitScript(setup), clients: ORDER_CLIENTS }),
+        },
+      ],
+      notes: 'Each member holds enough points for every request of the run; the subject records the full double-entry trail, the baseline only moves the balance.',
     },
   ];
 }
@@ -139,11 +191,22 @@ function orderBody(memberId: string, externalId: string): string {
   });
 }
 
+/** Fresh single orders over the bench members, as in the order ingest scenario (for the expiry measurement). */
+export function orderIngest(c: { hearthUrl: string; apiKey: string }, setup: BenchSetup, durationSeconds: number) {
+  return runLoad({ url: `${c.hearthUrl}/api/v1/orders`, method: 'POST', connections: ORDER_CLIENTS, durationSeconds, headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' }, makeBody: () => orderBody(anyMember(setup), `bench-x-${process.pid}-${++sequence}`) });
+}
+
+function anyMember(setup: BenchSetup): string {
+  return setup.memberIds[Math.floor(Math.random() * setup.memberIds.length)]!;
+}
+
 function orderScript(setup: BenchSetup): string {
   return `\\set r random(1, 9000000000000000000)
+\\set mn random(1, ${setup.memberIds.length})
+select member_id from bench_members where n = :mn \\gset b_
 begin;
 insert into orders (tenant_id, id, external_id, content_hash, member_id, channel, subtotal_fen, discount_fen, shipping_fen, total_paid_fen, payment_method, occurred_at)
-  values ('${setup.tenantId}', gen_random_uuid(), 'pgb-' || :client_id || '-' || :r, 'h', '${setup.memberId}', 'store', 8200, 300, 0, 7900, 'wechat_pay', now())
+  values ('${setup.tenantId}', gen_random_uuid(), 'pgb-' || :client_id || '-' || :r, 'h', ':b_member_id', 'store', 8200, 300, 0, 7900, 'wechat_pay', now())
   returning id \\gset o_
 insert into order_lines (tenant_id, order_id, line_no, sku, qty, unit_price_fen, discount_fen, paid_fen, flags) values
   ('${setup.tenantId}', ':o_id', 1, 'BENCH-LATTE', 2, 3200, 300, 6100, '{}'),
@@ -151,7 +214,56 @@ insert into order_lines (tenant_id, order_id, line_no, sku, qty, unit_price_fen,
 insert into audit_log (tenant_id, id, actor_type, actor_id, actor_label, action, resource_type, resource_id, details)
   values ('${setup.tenantId}', gen_random_uuid(), 'api_key', 'bench', 'bench', 'order.create', 'order', ':o_id', '{"total_paid_fen":7900}');
 insert into domain_events (tenant_id, id, type, payload) values ('${setup.tenantId}', gen_random_uuid(), 'order.created', '{"total_paid_fen":7900}');
+insert into points_accounts (tenant_id, member_id) values ('${setup.tenantId}', ':b_member_id')
+  on conflict (tenant_id, member_id) do update set updated_at = points_accounts.updated_at returning debt \\gset a_
+insert into points_transactions (tenant_id, member_id, id, kind, points, source_key, order_id, business_day, details, actor)
+  values ('${setup.tenantId}', ':b_member_id', gen_random_uuid(), 'earn', 79, 'order:' || ':o_id', ':o_id', current_date, '{"explanation":{"points":79}}', 'bench') returning id \\gset t_
+insert into points_postings (tenant_id, member_id, txn_id, account, amount) values
+  ('${setup.tenantId}', ':b_member_id', ':t_id', 'member', 79), ('${setup.tenantId}', ':b_member_id', ':t_id', 'issued', -79);
+insert into points_lots (tenant_id, member_id, id, txn_id, order_id, amount, remaining, earned_at, available_at, expires_at)
+  values ('${setup.tenantId}', ':b_member_id', gen_random_uuid(), ':t_id', ':o_id', 79, 79, now(), now(), now() + interval '1 year') returning id \\gset l_
+insert into points_lot_moves (tenant_id, member_id, txn_id, lot_id, amount) values ('${setup.tenantId}', ':b_member_id', ':t_id', ':l_id', 79);
+update points_accounts set balance = balance + 79, lifetime_earned = lifetime_earned + 79, updated_at = now() where tenant_id = '${setup.tenantId}' and member_id = ':b_member_id';
+insert into domain_events (tenant_id, id, type, payload) values
+  ('${setup.tenantId}', gen_random_uuid(), 'points.earned', '{"points":79}'), ('${setup.tenantId}', gen_random_uuid(), 'points.balance_changed', '{"points":79}');
 commit;
+`;
+}
+
+/** The order script's rows for a whole batch, each table written once with generate_series. */
+function orderBatchScript(setup: BenchSetup): string {
+  const t = `'${setup.tenantId}'::uuid`;
+  return `\\set r random(1, 9000000000000000000)
+begin;
+create temp table if not exists b (i int, order_id uuid, member_id uuid, txn_id uuid, lot_id uuid) on commit delete rows;
+insert into b select g, gen_random_uuid(), (select member_id from bench_members where n = 1 + ((g * 7919 + :r) % ${setup.memberIds.length})), gen_random_uuid(), gen_random_uuid() from generate_series(1, ${ORDER_BATCH}) g;
+insert into orders (tenant_id, id, external_id, content_hash, member_id, channel, subtotal_fen, discount_fen, shipping_fen, total_paid_fen, payment_method, occurred_at)
+  select ${t}, order_id, 'pgbb-' || :client_id || '-' || :r || '-' || i, 'h', member_id, 'store', 8200, 300, 0, 7900, 'wechat_pay', now() from b;
+insert into order_lines (tenant_id, order_id, line_no, sku, qty, unit_price_fen, discount_fen, paid_fen, flags)
+  select ${t}, order_id, 1, 'BENCH-LATTE', 2, 3200, 300, 6100, '{}'::text[] from b union all select ${t}, order_id, 2, 'BENCH-CROISSANT', 1, 1800, 0, 1800, '{}'::text[] from b;
+insert into audit_log (tenant_id, id, actor_type, actor_id, actor_label, action, resource_type, resource_id, details)
+  select ${t}, gen_random_uuid(), 'api_key', 'bench', 'bench', 'order.create', 'order', order_id::text, '{"total_paid_fen":7900}' from b;
+insert into domain_events (tenant_id, id, type, payload) select ${t}, gen_random_uuid(), 'order.created', '{"total_paid_fen":7900}' from b;
+select 1 from points_accounts where tenant_id = ${t} and member_id in (select member_id from b) order by member_id for update;
+insert into points_transactions (tenant_id, member_id, id, kind, points, source_key, order_id, business_day, details, actor)
+  select ${t}, member_id, txn_id, 'earn', 79, 'order:' || order_id, order_id, current_date, '{"explanation":{"points":79}}', 'bench' from b;
+insert into points_postings (tenant_id, member_id, txn_id, account, amount)
+  select ${t}, member_id, txn_id, 'member', 79 from b union all select ${t}, member_id, txn_id, 'issued', -79 from b;
+insert into points_lots (tenant_id, member_id, id, txn_id, order_id, amount, remaining, earned_at, available_at, expires_at)
+  select ${t}, member_id, lot_id, txn_id, order_id, 79, 79, now(), now(), now() + interval '1 year' from b;
+insert into points_lot_moves (tenant_id, member_id, txn_id, lot_id, amount) select ${t}, member_id, txn_id, lot_id, 79 from b;
+update points_accounts a set balance = balance + x.points, lifetime_earned = lifetime_earned + x.points, updated_at = now()
+  from (select member_id, 79 * count(*) as points from b group by member_id) x where a.tenant_id = ${t} and a.member_id = x.member_id;
+insert into domain_events (tenant_id, id, type, payload)
+  select ${t}, gen_random_uuid(), 'points.earned', '{"points":79}'::jsonb from b union all select ${t}, gen_random_uuid(), 'points.balance_changed', '{"points":79}'::jsonb from b;
+commit;
+`;
+}
+
+function debitScript(setup: BenchSetup): string {
+  return `\\set mn random(1, ${setup.memberIds.length})
+update points_accounts set balance = balance - 100, lifetime_spent = lifetime_spent + 100, updated_at = now()
+  where tenant_id = '${setup.tenantId}' and member_id = (select member_id from bench_members where n = :mn) and balance >= 100;
 `;
 }
 

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
+import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
-import { emitEvents } from '../../jobs/outbox.ts';
+import { canInlineEvent, emitEvents } from '../../jobs/outbox.ts';
 import { loadPointsSetup, pointsValueFen } from './ledger.ts';
 import { releaseExpiredHolds, systemActor } from './redemptions.service.ts';
 
@@ -17,13 +18,14 @@ export interface ExpiryOptions {
 
 /**
  * Expires every lot whose time has come, in chunks of members. Each chunk is one transaction: it locks
- * the chunk's accounts (in key order, so it never deadlocks with a spend), zeroes their due lots and
- * writes one `expire` transaction per member with its postings and lot trail. A chunk either commits
+ * the chunk's accounts (in key order, so it never deadlocks with a spend), zeroes their due lots (each lot
+ * keeps how much expired and in which transaction: its trail) and writes one `expire` transaction per
+ * member with its postings and events, all in one statement. A chunk either commits
  * whole or not at all, and a lot with nothing left is never picked again, so the job can be killed at
  * any moment and rerun: every due lot expires exactly once.
  */
 export async function expireDuePoints(deps: Pick<AppDeps, 'db' | 'clock' | 'jobs'>, options: ExpiryOptions = {}): Promise<{ lots: number; members: number; points: number }> {
-  const perChunk = options.membersPerChunk ?? 500;
+  const perChunk = options.membersPerChunk ?? 1000;
   const totals = { lots: 0, members: 0, points: 0 };
   for (;;) {
     if (options.signal?.aborted) break;
@@ -49,24 +51,28 @@ async function expireChunk(trx: Db, deps: Pick<AppDeps, 'jobs'>, now: Date, perC
   if (!due.rows.length) return { lots: 0, members: 0, points: 0 };
   const tenants = due.rows.map((r) => r.tenant_id);
   const members = due.rows.map((r) => r.member_id);
+  // Ids made here (time-ordered, like every other id) so the one statement below can use them.
+  const txnIds = members.map(() => uuidv7());
+  const expiredEventIds = members.map(() => uuidv7());
+  const balanceEventIds = members.map(() => uuidv7());
+  const inlineEvents = canInlineEvent(deps.jobs, 'points.expired') && canInlineEvent(deps.jobs, 'points.balance_changed');
   await sql`
     select 1 from points_accounts a
     join unnest(${tenants}::uuid[], ${members}::uuid[]) as m(tenant_id, member_id) using (tenant_id, member_id)
     order by a.tenant_id, a.member_id for update of a`.execute(trx);
   const expired = await sql<{ tenant_id: string; member_id: string; txn_id: string; points: number; lots: number; balance: number; held: number; debt: number }>`
-    with m(tenant_id, member_id) as (select * from unnest(${tenants}::uuid[], ${members}::uuid[])),
-    due as (
-      select l.tenant_id, l.member_id, l.id, l.remaining from points_lots l join m using (tenant_id, member_id)
-      where l.remaining > 0 and l.expires_at <= ${now}
+    with m(tenant_id, member_id, txn_id, expired_event_id, balance_event_id) as (
+      select * from unnest(${tenants}::uuid[], ${members}::uuid[], ${txnIds}::uuid[], ${expiredEventIds}::uuid[], ${balanceEventIds}::uuid[])
     ),
+    -- expired_points takes the lot's remaining before it is zeroed (SET sees the old row): one pass, no re-read.
     zeroed as (
-      update points_lots l set remaining = 0 from due
-      where l.tenant_id = due.tenant_id and l.member_id = due.member_id and l.id = due.id
-      returning l.id
+      update points_lots l set expired_points = l.remaining, remaining = 0, expired_txn_id = m.txn_id from m
+      where l.tenant_id = m.tenant_id and l.member_id = m.member_id and l.remaining > 0 and l.expires_at <= ${now}
+      returning l.tenant_id, l.member_id, l.expired_points
     ),
     per_member as (
-      select tenant_id, member_id, gen_random_uuid() as txn_id, sum(remaining)::bigint as points, count(*)::int as lots
-      from due group by tenant_id, member_id
+      select z.tenant_id, z.member_id, m.txn_id, m.expired_event_id, m.balance_event_id, sum(z.expired_points)::bigint as points, count(*)::int as lots
+      from zeroed z join m using (tenant_id, member_id) group by 1, 2, 3, 4, 5
     ),
     txns as (
       insert into points_transactions (tenant_id, member_id, id, kind, points, details, actor)
@@ -78,26 +84,31 @@ async function expireChunk(trx: Db, deps: Pick<AppDeps, 'jobs'>, now: Date, perC
       union all
       select tenant_id, member_id, txn_id, 'expired', points from per_member
     ),
-    moves as (
-      insert into points_lot_moves (tenant_id, member_id, txn_id, lot_id, amount)
-      select due.tenant_id, due.member_id, p.txn_id, due.id, -due.remaining from due join per_member p using (tenant_id, member_id)
-    ),
     accounts as (
       update points_accounts a set balance = a.balance - p.points, updated_at = now() from per_member p
       where a.tenant_id = p.tenant_id and a.member_id = p.member_id
-      returning a.tenant_id, a.member_id, a.balance, a.held, a.debt
+      returning a.tenant_id, a.member_id, a.balance, a.held, a.debt, p.txn_id, p.points, p.lots, p.balance_event_id
+    ),
+    events as (
+      insert into domain_events (tenant_id, id, type, payload, actor_type)
+      select tenant_id, expired_event_id, 'points.expired', jsonb_build_object('member_id', member_id, 'points', points, 'lots', lots, 'transaction_id', txn_id), 'system'
+      from per_member where ${inlineEvents}::boolean
+      union all
+      select tenant_id, balance_event_id, 'points.balance_changed', jsonb_build_object('member_id', member_id, 'balance', balance, 'held', held, 'debt', debt, 'cause', 'points.expired'), 'system'
+      from accounts where ${inlineEvents}::boolean
     )
-    select p.tenant_id, p.member_id, p.txn_id, p.points, p.lots, a.balance, a.held, a.debt
-    from per_member p join accounts a using (tenant_id, member_id)`.execute(trx);
-  await emitEvents(
-    trx,
-    deps.jobs,
-    systemActor,
-    expired.rows.flatMap((r) => [
-      { tenantId: r.tenant_id, type: 'points.expired', payload: { member_id: r.member_id, points: r.points, lots: r.lots, transaction_id: r.txn_id } },
-      { tenantId: r.tenant_id, type: 'points.balance_changed', payload: { member_id: r.member_id, balance: r.balance, held: r.held, debt: r.debt, cause: 'points.expired' } },
-    ]),
-  );
+    select tenant_id, member_id, txn_id, points, lots, balance, held, debt from accounts`.execute(trx);
+  if (!inlineEvents) {
+    await emitEvents(
+      trx,
+      deps.jobs,
+      systemActor,
+      expired.rows.flatMap((r) => [
+        { tenantId: r.tenant_id, type: 'points.expired', payload: { member_id: r.member_id, points: r.points, lots: r.lots, transaction_id: r.txn_id } },
+        { tenantId: r.tenant_id, type: 'points.balance_changed', payload: { member_id: r.member_id, balance: r.balance, held: r.held, debt: r.debt, cause: 'points.expired' } },
+      ]),
+    );
+  }
   return { lots: expired.rows.reduce((s, r) => s + r.lots, 0), members: expired.rows.length, points: expired.rows.reduce((s, r) => s + r.points, 0) };
 }
 

@@ -255,6 +255,16 @@ export async function listLedger(deps: AppDeps, ctx: RequestContext, memberId: s
   const ids = page.map((r) => r.id);
   const holdIds = page.filter((r) => r.kind === 'capture' || r.kind === 'release').map((r) => (r.details as { hold_transaction_id?: string }).hold_transaction_id).filter((id): id is string => Boolean(id));
   const trailIds = [...ids, ...holdIds];
+  const expireIds = page.filter((r) => r.kind === 'expire').map((r) => r.id);
+  const expiredLots = expireIds.length
+    ? await deps.db
+        .selectFrom('points_lots')
+        .select(['id', 'expired_txn_id', 'expired_points', 'earned_at', 'expires_at'])
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('member_id', '=', memberId)
+        .where('expired_txn_id', 'in', expireIds)
+        .execute()
+    : [];
   const [postings, moves] = ids.length
     ? await Promise.all([
         deps.db.selectFrom('points_postings').select(['txn_id', 'account', 'partner', 'amount']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('txn_id', 'in', ids).execute(),
@@ -282,7 +292,10 @@ export async function listLedger(deps: AppDeps, ctx: RequestContext, memberId: s
       actor: row.actor,
       created_at: row.created_at.toISOString(),
       postings: postings.filter((p) => p.txn_id === row.id).map((p) => ({ account: p.partner ? `partner:${p.partner}` : p.account, amount: p.amount })),
-      lots: moves.filter((m) => m.txn_id === trailOf).map((m) => ({ lot_id: m.lot_id, amount: m.amount, earned_at: m.earned_at.toISOString(), expires_at: m.expires_at?.toISOString() ?? null })),
+      lots:
+        row.kind === 'expire'
+          ? expiredLots.filter((l) => l.expired_txn_id === row.id).map((l) => ({ lot_id: l.id, amount: -l.expired_points, earned_at: l.earned_at.toISOString(), expires_at: l.expires_at?.toISOString() ?? null }))
+          : moves.filter((m) => m.txn_id === trailOf).map((m) => ({ lot_id: m.lot_id, amount: m.amount, earned_at: m.earned_at.toISOString(), expires_at: m.expires_at?.toISOString() ?? null })),
     };
   });
   const last = page[page.length - 1];

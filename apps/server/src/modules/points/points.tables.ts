@@ -67,6 +67,8 @@ declare module '../../db/schema.ts' {
       earned_at: Date;
       available_at: Date;
       expires_at: Date | null;
+      expired_points: Generated<number>;
+      expired_txn_id: string | null;
     };
     points_lot_moves: {
       tenant_id: string;

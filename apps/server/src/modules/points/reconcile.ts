@@ -45,11 +45,11 @@ export async function reconcileLedger(db: Db, tenantId: string): Promise<LedgerP
     },
     {
       check: 'lot_equals_trail',
-      query: sql`select l.member_id, 'lot ' || l.id || ' holds ' || l.remaining || ', trail ' || coalesce(m.amount, 0) as detail
+      query: sql`select l.member_id, 'lot ' || l.id || ' holds ' || l.remaining || ', trail ' || coalesce(m.amount, 0) || ' less expired ' || l.expired_points as detail
         from points_lots l
         left join (select member_id, lot_id, sum(amount) as amount from points_lot_moves where tenant_id = ${tenantId} group by member_id, lot_id) m
           on m.member_id = l.member_id and m.lot_id = l.id
-        where l.tenant_id = ${tenantId} and l.remaining <> coalesce(m.amount, 0)`,
+        where l.tenant_id = ${tenantId} and l.remaining <> coalesce(m.amount, 0) - l.expired_points`,
     },
     {
       check: 'spend_equals_trail',
@@ -57,7 +57,15 @@ export async function reconcileLedger(db: Db, tenantId: string): Promise<LedgerP
         from points_transactions t
         left join (select member_id, txn_id, sum(amount) as amount from points_lot_moves where tenant_id = ${tenantId} group by member_id, txn_id) m
           on m.member_id = t.member_id and m.txn_id = t.id
-        where t.tenant_id = ${tenantId} and t.kind in ('hold', 'spend', 'expire', 'release') and t.points <> coalesce(m.amount, 0)`,
+        where t.tenant_id = ${tenantId} and t.kind in ('hold', 'spend', 'release') and t.points <> coalesce(m.amount, 0)`,
+    },
+    {
+      check: 'expiry_equals_lots',
+      query: sql`select t.member_id, 'expire ' || t.id || ' of ' || t.points || ', lots ' || coalesce(l.expired, 0) as detail
+        from points_transactions t
+        left join (select member_id, expired_txn_id, sum(expired_points) as expired from points_lots where tenant_id = ${tenantId} and expired_txn_id is not null group by member_id, expired_txn_id) l
+          on l.member_id = t.member_id and l.expired_txn_id = t.id
+        where t.tenant_id = ${tenantId} and t.kind = 'expire' and -t.points <> coalesce(l.expired, 0)`,
     },
     {
       check: 'debt_only_by_policy',

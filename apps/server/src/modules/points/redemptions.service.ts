@@ -138,23 +138,42 @@ export async function settleHold(deps: AppDeps, ctx: RequestContext, redemptionI
   });
 }
 
-/** Returns a hold's points to exactly the lots it took them from. The caller holds the account lock. */
+/**
+ * Returns a hold's points to exactly the lots it took them from. Points whose lots expired while they were
+ * held expire at once instead (a lot expires only once), and the release's postings say so. The caller
+ * holds the account lock.
+ */
 async function releaseHold(trx: Db, deps: AppDeps, ctx: RequestContext, row: RedemptionRow, status: 'canceled' | 'expired'): Promise<RedemptionRow> {
-  const taken = await trx.selectFrom('points_lot_moves').select(['lot_id', 'amount']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', row.member_id).where('txn_id', '=', row.hold_txn_id!).execute();
-  const moves = taken.map((m) => ({ lotId: m.lot_id, amount: -m.amount }));
+  const taken = await trx
+    .selectFrom('points_lot_moves as m')
+    .innerJoin('points_lots as l', (j) => j.onRef('l.tenant_id', '=', 'm.tenant_id').onRef('l.member_id', '=', 'm.member_id').onRef('l.id', '=', 'm.lot_id'))
+    .select(['m.lot_id', 'm.amount', 'l.expires_at'])
+    .where('m.tenant_id', '=', ctx.tenantId)
+    .where('m.member_id', '=', row.member_id)
+    .where('m.txn_id', '=', row.hold_txn_id!)
+    .execute();
+  const now = deps.clock.now();
+  const stillValid = taken.filter((m) => m.expires_at === null || m.expires_at > now);
+  const moves = stillValid.map((m) => ({ lotId: m.lot_id, amount: -m.amount }));
+  const restored = moves.reduce((sum, m) => sum + m.amount, 0);
+  const lapsed = row.points - restored;
   await applyMoves(trx, ctx.tenantId, row.member_id, moves);
   await recordTransaction(trx, ctx, {
     memberId: row.member_id,
     kind: 'release',
-    points: row.points,
+    points: restored,
     redemptionId: row.id,
     moves,
-    postings: [{ account: 'held', amount: -row.points }, { account: 'member', amount: row.points }],
-    details: { hold_transaction_id: row.hold_txn_id, reason: status },
+    postings: [
+      { account: 'held', amount: -row.points },
+      { account: 'member', amount: restored },
+      { account: 'expired', amount: lapsed },
+    ],
+    details: { hold_transaction_id: row.hold_txn_id, reason: status, ...(lapsed ? { expired_while_held: lapsed } : {}) },
   });
   const updated = await trx.updateTable('points_redemptions').set({ status, updated_at: sql`now()` }).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', row.member_id).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
-  const account = await changeAccount(trx, ctx.tenantId, row.member_id, { held: -row.points, balance: row.points });
-  await announce(trx, deps, ctx, 'points.released', { member_id: row.member_id, points: row.points, redemption_id: row.id, reason: status }, account);
+  const account = await changeAccount(trx, ctx.tenantId, row.member_id, { held: -row.points, balance: restored });
+  await announce(trx, deps, ctx, 'points.released', { member_id: row.member_id, points: restored, expired: lapsed, redemption_id: row.id, reason: status }, account);
   return updated;
 }
 

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { noPoints, scoreOrder, type EarningModifier, type EarningOrder } from './earning.ts';
 import { businessDay, loadPointsSetup } from './ledger.ts';
 import './points.tables.ts';
+import '../products/products.service.ts';
 
 /** A later module's multiplier for a member's order (tier multiplier, member-day multiplier …). */
 export interface EarningModifierSource {
