@@ -11,6 +11,11 @@ import { createOrder } from './modules/orders/orders.service.ts';
 import { upsertProducts } from './modules/products/products.service.ts';
 import { registerMember } from './modules/members/members.service.ts';
 import { setConsent } from './modules/members/privacy.service.ts';
+import { defaultPointsSettings } from './modules/points/ledger.ts';
+import { adjustPoints, updateSettings } from './modules/points/points.service.ts';
+import { redeem } from './modules/points/redemptions.service.ts';
+import { createReward, listRewards } from './modules/points/rewards.service.ts';
+import { createRuleVersion } from './modules/points/rules.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -53,7 +58,12 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     const stores = [];
     for (const store of demoStores) stores.push(await createStore(inTrx, ctx, { ...store, status: 'active' }));
     const memberIds = await seedDemoMembers(inTrx, ctx, stores.map((s) => s.id));
+    await seedDemoPoints(inTrx, ctx);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
+    // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
+    await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
+    await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
+    await redeem(inTrx, ctx, { external_id: 'DEMO-R2', member_id: memberIds[0], kind: 'cash', points: 100, order_total_fen: 3200, quantity: 1, capture: false });
     deps.log.info({ tenant: tenant.slug, owner: owner.email }, 'demo tenant created');
     return { tenant: tenant.slug, email: DEMO_OWNER_EMAIL, password, apiKey: key.secret };
   });
@@ -135,6 +145,34 @@ const demoProducts = [
 ];
 
 /** A catalogue and forty orders over the last weeks, most of them members', a few guests'. */
+/** The demo brand's points program: 1 point per ¥1, beans earn double, mini program ×1.5, and four rewards. */
+async function seedDemoPoints(deps: AppDeps, ctx: RequestContext) {
+  await updateSettings(deps, ctx, { ...defaultPointsSettings, pending_days: 0 });
+  await createRuleVersion(deps, ctx, {
+    rules: {
+      base_points_per_yuan: 1,
+      rounding: 'floor',
+      min_order_fen: 0,
+      cap_per_order: 5000,
+      cap_per_day: null,
+      exclude: { discounted_part: true, gift_cards: true, shipping: true },
+      category_multipliers: [{ category: '咖啡豆', multiplier: 2 }],
+      sku_multipliers: [],
+      channel_multipliers: [{ channel: 'mini_program', multiplier: 1.5 }],
+    },
+    effective_from: '2024-01-01T00:00:00+08:00',
+    note: '基础规则：每消费 1 元得 1 积分',
+  });
+  for (const reward of [
+    { name: '免费美式咖啡券', description: '任意门店兑换一杯中杯美式', points_price: 300, stock: 500 },
+    { name: '炉边帆布袋', description: '限量周边', points_price: 1200, stock: 50 },
+    { name: '咖啡豆 8 折券', points_price: 500, stock: null },
+    { name: '生日蛋糕兑换券', points_price: 2000, stock: 20 },
+  ]) {
+    await createReward(deps, ctx, { status: 'active', ...reward });
+  }
+}
+
 async function seedDemoOrders(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
   await upsertProducts(deps, ctx, demoProducts.map((p) => ({ brand: '炉边', member_only: false, tags: [], status: 'active' as const, ...p })));
   for (let i = 0; i < 40; i++) {
