@@ -15,6 +15,7 @@ import { membersRoutes } from './modules/members/members.routes.ts';
 import { productsRoutes } from './modules/products/products.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { registerOrderHooks } from './modules/orders/orders.hooks.ts';
+import { registerOrderImportJob } from './modules/orders/orders.import.ts';
 import { tagsRoutes } from './modules/members/tags.routes.ts';
 import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
 import { eventsRoutes } from './modules/members/events.routes.ts';
@@ -48,7 +49,7 @@ export const hearthModules: HearthModule[] = [
     memberHooks: registerMemberHooks,
   },
   { name: 'products', routes: productsRoutes },
-  { name: 'orders', routes: ordersRoutes, memberHooks: registerOrderHooks },
+  { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
 ];
 

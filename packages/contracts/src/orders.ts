@@ -67,3 +67,19 @@ export const refundInputSchema = z
   })
   .refine((r) => (r.lines?.length ? 1 : 0) + (r.amount_fen !== undefined ? 1 : 0) === 1, { message: 'send either lines or amount_fen', path: ['lines'] });
 export type RefundInput = z.infer<typeof refundInputSchema>;
+
+export const orderImportSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  file_name: z.string().nullable(),
+  encoding: z.string().nullable(),
+  total_rows: z.number().int().nullable().describe('Data lines in the file (one per order line)'),
+  processed_rows: z.number().int(),
+  created: z.number().int(),
+  duplicates: z.number().int().describe('Orders already recorded (a rerun of the same file)'),
+  failed: z.number().int().describe('Orders rejected; see errors.csv'),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type OrderImport = z.infer<typeof orderImportSchema>;

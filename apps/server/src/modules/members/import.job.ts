@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import { parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { memberChannels } from '@hearth/contracts/members';
@@ -9,6 +6,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
+import { countDataLines, csvRecords, detectEncoding } from '../../imports/csv-files.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { listCustomFields, validateCustomFields, type CustomFieldDefinition } from './custom-fields.ts';
 import { getImportRow, IMPORT_JOB } from './import.service.ts';
@@ -62,11 +60,8 @@ export function registerImportJob(registry: JobRegistry) {
         record = await getImportRow(deps, ctx.tenantId, record.id);
         await progress(record.processed_rows, total);
       };
-      const source = fs.createReadStream(record.file_path);
-      const decoded = encoding === 'gb18030' ? source.pipe(iconv.decodeStream('gb18030')) : source;
-      const parser = decoded.pipe(parse({ bom: true, columns: (header: string[]) => header.map(normalizeHeader), relax_column_count: true, skip_empty_lines: true, trim: true, info: true }));
       const resumeAfter = record.processed_rows;
-      for await (const { record: csvRecord, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      for await (const { record: csvRecord, info } of csvRecords(record.file_path, encoding as 'utf8' | 'gb18030', normalizeHeader)) {
         if (info.lines <= resumeAfter) continue;
         batch.push({ line: info.lines, record: csvRecord });
         if (batch.length >= BATCH) await flush();
@@ -262,34 +257,3 @@ function normalizeHeader(header: string): string {
   return HEADER_ALIASES[trimmed] ?? (trimmed.startsWith('cf.') ? trimmed : trimmed.toLowerCase());
 }
 
-/** UTF-8 (with or without BOM) unless the first 64 KB are not valid UTF-8; then GB18030, the superset of GBK Excel writes. */
-async function detectEncoding(file: string): Promise<'utf8' | 'gb18030'> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    // Cut at the last newline so a multi-byte character split by the window does not look invalid.
-    const sample = buffer.subarray(0, bytesRead);
-    const cut = bytesRead === buffer.length ? sample.lastIndexOf(10) : bytesRead;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, cut > 0 ? cut : bytesRead));
-      return 'utf8';
-    } catch {
-      return 'gb18030';
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Lines after the header, counted without parsing, so progress has a total from the start. */
-async function countDataLines(file: string): Promise<number> {
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-    last = chunk[chunk.length - 1] ?? last;
-  }
-  if (last !== 10) lines++;
-  return Math.max(0, lines - 1);
-}

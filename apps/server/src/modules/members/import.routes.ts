@@ -1,20 +1,17 @@
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
 import { memberImportSchema } from '@hearth/contracts/members';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
+import { acceptCsvStreams, csvUploadStream, sendCsv } from '../../imports/csv-files.ts';
 import { getImport, importErrorsCsv, listImports, startImport } from './import.service.ts';
 
 const tags = ['member-imports'];
 const COLUMNS = 'phone, external_id, name, nickname, gender (男/女), birthday (YYYY-MM-DD or MM-DD), email, province, city, district, channel, campaign, registered_at, cf.<custom field key>';
 
 export function importRoutes(api: Api, { deps }: RouteContext) {
-  // The upload is streamed to disk, so this scope takes CSV bodies as raw streams instead of strings.
   api.register(async (scope) => {
-    scope.removeContentTypeParser('text/csv');
-    scope.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+    acceptCsvStreams(scope);
     scope.post(
       '/members/import',
       {
@@ -30,11 +27,8 @@ export function importRoutes(api: Api, { deps }: RouteContext) {
         },
       },
       async (request, reply) => {
-        if (!String(request.headers['content-type'] ?? '').startsWith('text/csv') || !(request.body instanceof Readable)) {
-          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as Content-Type: text/csv');
-        }
         const { file_name } = request.query as { file_name?: string };
-        return reply.status(202).send(await startImport(deps, requestContext(request), request.body, file_name ?? null));
+        return reply.status(202).send(await startImport(deps, requestContext(request), csvUploadStream(request), file_name ?? null));
       },
     );
   });
@@ -54,16 +48,6 @@ export function importRoutes(api: Api, { deps }: RouteContext) {
   api.get(
     '/members/imports/:id/errors.csv',
     { config: { permission: 'members:read' }, schema: { tags, summary: 'The rejected rows with line numbers and reasons, as CSV', security: authenticated, params: idParamsSchema } },
-    async (request, reply) => {
-      const ctx = requestContext(request);
-      const lines = importErrorsCsv(deps, ctx, request.params.id);
-      // Pull the first chunk before answering, so an unknown import is a clean 404 rather than a broken download.
-      const first = await lines.next();
-      const rest = Readable.from((async function* () {
-        if (!first.done) yield first.value;
-        yield* lines;
-      })());
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${request.params.id}-errors.csv"`).send(rest);
-    },
+    async (request, reply) => sendCsv(reply, importErrorsCsv(deps, requestContext(request), request.params.id), `import-${request.params.id}-errors.csv`),
   );
 }

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Generated } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { withTransaction } from '../../db/transaction.ts';
@@ -9,6 +6,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { enqueueJob } from '../../jobs/enqueue.ts';
+import { errorsCsv, saveUpload } from '../../imports/csv-files.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 
 declare module '../../db/schema.ts' {
@@ -34,7 +32,6 @@ declare module '../../db/schema.ts' {
   }
 }
 
-export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 export const IMPORT_JOB = 'members.import';
 
 /**
@@ -43,27 +40,7 @@ export const IMPORT_JOB = 'members.import';
  */
 export async function startImport(deps: AppDeps, ctx: RequestContext, upload: Readable, fileName: string | null) {
   const id = uuidv7();
-  const dir = path.join(deps.config.dataDir, 'imports', ctx.tenantId);
-  await fs.promises.mkdir(dir, { recursive: true });
-  const filePath = path.join(dir, `${id}.csv`);
-  let bytes = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      if (bytes > MAX_IMPORT_BYTES) callback(new AppError('PAYLOAD_TOO_LARGE', 'An import file may be at most 1 GB'));
-      else callback(null, chunk);
-    },
-  });
-  try {
-    await pipeline(upload, limit, fs.createWriteStream(filePath));
-  } catch (error) {
-    await fs.promises.rm(filePath, { force: true });
-    throw error;
-  }
-  if (bytes === 0) {
-    await fs.promises.rm(filePath, { force: true });
-    throw new AppError('VALIDATION_FAILED', 'The file is empty', { errors: [{ field: 'body', code: 'empty', message: 'send a CSV file' }] });
-  }
+  const { filePath, bytes } = await saveUpload(deps.config.dataDir, ctx.tenantId, id, upload);
   return withTransaction(deps.db, async (trx) => {
     const row = await trx
       .insertInto('member_imports')
@@ -93,27 +70,9 @@ export async function listImports(deps: AppDeps, ctx: RequestContext, query: { l
 /** The rejected rows as CSV lines (UTF-8 with BOM, so Excel opens it in Chinese), streamed page by page. */
 export async function* importErrorsCsv(deps: AppDeps, ctx: RequestContext, id: string): AsyncGenerator<string> {
   await getImport(deps, ctx, id);
-  yield '\uFEFFline,field,code,message\n';
-  let after = 0;
-  for (;;) {
-    const rows = await deps.db
-      .selectFrom('member_import_errors')
-      .select(['line', 'field', 'code', 'message'])
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('import_id', '=', id)
-      .where('line', '>', after)
-      .orderBy('line')
-      .limit(5000)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows.map((r) => [r.line, r.field, r.code, r.message].map(csvCell).join(',')).join('\n') + '\n';
-    after = rows[rows.length - 1]!.line;
-  }
-}
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  yield* errorsCsv((after) =>
+    deps.db.selectFrom('member_import_errors').select(['line', 'field', 'code', 'message']).where('tenant_id', '=', ctx.tenantId).where('import_id', '=', id).where('line', '>', after).orderBy('line').limit(5000).execute(),
+  );
 }
 
 /** The import row for the job, which runs with the tenant of its own record. */
