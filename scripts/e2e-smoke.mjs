@@ -1,5 +1,6 @@
 // Console smoke test (CI): starts the real server on a fresh embedded database, signs in through the
-// console in Debian's Chromium, creates a store and finds it in the list. Screenshots go to artifacts/.
+// console in Debian's Chromium, creates a store and finds it in the list, walks the member 360 and the points
+// pages. Screenshots go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -72,6 +73,21 @@ try {
   await page.getByText(/^\+86139\d{8}$/).first().waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-member-360.png'), fullPage: true });
 
+  // Points on the member 360: the balance, an adjustment by hand, and its ledger entry with postings and lot trail.
+  const points = page.getByTestId('member-points');
+  await points.getByTestId('points-balance').waitFor();
+  await points.getByTestId('points-adjust').click();
+  await page.getByTestId('points-adjust-points').fill('200');
+  await page.getByTestId('points-adjust-reason').fill('烟测补偿积分');
+  await page.getByRole('dialog').locator('.ant-btn-primary').click();
+  const entry = points.getByTestId('points-ledger').locator('tbody tr', { hasText: '烟测补偿积分' });
+  await entry.waitFor();
+  if (!(await entry.textContent()).includes('+200')) throw new Error('the adjustment entry lacks +200');
+  await entry.locator('.ant-table-row-expand-icon').click();
+  await points.getByText('记账分录').waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(artifacts, 'console-member-points.png'), fullPage: true });
+
   // Orders: amounts in ¥ with two decimals; a click opens the order with its lines.
   await page.getByTestId('nav-orders').click();
   await page.getByText('DEMO-1039').click();
@@ -79,6 +95,42 @@ try {
   await page.waitForTimeout(500); // let the drawer finish sliding in
   await page.screenshot({ path: path.join(artifacts, 'console-order.png') });
   await page.keyboard.press('Escape');
+
+  // Points: the earning rules with a preview of a sample order under the draft, then the first version saved.
+  await page.getByTestId('nav-points').click();
+  await page.getByTestId('nav-points-rules').click();
+  await page.getByTestId('points-rules').waitFor();
+  await page.getByTestId('preview-sku-0').locator('input').fill('COF-LATTE-M');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('preview-qty-0').fill('2');
+  await page.getByTestId('preview-unit-0').fill('32.00');
+  await page.getByTestId('points-preview-run').click();
+  const preview = page.getByTestId('points-preview-result');
+  await preview.waitFor();
+  // The editor starts from the rules in force (none on a fresh brand, whatever the demo seeds otherwise).
+  if (!/COF-LATTE-M[\s\S]*基础积分/.test(await preview.textContent())) throw new Error('the preview lacks its line or its base contribution');
+  await page.getByTestId('points-rules-save').click();
+  await page.getByText(/已保存为 v\d+/).waitFor();
+  await page.getByTestId('points-rules').locator('tbody tr').first().getByText('生效中').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-points-rules.png'), fullPage: true });
+
+  await page.getByTestId('nav-points-settings').click();
+  await page.getByTestId('points-settings-value').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-points-settings.png'), fullPage: true });
+
+  await page.getByTestId('nav-points-rewards').click();
+  await page.getByTestId('rewards-create').click();
+  await page.getByTestId('reward-name').fill('手冲咖啡兑换券');
+  await page.getByTestId('reward-price').fill('500');
+  await page.getByTestId('reward-save').click();
+  await page.getByTestId('rewards').locator('tbody tr', { hasText: '手冲咖啡兑换券' }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-points-rewards.png'), fullPage: true });
+
+  // Liability: the points adjusted above are owed, the ledger's accounts sum to zero and the books reconcile.
+  await page.getByTestId('nav-points-liability').click();
+  await page.getByTestId('reconciliation-ok').waitFor();
+  if (!(await page.getByTestId('liability-sum').textContent()).includes('合计为 0：')) throw new Error('the ledger accounts do not sum to zero');
+  await page.screenshot({ path: path.join(artifacts, 'console-points-liability.png'), fullPage: true });
 
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
@@ -110,7 +162,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

@@ -23,6 +23,10 @@ const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage.tsx').then((m) => ({ 
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
 const JobsPage = lazy(() => import('./pages/JobsPage.tsx').then((m) => ({ default: m.JobsPage })));
 const OperatorsPage = lazy(() => import('./pages/OperatorsPage.tsx').then((m) => ({ default: m.OperatorsPage })));
+const PointsRulesPage = lazy(() => import('./pages/PointsRulesPage.tsx').then((m) => ({ default: m.PointsRulesPage })));
+const PointsSettingsPage = lazy(() => import('./pages/PointsSettingsPage.tsx').then((m) => ({ default: m.PointsSettingsPage })));
+const RewardsPage = lazy(() => import('./pages/RewardsPage.tsx').then((m) => ({ default: m.RewardsPage })));
+const PointsLiabilityPage = lazy(() => import('./pages/PointsLiabilityPage.tsx').then((m) => ({ default: m.PointsLiabilityPage })));
 
 function applyLanguage(language: Language) {
   void i18next.changeLanguage(language);
@@ -76,6 +80,11 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="members" element={<MembersPage />} />
         <Route path="members/:id" element={<MemberDetailPage />} />
         <Route path="orders" element={<OrdersPage />} />
+        <Route path="points" element={<Navigate to="/points/rules" replace />} />
+        <Route path="points/rules" element={<PointsRulesPage />} />
+        <Route path="points/settings" element={<PointsSettingsPage />} />
+        <Route path="points/rewards" element={<RewardsPage />} />
+        <Route path="points/liability" element={<PointsLiabilityPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

@@ -1,15 +1,36 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { ApiOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import { ApiOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
+interface MenuEntry {
+  path: string;
+  label: string;
+  icon?: ReactNode;
+  permission: string | null;
+  /** A group: shown when at least one of its entries is. */
+  children?: MenuEntry[];
+}
+
 /** The side menu: each entry shows only to operators holding its permission. New modules add a line here. */
-const menu = [
+const menu: MenuEntry[] = [
   { path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, permission: null },
   { path: '/members', label: 'nav.members', icon: <IdcardOutlined />, permission: 'members:read' },
   { path: '/orders', label: 'nav.orders', icon: <ShoppingCartOutlined />, permission: 'orders:read' },
+  {
+    path: '/points',
+    label: 'nav.points',
+    icon: <GiftOutlined />,
+    permission: 'points:read',
+    children: [
+      { path: '/points/rules', label: 'nav.pointsRules', permission: 'points:read' },
+      { path: '/points/settings', label: 'nav.pointsSettings', permission: 'points:read' },
+      { path: '/points/rewards', label: 'nav.rewards', permission: 'points:read' },
+      { path: '/points/liability', label: 'nav.liability', permission: 'points:read' },
+    ],
+  },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
   { path: '/member-imports', label: 'nav.imports', icon: <CloudUploadOutlined />, permission: 'members:write' },
   { path: '/custom-fields', label: 'nav.customFields', icon: <ProfileOutlined />, permission: 'tenant:manage' },
@@ -18,7 +39,9 @@ const menu = [
   { path: '/api-keys', label: 'nav.apiKeys', icon: <ApiOutlined />, permission: 'api_keys:manage' },
   { path: '/jobs', label: 'nav.jobs', icon: <ScheduleOutlined />, permission: 'jobs:read' },
   { path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, permission: 'audit:read' },
-] as const;
+];
+const leaves = menu.flatMap((m) => m.children ?? [m]);
+type MenuItem = NonNullable<MenuProps['items']>[number];
 
 export function AppShell({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
   const { t } = useTranslation();
@@ -26,10 +49,18 @@ export function AppShell({ onSwitchLanguage }: { onSwitchLanguage: () => void })
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
-  const items = menu
-    .filter((item) => item.permission === null || can(item.permission))
-    .map((item) => ({ key: item.path, icon: item.icon, label: t(item.label), 'data-testid': `nav-${item.path.slice(1) || 'dashboard'}` }));
-  const selected = menu.filter((m) => m.path !== '/' && location.pathname.startsWith(m.path)).map((m) => m.path);
+  const toItems = (entries: MenuEntry[]): MenuItem[] =>
+    entries
+      .filter((item) => item.permission === null || can(item.permission))
+      .flatMap((item) => {
+        const base = { key: item.path, icon: item.icon, label: t(item.label), 'data-testid': `nav-${item.path.slice(1).replace('/', '-') || 'dashboard'}` };
+        if (!item.children) return [base];
+        const children = toItems(item.children);
+        return children.length ? [{ ...base, children }] : [];
+      });
+  const items = toItems(menu);
+  const selected = leaves.filter((m) => m.path !== '/' && location.pathname.startsWith(m.path)).map((m) => m.path);
+  const groupOpen = menu.filter((m) => m.children && location.pathname.startsWith(m.path)).map((m) => m.path);
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -38,7 +69,7 @@ export function AppShell({ onSwitchLanguage }: { onSwitchLanguage: () => void })
           <FireFilled style={{ fontSize: 22 }} />
           {!collapsed && <span>{t('app.short')}</span>}
         </div>
-        <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+        <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} defaultOpenKeys={groupOpen} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>

@@ -8,6 +8,7 @@ import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { MemberConsentCard, MemberMergeModal, MemberTagsCard } from './MemberActions.tsx';
+import { MemberPointsSection } from './MemberPointsSection.tsx';
 
 interface Member360 {
   member: Member;
@@ -127,6 +128,7 @@ export function MemberDetailPage() {
           </Card>
         </Col>
       </Row>
+      <MemberPointsSection memberId={m.id} active={m.status === 'active'} />
       <MemberMergeModal memberId={m.id} open={merging} onClose={() => setMerging(false)} onMerged={() => { setMerging(false); void load(false); }} />
       <Modal title={t('members.erase')} open={erasing} onOk={erase} onCancel={() => setErasing(false)} okButtonProps={{ danger: true, disabled: !reason.trim() }}>
         <Typography.Paragraph>{t('members.eraseConfirm')}</Typography.Paragraph>
