@@ -38,6 +38,11 @@ export async function loadPointsSetup(db: Db, tenantId: string): Promise<TenantP
   return { settings, timeZone: row.time_zone };
 }
 
+/** The tenant's setup from a row of `tenants.time_zone` and `to_jsonb(points_settings)` (null: defaults). */
+export function setupFromRow(timeZone: string, settings: Record<string, unknown> | null): TenantPointsSetup {
+  return { settings: settings ? settingsFromRow(settings as never) : defaultPointsSettings, timeZone };
+}
+
 function settingsFromRow(row: Omit<PointsSettings, 'expiry'> & { expiry: unknown }): PointsSettings {
   return {
     fen_per_100_points: row.fen_per_100_points,
@@ -269,7 +274,7 @@ export async function lockForEarning(trx: Db, tenantId: string, memberId: string
     earlier: row.earlier,
     rule: row.rule ? { version: row.rule.version, rules: earningRulesSchema.parse(row.rule.rules) } : null,
     categories: new Map(Object.entries(row.categories ?? {})),
-    setup: { settings: row.settings ? settingsFromRow(row.settings as never) : defaultPointsSettings, timeZone: row.time_zone },
+    setup: setupFromRow(row.time_zone, row.settings),
   };
 }
 

@@ -6,11 +6,12 @@ import type { Redemption, RedemptionInput } from '@hearth/contracts/points';
 import type { DB } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { canInlineEvent, eventRow } from '../../jobs/outbox.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError } from '../../http/errors.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
-import { announce, applyMoves, changeAccount, loadPointsSetup, lockAccount, pointsValueFen, recordTransaction, spendableLots, spendablePoints, takeFromLots } from './ledger.ts';
+import { announce, applyMoves, changeAccount, lockAccount, pointsValueFen, recordTransaction, setupFromRow, type AccountRow, type LotMove } from './ledger.ts';
 import { insufficient } from './points.service.ts';
 
 type RedemptionRow = Selectable<DB['points_redemptions']>;
@@ -27,15 +28,14 @@ export async function redeem(deps: AppDeps, ctx: RequestContext, input: Redempti
   const hash = crypto.createHash('sha256').update(JSON.stringify([input.kind, input.points ?? null, input.order_total_fen ?? null, input.reward_id ?? null, input.quantity, input.store_id ?? null, input.capture])).digest('base64url');
   try {
     return await withTransaction(deps.db, async (trx) => {
-      const account = await lockAccount(trx, ctx.tenantId, memberId);
-      const earlier = await trx.selectFrom('points_redemptions').selectAll().where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('external_id', '=', input.external_id).executeTakeFirst();
-      if (earlier) {
-        if (earlier.content_hash !== hash) {
+      const known = await lockForRedemption(trx, ctx.tenantId, memberId, input);
+      if (known.earlier) {
+        if (known.earlier.content_hash !== hash) {
           throw new AppError('REDEMPTION_CONFLICT', `Redemption ${input.external_id} was already recorded with different content`, { errors: [{ field: 'external_id', code: 'different_content', message: 'use a new external_id' }] });
         }
-        return { redemption: serializeRedemption(earlier), replayed: true };
+        return { redemption: serializeRedemption(known.earlier), replayed: true };
       }
-      const { settings } = await loadPointsSetup(trx, ctx.tenantId);
+      const { settings } = known.setup;
       const now = deps.clock.now();
       let points: number;
       let valueFen = 0;
@@ -50,12 +50,12 @@ export async function redeem(deps: AppDeps, ctx: RequestContext, input: Redempti
         }
         if (valueFen === 0) throw validationError([{ field: 'points', code: 'worth_nothing', message: 'these points are worth 0 fen' }]);
       } else {
-        const reward = await trx.selectFrom('rewards').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', input.reward_id!).executeTakeFirst();
-        if (!reward || reward.status !== 'active') throw validationError([{ field: 'reward_id', code: 'unknown_reward', message: 'no such active reward' }]);
-        points = reward.points_price * input.quantity;
+        if (!known.reward || known.reward.status !== 'active') throw validationError([{ field: 'reward_id', code: 'unknown_reward', message: 'no such active reward' }]);
+        points = known.reward.points_price * input.quantity;
       }
-      const spendable = (await spendablePoints(trx, ctx.tenantId, memberId, now)) - account.debt;
-      if (spendable < points) throw insufficient(points, spendable, input.kind === 'cash' ? 'points' : 'reward_id');
+      // Read after the lock, in its own statement: a statement's snapshot predates the lock it waited for.
+      const { lots, spendable } = await lotsToSpend(trx, ctx.tenantId, memberId, now, points);
+      if (spendable - known.debt < points) throw insufficient(points, spendable - known.debt, input.kind === 'cash' ? 'points' : 'reward_id');
       if (input.kind === 'reward') {
         const taken = await trx
           .updateTable('rewards')
@@ -66,39 +66,17 @@ export async function redeem(deps: AppDeps, ctx: RequestContext, input: Redempti
           .executeTakeFirst();
         if (Number(taken.numUpdatedRows) === 0) throw new AppError('REWARD_OUT_OF_STOCK', 'This reward is out of stock', { errors: [{ field: 'quantity', code: 'out_of_stock', message: 'not enough stock' }] });
       }
-      const id = uuidv7();
       const holdOnly = input.kind === 'cash' && !input.capture;
-      const moves = await takeFromLots(trx, ctx.tenantId, memberId, await spendableLots(trx, ctx.tenantId, memberId, now).execute(), points);
-      const common = { memberId, redemptionId: id, details: { external_id: input.external_id, kind: input.kind, value_fen: valueFen, ...(input.reward_id ? { reward_id: input.reward_id, quantity: input.quantity } : {}) } };
-      let holdTxnId: string | null = null;
-      if (holdOnly) {
-        holdTxnId = await recordTransaction(trx, ctx, { ...common, kind: 'hold', points: -points, moves, postings: [{ account: 'member', amount: -points }, { account: 'held', amount: points }] });
-      } else {
-        await recordTransaction(trx, ctx, { ...common, kind: 'spend', points: -points, moves, postings: [{ account: 'member', amount: -points }, { account: 'redeemed', amount: points }] });
-      }
-      const row = await trx
-        .insertInto('points_redemptions')
-        .values({
-          tenant_id: ctx.tenantId,
-          member_id: memberId,
-          id,
-          external_id: input.external_id,
-          content_hash: hash,
-          kind: input.kind,
-          status: holdOnly ? 'held' : 'captured',
-          points,
-          value_fen: valueFen,
-          order_total_fen: input.order_total_fen ?? null,
-          reward_id: input.reward_id ?? null,
-          quantity: input.quantity,
-          store_id: input.store_id ?? null,
-          hold_txn_id: holdTxnId,
-          hold_expires_at: holdOnly ? DateTime.fromJSDate(now).plus({ minutes: settings.hold_minutes }).toJSDate() : null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const updated = await changeAccount(trx, ctx.tenantId, memberId, holdOnly ? { balance: -points, held: points } : { balance: -points, spent: points });
-      await announce(trx, deps, ctx, holdOnly ? 'points.held' : 'points.spent', { member_id: memberId, points, value_fen: valueFen, redemption_id: id, kind: input.kind }, updated);
+      const row = await writeRedemption(trx, deps, ctx, {
+        memberId,
+        input,
+        hash,
+        points,
+        valueFen,
+        holdOnly,
+        moves: takeInOrder(lots, points),
+        holdExpiresAt: holdOnly ? DateTime.fromJSDate(now).plus({ minutes: settings.hold_minutes }).toJSDate() : null,
+      });
       return { redemption: serializeRedemption(row), replayed: false };
     });
   } catch (error) {
@@ -106,6 +84,130 @@ export async function redeem(deps: AppDeps, ctx: RequestContext, input: Redempti
     if (!isUniqueViolation(error, 'points_redemptions_external_key')) throw error;
     return redeem(deps, ctx, input);
   }
+}
+
+/** Locks the member's account and reads, in the same statement, what a redemption is checked against. */
+async function lockForRedemption(trx: Db, tenantId: string, memberId: string, input: RedemptionInput) {
+  const result = await sql<{ debt: number; earlier: Record<string, unknown> | null; reward: { points_price: number; status: string } | null; time_zone: string; settings: Record<string, unknown> | null }>`
+    with account as (
+      insert into points_accounts (tenant_id, member_id) values (${tenantId}, ${memberId})
+      on conflict (tenant_id, member_id) do update set updated_at = points_accounts.updated_at
+      returning debt
+    )
+    select account.debt,
+      (select to_jsonb(r) from points_redemptions r where r.tenant_id = ${tenantId} and r.member_id = ${memberId} and r.external_id = ${input.external_id}) as earlier,
+      (select jsonb_build_object('points_price', w.points_price, 'status', w.status) from rewards w where w.tenant_id = ${tenantId} and w.id = ${input.reward_id ?? null}::uuid) as reward,
+      t.time_zone,
+      (select to_jsonb(s) from points_settings s where s.tenant_id = ${tenantId}) as settings
+    from account, tenants t where t.id = ${tenantId}`.execute(trx);
+  const row = result.rows[0]!;
+  const earlier = row.earlier
+    ? ({ ...row.earlier, created_at: new Date(row.earlier.created_at as string), updated_at: new Date(row.earlier.updated_at as string), hold_expires_at: row.earlier.hold_expires_at ? new Date(row.earlier.hold_expires_at as string) : null } as RedemptionRow)
+    : null;
+  return { debt: row.debt, earlier, reward: row.reward, setup: setupFromRow(row.time_zone, row.settings) };
+}
+
+/** The spendable lots a spend of `points` would use (FIFO by expiry), and what the member can spend in all. */
+async function lotsToSpend(trx: Db, tenantId: string, memberId: string, now: Date, points: number) {
+  const result = await sql<{ id: string; remaining: number; spendable: number }>`
+    with spendable as (
+      select id, remaining, sum(remaining) over (order by expires_at asc nulls last, earned_at, id) as running
+      from points_lots
+      where tenant_id = ${tenantId} and member_id = ${memberId} and remaining > 0 and available_at <= ${now} and (expires_at is null or expires_at > ${now})
+    )
+    select s.id, s.remaining, (select coalesce(max(running), 0) from spendable)::bigint as spendable
+    from (select 1) one left join spendable s on s.running - s.remaining < ${points}::bigint
+    order by s.running`.execute(trx);
+  const spendable = result.rows[0]?.spendable ?? 0;
+  return { spendable, lots: result.rows.filter((r) => r.id !== null).map((r) => ({ id: r.id, remaining: r.remaining })) };
+}
+
+function takeInOrder(lots: { id: string; remaining: number }[], points: number): LotMove[] {
+  const moves: LotMove[] = [];
+  let left = points;
+  for (const lot of lots) {
+    if (left === 0) break;
+    const take = Math.min(lot.remaining, left);
+    moves.push({ lotId: lot.id, amount: -take });
+    left -= take;
+  }
+  return moves;
+}
+
+interface NewRedemption {
+  memberId: string;
+  input: RedemptionInput;
+  hash: string;
+  points: number;
+  valueFen: number;
+  holdOnly: boolean;
+  moves: LotMove[];
+  holdExpiresAt: Date | null;
+}
+
+/**
+ * Writes a redemption in one statement: the lots it takes, its ledger transaction (a hold into `held`, or a
+ * spend into `redeemed`) with postings and trail, the redemption row, the account and the events.
+ */
+async function writeRedemption(trx: Db, deps: AppDeps, ctx: RequestContext, r: NewRedemption): Promise<RedemptionRow> {
+  const id = uuidv7();
+  const txnId = uuidv7();
+  const kind = r.holdOnly ? 'hold' : 'spend';
+  const counter = r.holdOnly ? 'held' : 'redeemed';
+  const eventType = r.holdOnly ? 'points.held' : 'points.spent';
+  const inlineEvents = canInlineEvent(deps.jobs, eventType) && canInlineEvent(deps.jobs, 'points.balance_changed');
+  const spentEvent = eventRow(ctx, eventType, { member_id: r.memberId, points: r.points, value_fen: r.valueFen, redemption_id: id, kind: r.input.kind });
+  const balanceEventId = uuidv7();
+  const details = { external_id: r.input.external_id, kind: r.input.kind, value_fen: r.valueFen, ...(r.input.reward_id ? { reward_id: r.input.reward_id, quantity: r.input.quantity } : {}) };
+  const t = ctx.tenantId;
+  const m = r.memberId;
+  const result = await sql<RedemptionRow & { balance: number; held: number; debt: number }>`
+    with moves(lot_id, amount) as (select * from unnest(${r.moves.map((x) => x.lotId)}::uuid[], ${r.moves.map((x) => x.amount)}::bigint[])),
+    taken as (
+      update points_lots l set remaining = l.remaining + moves.amount from moves
+      where l.tenant_id = ${t} and l.member_id = ${m} and l.id = moves.lot_id
+    ),
+    txn as (
+      insert into points_transactions (tenant_id, member_id, id, kind, points, redemption_id, details, actor)
+      values (${t}, ${m}, ${txnId}, ${kind}, ${-r.points}, ${id}, ${JSON.stringify(details)}::jsonb, ${ctx.actor.label})
+    ),
+    postings as (
+      insert into points_postings (tenant_id, member_id, txn_id, account, amount)
+      values (${t}, ${m}, ${txnId}, 'member', ${-r.points}), (${t}, ${m}, ${txnId}, ${counter}, ${r.points})
+    ),
+    trail as (
+      insert into points_lot_moves (tenant_id, member_id, txn_id, lot_id, amount)
+      select ${t}::uuid, ${m}::uuid, ${txnId}::uuid, lot_id, amount from moves
+    ),
+    account as (
+      update points_accounts set balance = balance - ${r.points}::bigint, held = held + ${r.holdOnly ? r.points : 0}::bigint,
+        lifetime_spent = lifetime_spent + ${r.holdOnly ? 0 : r.points}::bigint, updated_at = now()
+      where tenant_id = ${t} and member_id = ${m}
+      returning balance, held, debt
+    ),
+    events as (
+      insert into domain_events (tenant_id, id, type, payload, actor_type, actor_id, request_id)
+      select ${t}::uuid, ${spentEvent.id}::uuid, ${eventType}::text, ${spentEvent.payload}::jsonb, ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
+      where ${inlineEvents}::boolean
+      union all
+      select ${t}::uuid, ${balanceEventId}::uuid, 'points.balance_changed',
+        jsonb_build_object('member_id', ${m}::uuid, 'balance', a.balance, 'held', a.held, 'debt', a.debt, 'cause', ${eventType}::text),
+        ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
+      from account a where ${inlineEvents}::boolean
+    ),
+    redemption as (
+      insert into points_redemptions (tenant_id, member_id, id, external_id, content_hash, kind, status, points, value_fen, order_total_fen, reward_id, quantity, store_id, hold_txn_id, hold_expires_at)
+      values (${t}, ${m}, ${id}, ${r.input.external_id}, ${r.hash}, ${r.input.kind}, ${r.holdOnly ? 'held' : 'captured'}, ${r.points}, ${r.valueFen}, ${r.input.order_total_fen ?? null},
+        ${r.input.reward_id ?? null}::uuid, ${r.input.quantity}, ${r.input.store_id ?? null}::uuid, ${r.holdOnly ? txnId : null}::uuid, ${r.holdExpiresAt}::timestamptz)
+      returning *
+    )
+    select redemption.*, account.balance, account.held as account_held, account.debt from redemption, account`.execute(trx);
+  const row = result.rows[0]!;
+  if (!inlineEvents) {
+    const account = { balance: row.balance, held: (row as unknown as { account_held: number }).account_held, debt: row.debt, member_id: m } as AccountRow;
+    await announce(trx, deps, ctx, eventType, JSON.parse(spentEvent.payload) as Record<string, unknown>, account);
+  }
+  return row;
 }
 
 /** Capture spends a hold; cancel gives its points back to the lots they came from. Repeating either is a no-op. */
