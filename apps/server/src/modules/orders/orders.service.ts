@@ -105,18 +105,35 @@ export interface BatchResult {
   error?: { code: string; detail: string; errors?: FieldError[] };
 }
 
-/** Up to 500 orders, each in its own transaction and reported on its own: one bad order stops no other. */
+/**
+ * Up to 500 orders, each in its own transaction and reported on its own: one bad order stops no other.
+ * A few run at once (orders of different members do not wait for each other; two of the same member
+ * queue on that member's points account), up to a share of the connection pool.
+ */
 export async function createOrders(deps: AppDeps, ctx: RequestContext, inputs: OrderInput[]): Promise<BatchResult[]> {
-  const results: BatchResult[] = [];
-  for (const input of inputs) {
+  const results: BatchResult[] = new Array(inputs.length);
+  const lanes = deps.config.database.kind === 'postgres' ? Math.max(1, Math.min(4, Math.floor(deps.config.database.poolSize / 2))) : 1;
+  const record = async (index: number) => {
+    const input = inputs[index]!;
     try {
       const { order, replayed } = await createOrder(deps, ctx, input);
-      results.push({ external_id: input.external_id, status: replayed ? 'duplicate' : 'created', order_id: order.id });
+      results[index] = { external_id: input.external_id, status: replayed ? 'duplicate' : 'created', order_id: order.id };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      results.push({ external_id: input.external_id, status: 'error', error: { code: error.code, detail: error.message, errors: error.details.errors } });
+      results[index] = { external_id: input.external_id, status: 'error', error: { code: error.code, detail: error.message, errors: error.details.errors } };
     }
-  }
+  };
+  // An order id repeated in the batch is recorded by its first occurrence; the later ones then answer as
+  // retries, in batch order, as if the batch had run one by one.
+  const seen = new Set<string>();
+  const firsts: number[] = [];
+  const repeats: number[] = [];
+  inputs.forEach((input, index) => (seen.has(input.external_id) ? repeats : (seen.add(input.external_id), firsts)).push(index));
+  let next = 0;
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    while (next < firsts.length) await record(firsts[next++]!);
+  }));
+  for (const index of repeats) await record(index);
   return results;
 }
 
