@@ -1,76 +1,22 @@
-import { useEffect, useRef } from 'react';
-import { App, Button, Card, Progress, Table, Tag, Typography, Upload } from 'antd';
-import { InboxOutlined } from '@ant-design/icons';
+import { Card } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { CSRF_HEADER } from '@hearth/contracts/auth';
 import type { MemberImport } from '@hearth/contracts/members';
-import { formatTime } from '../format.ts';
-import { useCursorList } from '../use-cursor-list.ts';
+import { CsvImportCard } from './CsvImportCard.tsx';
 
 export function MemberImportPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const list = useCursorList<MemberImport>('/members/imports', {});
-  const reload = useRef(list.reload);
-  reload.current = list.reload;
-  const active = list.rows.some((r) => r.status === 'queued' || r.status === 'running');
-
-  // Follow running imports until they finish.
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => void reload.current(), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-
-  const upload = async (file: File) => {
-    // The file goes up as a stream, not parsed in the page: it may hold a million rows.
-    const response = await fetch(`/api/v1/members/import?file_name=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { 'content-type': 'text/csv', [CSRF_HEADER]: '1', 'idempotency-key': crypto.randomUUID() },
-      body: file,
-    });
-    if (!response.ok) message.error(((await response.json().catch(() => ({}))) as { detail?: string }).detail ?? `HTTP ${response.status}`);
-    await list.reload();
-    return false;
-  };
-
   return (
     <Card title={t('imports.title')}>
-      <Typography.Paragraph type="secondary">{t('imports.hint')}</Typography.Paragraph>
-      <Upload.Dragger accept=".csv,text/csv" showUploadList={false} beforeUpload={upload}>
-        <p className="ant-upload-drag-icon">
-          <InboxOutlined />
-        </p>
-        <p>{t('imports.upload')}</p>
-      </Upload.Dragger>
-      <Table<MemberImport>
-        style={{ marginTop: 16 }}
-        rowKey="id"
-        dataSource={list.rows}
-        pagination={false}
-        columns={[
-          { title: t('imports.file'), dataIndex: 'file_name', render: (v: string | null) => v ?? '—' },
-          { title: t('common.createdAt'), dataIndex: 'created_at', render: formatTime },
-          { title: t('common.status'), dataIndex: 'status', render: (v: MemberImport['status']) => <Tag color={v === 'succeeded' ? 'green' : v === 'failed' ? 'red' : 'blue'}>{t(`imports.status.${v}`)}</Tag> },
-          {
-            title: t('imports.progress'),
-            width: 200,
-            render: (_, r) => <Progress size="small" percent={r.total_rows ? Math.min(100, Math.round((Math.max(0, r.processed_rows - 1) / r.total_rows) * 100)) : 0} status={r.status === 'failed' ? 'exception' : undefined} />,
-          },
-          { title: t('imports.created'), dataIndex: 'created' },
-          { title: t('imports.updated'), dataIndex: 'updated' },
-          { title: t('imports.unchanged'), dataIndex: 'unchanged' },
-          { title: t('imports.failed'), dataIndex: 'failed' },
-          {
-            title: t('common.actions'),
-            render: (_, r) =>
-              r.failed > 0 && (
-                <Button size="small" href={`/api/v1/members/imports/${r.id}/errors.csv`}>
-                  {t('imports.errors')}
-                </Button>
-              ),
-          },
+      <CsvImportCard<MemberImport>
+        base="/members"
+        hint={t('imports.hint')}
+        // The member import counts the header line among the processed ones.
+        doneRows={(r) => Math.max(0, r.processed_rows - 1)}
+        counts={[
+          { key: 'created', title: t('imports.created') },
+          { key: 'updated', title: t('imports.updated') },
+          { key: 'unchanged', title: t('imports.unchanged') },
+          { key: 'failed', title: t('imports.failed') },
         ]}
       />
     </Card>

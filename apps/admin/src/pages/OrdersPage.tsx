@@ -1,22 +1,57 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { App, Button, Card, Descriptions, Drawer, Input, Modal, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Input, Modal, Space, Table, Tabs, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Order } from '@hearth/contracts/orders';
+import type { Order, OrderImport } from '@hearth/contracts/orders';
 import { api } from '../api.ts';
 import { formatFen, formatTime, yuanToFen } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
+import { CsvImportCard } from './CsvImportCard.tsx';
 
 const statusColor = { paid: 'green', partially_refunded: 'orange', refunded: 'default' } as const;
 
 export function OrdersPage() {
   const { t } = useTranslation();
+  const { can } = useSession();
+  return (
+    <Card title={t('orders.title')}>
+      <Tabs
+        items={[
+          { key: 'list', label: t('orders.list'), children: <OrderList /> },
+          ...(can('orders:write')
+            ? [
+                {
+                  key: 'import',
+                  label: t('orders.import'),
+                  children: (
+                    <CsvImportCard<OrderImport>
+                      base="/orders"
+                      hint={t('orders.importHint')}
+                      doneRows={(r) => r.processed_rows}
+                      counts={[
+                        { key: 'created', title: t('imports.created') },
+                        { key: 'duplicates', title: t('orders.duplicates') },
+                        { key: 'failed', title: t('imports.failed') },
+                      ]}
+                    />
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+    </Card>
+  );
+}
+
+function OrderList() {
+  const { t } = useTranslation();
   const [externalId, setExternalId] = useState<string>();
   const [open, setOpen] = useState<Order | null>(null);
   const list = useCursorList<Order>('/orders', { external_id: externalId });
   return (
-    <Card title={t('orders.title')}>
+    <>
       <Input.Search allowClear placeholder={t('orders.externalId')} onSearch={(v) => setExternalId(v || undefined)} style={{ width: 260, marginBottom: 16 }} />
       <Table<Order>
         rowKey="id"
@@ -47,7 +82,7 @@ export function OrdersPage() {
           void list.reload();
         }}
       />
-    </Card>
+    </>
   );
 }
 
