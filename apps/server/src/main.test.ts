@@ -38,7 +38,8 @@ async function freePort(): Promise<number> {
 }
 
 async function waitReady(port: number, server: Started) {
-  const deadline = Date.now() + 60_000;
+  // A first start migrates and seeds the demo brand; on a loaded two-core CI machine that has taken over a minute.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
@@ -85,7 +86,7 @@ describe('the hearth process on the embedded database', () => {
     expect(again.output()).not.toContain('owner@hearth.demo');
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
-  }, 120_000);
+  }, 420_000);
 
   it('fails at start listing every configuration problem at once', async () => {
     const bad = startServer({ PORT: 'abc', LOG_LEVEL: 'loud', HEARTH_DATA_DIR: dataDir }, ['--role=sideways']);
@@ -120,5 +121,5 @@ describe.runIf(process.env.DATABASE_URL)('hearth processes by role on PostgreSQL
     api.child.kill('SIGINT');
     expect(await worker.exited).toBe(0);
     expect(await api.exited).toBe(0);
-  }, 120_000);
+  }, 420_000);
 });
