@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +17,17 @@ export const CDNOW_TENANT_SLUG = 'cdnow';
 export const CDNOW_OWNER_EMAIL = 'owner@cdnow.demo';
 const SKU = 'CD';
 
-/** The data set sits beside the repository (../shared/datasets/cdnow from its root) and is never copied into it. */
+/**
+ * The data set sits beside the repository (../shared/datasets/cdnow from its root) and is never copied
+ * into it. A checkout kept deeper (a git worktree) finds it beside the nearest ancestor that has it.
+ */
 export function cdnowFile(sample = false): string {
+  const name = sample ? 'CDNOW_sample.txt' : 'CDNOW_master.txt';
   const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-  return path.resolve(repoRoot, '../shared/datasets/cdnow', sample ? 'CDNOW_sample.txt' : 'CDNOW_master.txt');
+  for (let dir = repoRoot; ; dir = path.dirname(dir)) {
+    const candidate = path.resolve(dir, '../shared/datasets/cdnow', name);
+    if (existsSync(candidate) || dir === path.dirname(dir)) return existsSync(candidate) ? candidate : path.resolve(repoRoot, '../shared/datasets/cdnow', name);
+  }
 }
 
 export interface CdnowPurchase {
