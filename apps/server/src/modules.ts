@@ -25,6 +25,8 @@ import { importRoutes } from './modules/members/import.routes.ts';
 import { registerImportJob } from './modules/members/import.job.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.ts';
+import { registerAnalyticsJobs, registerAnalyticsMemberHooks } from './modules/analytics/analytics.jobs.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -51,6 +53,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'products', routes: productsRoutes },
   { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
+  { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { analyticsSettingsSchema, clvSummarySchema, memberClvSchema } from '@hearth/contracts/analytics';
+import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
+import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
+import { requestContext } from '../../http/auth.ts';
+import { enqueueClvFit } from './analytics.jobs.ts';
+import { clvSummary, getMemberClv, listMemberClv } from './clv.service.ts';
+import { getAnalyticsSettings, updateAnalyticsSettings } from './settings.service.ts';
+
+const tags = ['analytics'];
+const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema };
+
+export function analyticsRoutes(api: Api, context: RouteContext) {
+  const { deps } = context;
+  api.get(
+    '/analytics/clv',
+    {
+      config: { permission: 'analytics:read' },
+      schema: { tags, summary: 'The latest CLV fit (BG/NBD + Gamma-Gamma parameters), totals and the distribution of members by CLV', security: authenticated, response: { 200: clvSummarySchema, ...errors } },
+    },
+    async (request) => clvSummary(deps, requestContext(request)),
+  );
+
+  api.get(
+    '/analytics/clv/members',
+    {
+      config: { permission: 'analytics:read' },
+      schema: { tags, summary: 'Members by CLV, highest first: P(alive), expected purchases and spend over the horizon, historic value, percentile', security: authenticated, querystring: paginationQuerySchema, response: { 200: pageSchema(memberClvSchema), ...errors } },
+    },
+    async (request) => listMemberClv(deps, requestContext(request), request.query),
+  );
+
+  api.get(
+    '/members/:id/clv',
+    {
+      config: { permission: 'analytics:read' },
+      schema: { tags, summary: 'A member’s CLV from the latest fit (404 when the member has no order yet)', security: authenticated, params: idParamsSchema, response: { 200: memberClvSchema, ...errors } },
+    },
+    async (request) => getMemberClv(deps, requestContext(request), request.params.id),
+  );
+
+  api.post(
+    '/analytics/clv/runs',
+    {
+      config: { permission: 'analytics:manage' },
+      schema: {
+        tags,
+        summary: 'Refit the CLV model now (it also runs weekly); answers with the job, which GET /jobs/{id} follows',
+        security: authenticated,
+        response: { 202: z.object({ job_id: z.uuid(), already_queued: z.boolean() }), ...errors },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await enqueueClvFit(deps, requestContext(request))),
+  );
+
+  api.get(
+    '/analytics/settings',
+    { config: { permission: 'analytics:read' }, schema: { tags, summary: 'CLV horizon and discount, Pareto window and heavy-user share, influence weights, regional drop threshold', security: authenticated, response: { 200: analyticsSettingsSchema, ...errors } } },
+    async (request) => getAnalyticsSettings(deps, requestContext(request)),
+  );
+
+  api.put(
+    '/analytics/settings',
+    { config: { permission: 'analytics:manage' }, schema: { tags, summary: 'Replace the analytics settings (audited)', security: authenticated, body: analyticsSettingsSchema, response: { 200: analyticsSettingsSchema, ...errors } } },
+    async (request) => updateAnalyticsSettings(deps, requestContext(request), request.body),
+  );
+}
