@@ -24,7 +24,8 @@ const BENCH_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
 // Lots for the expiry measurement; BENCH_EXPIRY_LOTS=0 skips it.
 const EXPIRY_LOTS = Number(process.env.BENCH_EXPIRY_LOTS ?? 10_000_000);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const benchDatabase = 'hearth_bench';
+// One database per run, so two checkouts benchmarking at once do not drop each other's.
+const benchDatabase = `hearth_bench_${process.pid}`;
 const databaseUrl = withDatabase(adminUrl, benchDatabase);
 const children: ChildProcess[] = [];
 
@@ -203,7 +204,24 @@ async function adminQuery(text: string) {
 
 async function recreateDatabase() {
   await dropDatabase();
+  // Databases left by runs that were killed before they could drop their own.
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname ~ '^hearth_bench(_[0-9]+)?$'`).finally(() => client.end());
+  for (const { datname } of rows) {
+    const pid = Number(datname.split('_')[2]);
+    if (!pid || !isAlive(pid)) await adminQuery(`drop database if exists ${datname} with (force)`);
+  }
   await adminQuery(`create database ${benchDatabase}`);
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function dropDatabase() {

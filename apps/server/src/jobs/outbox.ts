@@ -58,9 +58,10 @@ export async function emitEvents(
   registry: JobRegistry,
   actor: Pick<RequestContext['actor'], 'type' | 'id'>,
   events: { tenantId: string; type: string; payload: Record<string, unknown> }[],
+  requestId: string | null = null,
 ): Promise<void> {
   if (!events.length) return;
-  const rows = events.map((e) => ({ tenant_id: e.tenantId, id: uuidv7(), type: e.type, payload: JSON.stringify(e.payload), actor_type: actor.type, actor_id: actor.id, request_id: null }));
+  const rows = events.map((e) => ({ tenant_id: e.tenantId, id: uuidv7(), type: e.type, payload: JSON.stringify(e.payload), actor_type: actor.type, actor_id: actor.id, request_id: requestId }));
   const inserted = await trx.insertInto('domain_events').values(rows).returning(['tenant_id', 'id', 'type', 'payload', 'occurred_at']).execute();
   const jobs = inserted.flatMap((event) =>
     registry.subscribersOf(event.type).map((jobName) => ({

@@ -4,27 +4,42 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 
 /** Runs in the transaction that wrote the order, so whatever it writes commits with the order or not at all. */
 export type OrderHandler = (trx: Db, deps: AppDeps, ctx: RequestContext, order: Order) => Promise<void>;
+/** The same for several orders written together (a batch), in the order they were sent. */
+export type OrdersHandler = (trx: Db, deps: AppDeps, ctx: RequestContext, orders: readonly Order[]) => Promise<void>;
 export type RefundHandler = (trx: Db, deps: AppDeps, ctx: RequestContext, order: Order, refundId: string) => Promise<void>;
 
 /**
- * How other modules react to orders inside the order's own transaction (points, later tiers) without the
+ * How other modules react to orders inside the order's own transaction (points, tiers) without the
  * orders module knowing them. Reactions that may happen later go through the outbox events instead.
  */
 export interface OrderHooks {
-  /** A new order, or a guest order that just got its member. */
+  /** New orders, or guest orders that just got their member, one at a time. */
   onMemberOrder(handler: OrderHandler): void;
+  /** The same, all the orders of a write at once: for handlers that do set-based work (points). */
+  onMemberOrders(handler: OrdersHandler): void;
   onRefund(handler: RefundHandler): void;
-  memberOrderHandlers(): readonly OrderHandler[];
   refundHandlers(): readonly RefundHandler[];
+  /** Runs every member-order handler: the set-based ones first, then the others order by order. */
+  runMemberOrders(trx: Db, deps: AppDeps, ctx: RequestContext, orders: readonly Order[]): Promise<void>;
 }
 
 export function createOrderHooks(): OrderHooks {
-  const orders: OrderHandler[] = [];
+  const single: OrderHandler[] = [];
+  const batch: OrdersHandler[] = [];
   const refunds: RefundHandler[] = [];
   return {
-    onMemberOrder: (handler) => void orders.push(handler),
+    onMemberOrder: (handler) => void single.push(handler),
+    onMemberOrders: (handler) => void batch.push(handler),
     onRefund: (handler) => void refunds.push(handler),
-    memberOrderHandlers: () => orders,
     refundHandlers: () => refunds,
+    runMemberOrders: async (trx, deps, ctx, orders) => {
+      const memberOrders = orders.filter((o) => o.member_id);
+      if (!memberOrders.length) return;
+      for (const handler of batch) await handler(trx, deps, ctx, memberOrders);
+      // Member by member (a stable sort keeps each member's orders as sent), so that handlers locking a
+      // member take the locks in one order and two batches sharing members cannot deadlock.
+      const byMember = [...memberOrders].sort((a, b) => (a.member_id! < b.member_id! ? -1 : a.member_id! > b.member_id! ? 1 : 0));
+      for (const order of byMember) for (const handler of single) await handler(trx, deps, ctx, order);
+    },
   };
 }

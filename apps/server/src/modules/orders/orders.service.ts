@@ -1,101 +1,30 @@
 import crypto from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Order, OrderInput } from '@hearth/contracts/orders';
 import type { Db } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
-import { canInlineEvent, emitEvent, eventRow } from '../../jobs/outbox.ts';
+import { canInlineEvent, emitEvent, emitEvents, eventRow } from '../../jobs/outbox.ts';
 import { auditRow, recordAudit } from '../audit/audit.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
 import './orders.tables.ts';
 
-type OrderRow = Selectable<import('../../db/schema.ts').DB['orders']>;
-type LineRow = Selectable<import('../../db/schema.ts').DB['order_lines']>;
+type OrderRow = Selectable<DB['orders']>;
+type LineRow = Selectable<DB['order_lines']>;
 
 /**
  * Records an order, idempotent by its external id: the same order again returns the first result and
  * changes nothing; the same id with other content is a 409. Totals must add up to the fen.
- *
- * The hot path of every POS, so it is one read (the earlier order, the catalogue, the member and the
- * store together) and one write statement (order, lines, audit row and event), plus whatever the
- * order hooks write in the same transaction (points).
  */
 export async function createOrder(deps: AppDeps, ctx: RequestContext, input: OrderInput): Promise<{ order: Order; replayed: boolean }> {
-  const hash = contentHash(input);
-  const lines = input.lines.map((line, index) => ({ ...line, line_no: index + 1, paid_fen: line.qty * line.unit_price_fen - line.discount_fen }));
-  const known = await readOrderContext(deps.db, ctx.tenantId, input);
-  if (known.earlier) return replayOrConflict(deps.db, known.earlier, hash);
-  const memberId = await validateOrder(deps, ctx, input, lines, known);
-  const id = uuidv7();
-  const row = {
-    tenant_id: ctx.tenantId,
-    id,
-    external_id: input.external_id,
-    content_hash: hash,
-    member_id: memberId,
-    channel: input.channel,
-    store_id: input.store_id ?? null,
-    subtotal_fen: lines.reduce((sum, l) => sum + l.qty * l.unit_price_fen, 0),
-    discount_fen: lines.reduce((sum, l) => sum + l.discount_fen, 0),
-    shipping_fen: input.shipping_fen,
-    total_paid_fen: input.total_paid_fen,
-    payment_method: input.payment_method ?? null,
-    occurred_at: new Date(input.occurred_at),
-  };
-  const lineRows = lines.map((l) => ({ tenant_id: ctx.tenantId, order_id: id, line_no: l.line_no, sku: l.sku, qty: l.qty, unit_price_fen: l.unit_price_fen, discount_fen: l.discount_fen, paid_fen: l.paid_fen, flags: l.flags }));
-  const eventPayload = { order_id: id, member_id: memberId, total_paid_fen: row.total_paid_fen, occurred_at: row.occurred_at.toISOString() };
-  const inlineEvent = canInlineEvent(deps.jobs, 'order.created');
-  try {
-    return await withTransaction(deps.db, async (trx) => {
-      const written = await trx
-        .with('o', (db) => db.insertInto('orders').values(row).returning('created_at'))
-        .with('l', (db) => db.insertInto('order_lines').values(lineRows))
-        .with('a', (db) => db.insertInto('audit_log').values(auditRow(ctx, { action: 'order.create', resourceType: 'order', resourceId: id, details: { external_id: row.external_id, total_paid_fen: row.total_paid_fen } })))
-        .with('e', (db) =>
-          inlineEvent
-            ? db.insertInto('domain_events').values(eventRow(ctx, 'order.created', eventPayload))
-            : db.insertInto('domain_events').expression(db.selectFrom('domain_events').selectAll().where(sql<boolean>`false`)),
-        )
-        .selectFrom('o')
-        .select('created_at')
-        .executeTakeFirstOrThrow();
-      if (!inlineEvent) await emitEvent(trx, deps.jobs, ctx, 'order.created', eventPayload);
-      const created = serializeOrder({ ...row, created_at: written.created_at, refunded_fen: 0, status: 'paid' }, lineRows.map((l) => ({ ...l, refunded_qty: 0, refunded_fen: 0 })));
-      if (memberId) for (const handler of deps.orderHooks.memberOrderHandlers()) await handler(trx, deps, ctx, created);
-      return { order: created, replayed: false };
-    });
-  } catch (error) {
-    // Two deliveries of the same new order at once: the loser answers like a retry.
-    if (!isUniqueViolation(error, 'orders_external_key')) throw error;
-    return replayOrConflict(deps.db, (await findByExternalId(deps.db, ctx.tenantId, input.external_id))!, hash);
-  }
-}
-
-interface OrderContext {
-  earlier: OrderRow | null;
-  knownSkus: Set<string>;
-  member: { id: string; status: string } | null;
-  storeExists: boolean;
-}
-
-/** Everything an order is checked against, in one round trip. */
-async function readOrderContext(db: Db, tenantId: string, input: OrderInput): Promise<OrderContext> {
-  const skus = [...new Set(input.lines.map((l) => l.sku))];
-  const result = await sql<{ earlier: Record<string, unknown> | null; known_skus: string[]; member: { id: string; status: string } | null; store_exists: boolean }>`
-    select
-      (select to_jsonb(o) from orders o where o.tenant_id = ${tenantId} and o.external_id = ${input.external_id}) as earlier,
-      (select coalesce(array_agg(p.sku), '{}') from products p where p.tenant_id = ${tenantId} and p.sku = any(${skus}::text[])) as known_skus,
-      (select jsonb_build_object('id', m.id, 'status', m.status) from members m where m.tenant_id = ${tenantId} and m.id = ${input.member_id ?? null}::uuid) as member,
-      exists (select 1 from stores s where s.tenant_id = ${tenantId} and s.id = ${input.store_id ?? null}::uuid) as store_exists`.execute(db);
-  const found = result.rows[0]!;
-  const earlier = found.earlier
-    ? ({ ...found.earlier, occurred_at: new Date(found.earlier.occurred_at as string), created_at: new Date(found.earlier.created_at as string) } as OrderRow)
-    : null;
-  return { earlier, knownSkus: new Set(found.known_skus), member: found.member, storeExists: found.store_exists };
+  const [outcome] = await recordOrders(deps, ctx, [input]);
+  if ('error' in outcome!) throw outcome.error;
+  return outcome!;
 }
 
 export interface BatchResult {
@@ -105,36 +34,177 @@ export interface BatchResult {
   error?: { code: string; detail: string; errors?: FieldError[] };
 }
 
-/**
- * Up to 500 orders, each in its own transaction and reported on its own: one bad order stops no other.
- * A few run at once (orders of different members do not wait for each other; two of the same member
- * queue on that member's points account), up to a share of the connection pool.
- */
+/** Up to 500 orders, each reported on its own: one bad order stops no other. */
 export async function createOrders(deps: AppDeps, ctx: RequestContext, inputs: OrderInput[]): Promise<BatchResult[]> {
-  const results: BatchResult[] = new Array(inputs.length);
-  const lanes = deps.config.database.kind === 'postgres' ? Math.max(1, Math.min(4, Math.floor(deps.config.database.poolSize / 2))) : 1;
-  const record = async (index: number) => {
-    const input = inputs[index]!;
-    try {
-      const { order, replayed } = await createOrder(deps, ctx, input);
-      results[index] = { external_id: input.external_id, status: replayed ? 'duplicate' : 'created', order_id: order.id };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      results[index] = { external_id: input.external_id, status: 'error', error: { code: error.code, detail: error.message, errors: error.details.errors } };
-    }
-  };
-  // An order id repeated in the batch is recorded by its first occurrence; the later ones then answer as
-  // retries, in batch order, as if the batch had run one by one.
+  const outcomes = await recordOrders(deps, ctx, inputs);
+  return outcomes.map((outcome, index) => {
+    const external_id = inputs[index]!.external_id;
+    if ('error' in outcome) return { external_id, status: 'error', error: { code: outcome.error.code, detail: outcome.error.message, errors: outcome.error.details.errors } };
+    return { external_id, status: outcome.replayed ? 'duplicate' : 'created', order_id: outcome.order.id };
+  });
+}
+
+type Outcome = { order: Order; replayed: boolean } | { error: AppError };
+
+interface NewOrder {
+  index: number;
+  row: Insertable<DB['orders']> & { id: string; member_id: string | null; occurred_at: Date };
+  lines: Insertable<DB['order_lines']>[];
+}
+
+const WRITE_CHUNK = 100;
+
+/**
+ * The one path every order takes, alone or in a batch. The hot path of every POS, so in round trips:
+ * one read for everything the orders are checked against (earlier orders, catalogue, members, stores),
+ * then per chunk of up to 100 new orders one transaction with one write (orders, lines, audit rows,
+ * events) plus whatever the order hooks write (points: one lock-and-read, one write).
+ *
+ * An order id repeated in the batch is recorded by its first occurrence; the later ones then answer as
+ * retries, as if the batch had run one by one. Should a chunk fail as a whole (the same new order sent
+ * by two clients at once), its orders are recorded again one by one, so only the culprit is affected.
+ */
+async function recordOrders(deps: AppDeps, ctx: RequestContext, inputs: OrderInput[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array(inputs.length);
   const seen = new Set<string>();
   const firsts: number[] = [];
   const repeats: number[] = [];
   inputs.forEach((input, index) => (seen.has(input.external_id) ? repeats : (seen.add(input.external_id), firsts)).push(index));
-  let next = 0;
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    while (next < firsts.length) await record(firsts[next++]!);
-  }));
-  for (const index of repeats) await record(index);
-  return results;
+
+  const known = await readOrderContext(deps.db, ctx.tenantId, firsts.map((i) => inputs[i]!));
+  const fresh: NewOrder[] = [];
+  for (const index of firsts) {
+    const input = inputs[index]!;
+    const hash = contentHash(input);
+    const earlier = known.earlier.get(input.external_id);
+    try {
+      if (earlier) outcomes[index] = await replayOrConflict(deps.db, earlier, hash);
+      else fresh.push(await prepareOrder(deps, ctx, input, hash, known, index));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      outcomes[index] = { error };
+    }
+  }
+  for (let start = 0; start < fresh.length; start += WRITE_CHUNK) {
+    const chunk = fresh.slice(start, start + WRITE_CHUNK);
+    try {
+      const written = await withTransaction(deps.db, (trx) => writeOrders(trx, deps, ctx, chunk));
+      written.forEach((order, i) => (outcomes[chunk[i]!.index] = { order, replayed: false }));
+    } catch (error) {
+      if (chunk.length > 1) {
+        for (const single of chunk) outcomes[single.index] = await recordAlone(deps, ctx, single);
+        continue;
+      }
+      outcomes[chunk[0]!.index] = await settleFailure(deps, chunk[0]!, error);
+    }
+  }
+  if (repeats.length) {
+    const again = await recordOrders(deps, ctx, repeats.map((i) => inputs[i]!));
+    repeats.forEach((index, i) => (outcomes[index] = again[i]!));
+  }
+  return outcomes;
+}
+
+async function recordAlone(deps: AppDeps, ctx: RequestContext, order: NewOrder): Promise<Outcome> {
+  try {
+    const [written] = await withTransaction(deps.db, (trx) => writeOrders(trx, deps, ctx, [order]));
+    return { order: written!, replayed: false };
+  } catch (error) {
+    return settleFailure(deps, order, error);
+  }
+}
+
+/** A rule of the order hooks said no, or the same new order arrived twice at once: the loser answers like a retry. */
+async function settleFailure(deps: AppDeps, order: NewOrder, error: unknown): Promise<Outcome> {
+  if (error instanceof AppError) return { error };
+  if (!isUniqueViolation(error, 'orders_external_key')) throw error;
+  try {
+    return await replayOrConflict(deps.db, (await findByExternalId(deps.db, order.row.tenant_id, order.row.external_id))!, order.row.content_hash);
+  } catch (conflict) {
+    if (!(conflict instanceof AppError)) throw conflict;
+    return { error: conflict };
+  }
+}
+
+async function prepareOrder(deps: AppDeps, ctx: RequestContext, input: OrderInput, hash: string, known: OrderContext, index: number): Promise<NewOrder> {
+  const lines = input.lines.map((line, i) => ({ ...line, line_no: i + 1, paid_fen: line.qty * line.unit_price_fen - line.discount_fen }));
+  const memberId = await validateOrder(deps, ctx, input, lines, known);
+  const id = uuidv7();
+  return {
+    index,
+    row: {
+      tenant_id: ctx.tenantId,
+      id,
+      external_id: input.external_id,
+      content_hash: hash,
+      member_id: memberId,
+      channel: input.channel,
+      store_id: input.store_id ?? null,
+      subtotal_fen: lines.reduce((sum, l) => sum + l.qty * l.unit_price_fen, 0),
+      discount_fen: lines.reduce((sum, l) => sum + l.discount_fen, 0),
+      shipping_fen: input.shipping_fen,
+      total_paid_fen: input.total_paid_fen,
+      payment_method: input.payment_method ?? null,
+      occurred_at: new Date(input.occurred_at),
+    },
+    lines: lines.map((l) => ({ tenant_id: ctx.tenantId, order_id: id, line_no: l.line_no, sku: l.sku, qty: l.qty, unit_price_fen: l.unit_price_fen, discount_fen: l.discount_fen, paid_fen: l.paid_fen, flags: l.flags })),
+  };
+}
+
+/** Orders, their lines, audit rows and `order.created` events in one statement, then the order hooks. */
+async function writeOrders(trx: Db, deps: AppDeps, ctx: RequestContext, orders: NewOrder[]): Promise<Order[]> {
+  const payloadOf = (o: NewOrder) => ({ order_id: o.row.id, member_id: o.row.member_id, total_paid_fen: o.row.total_paid_fen, occurred_at: o.row.occurred_at.toISOString() });
+  const inlineEvents = canInlineEvent(deps.jobs, 'order.created');
+  const written = await trx
+    .with('o', (db) => db.insertInto('orders').values(orders.map((o) => o.row)).returning(['id', 'created_at']))
+    .with('l', (db) => db.insertInto('order_lines').values(orders.flatMap((o) => o.lines)))
+    .with('a', (db) =>
+      db.insertInto('audit_log').values(orders.map((o) => auditRow(ctx, { action: 'order.create', resourceType: 'order', resourceId: o.row.id, details: { external_id: o.row.external_id, total_paid_fen: o.row.total_paid_fen } }))),
+    )
+    .with('e', (db) =>
+      inlineEvents
+        ? db.insertInto('domain_events').values(orders.map((o) => eventRow(ctx, 'order.created', payloadOf(o))))
+        : db.insertInto('domain_events').expression(db.selectFrom('domain_events').selectAll().where(sql<boolean>`false`)),
+    )
+    .selectFrom('o')
+    .select(['id', 'created_at'])
+    .execute();
+  if (!inlineEvents) await emitEvents(trx, deps.jobs, ctx.actor, orders.map((o) => ({ tenantId: ctx.tenantId, type: 'order.created', payload: payloadOf(o) })), ctx.requestId);
+  const createdAt = new Map(written.map((w) => [w.id, w.created_at]));
+  const created = orders.map((o) =>
+    serializeOrder(
+      { ...(o.row as OrderRow), created_at: createdAt.get(o.row.id)!, refunded_fen: 0, status: 'paid' },
+      o.lines.map((l) => ({ ...(l as LineRow), refunded_qty: 0, refunded_fen: 0 })),
+    ),
+  );
+  await deps.orderHooks.runMemberOrders(trx, deps, ctx, created);
+  return created;
+}
+
+interface OrderContext {
+  earlier: Map<string, OrderRow>;
+  knownSkus: Set<string>;
+  members: Map<string, { id: string; status: string }>;
+  stores: Set<string>;
+}
+
+/** Everything a set of orders is checked against, in one round trip. */
+async function readOrderContext(db: Db, tenantId: string, inputs: OrderInput[]): Promise<OrderContext> {
+  const distinct = (values: (string | null | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
+  const result = await sql<{ earlier: Record<string, unknown>[] | null; known_skus: string[]; members: { id: string; status: string }[] | null; stores: string[] }>`
+    select
+      (select jsonb_agg(to_jsonb(o)) from orders o where o.tenant_id = ${tenantId} and o.external_id = any(${inputs.map((i) => i.external_id)}::text[])) as earlier,
+      (select coalesce(array_agg(p.sku), '{}') from products p where p.tenant_id = ${tenantId} and p.sku = any(${distinct(inputs.flatMap((i) => i.lines.map((l) => l.sku)))}::text[])) as known_skus,
+      (select jsonb_agg(jsonb_build_object('id', m.id, 'status', m.status)) from members m where m.tenant_id = ${tenantId} and m.id = any(${distinct(inputs.map((i) => i.member_id))}::uuid[])) as members,
+      (select coalesce(array_agg(s.id::text), '{}') from stores s where s.tenant_id = ${tenantId} and s.id = any(${distinct(inputs.map((i) => i.store_id))}::uuid[])) as stores`.execute(db);
+  const found = result.rows[0]!;
+  const earlier = (found.earlier ?? []).map((o) => ({ ...o, occurred_at: new Date(o.occurred_at as string), created_at: new Date(o.created_at as string) }) as OrderRow);
+  return {
+    earlier: new Map(earlier.map((o) => [o.external_id, o])),
+    knownSkus: new Set(found.known_skus),
+    members: new Map((found.members ?? []).map((m) => [m.id, m])),
+    stores: new Set(found.stores),
+  };
 }
 
 export async function getOrder(deps: AppDeps, ctx: RequestContext, id: string): Promise<Order> {
@@ -168,7 +238,7 @@ export async function attachOrder(deps: AppDeps, ctx: RequestContext, id: string
     await recordAudit(trx, ctx, { action: 'order.attach', resourceType: 'order', resourceId: id, details: { member_id: memberId } });
     await emitEvent(trx, deps.jobs, ctx, 'order.attached', { order_id: id, member_id: memberId });
     const attached = await loadOrder(trx, updated);
-    for (const handler of deps.orderHooks.memberOrderHandlers()) await handler(trx, deps, ctx, attached);
+    await deps.orderHooks.runMemberOrders(trx, deps, ctx, [attached]);
     return attached;
   });
 }
@@ -186,11 +256,14 @@ async function validateOrder(deps: AppDeps, ctx: RequestContext, input: OrderInp
   }
   let memberId: string | undefined;
   if (input.member_id && input.identity) errors.push({ field: 'identity', code: 'ambiguous_member', message: 'send member_id or identity, not both' });
-  else if (known.member && known.member.status !== 'merged') memberId = known.member.id;
-  // A merged member's id leads to the survivor; an identity is looked up in the identity table.
-  else if ((input.member_id && known.member) || input.identity) memberId = await findMemberIdFor(deps.db, ctx.tenantId, input);
+  else {
+    const member = input.member_id ? known.members.get(input.member_id) : undefined;
+    if (member && member.status !== 'merged') memberId = member.id;
+    // A merged member's id leads to the survivor; an identity is looked up in the identity table.
+    else if (member || input.identity) memberId = await findMemberIdFor(deps.db, ctx.tenantId, input);
+  }
   if (input.member_id && !input.identity && !memberId) errors.push({ field: 'member_id', code: 'unknown_member', message: 'no such member' });
-  if (input.store_id && !known.storeExists) errors.push({ field: 'store_id', code: 'unknown_store', message: 'no such store' });
+  if (input.store_id && !known.stores.has(input.store_id)) errors.push({ field: 'store_id', code: 'unknown_store', message: 'no such store' });
   if (errors.length) throw validationError(errors);
   return memberId ?? null;
 }

@@ -5,7 +5,7 @@ import { earningRulesSchema, type EarningRules, type PointsSettings } from '@hea
 import type { DB } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { canInlineEvent, emitEvent, eventRow } from '../../jobs/outbox.ts';
+import { canInlineEvent, emitEvent, emitEvents } from '../../jobs/outbox.ts';
 import type { LedgerAccount, PointsTransactionKind } from './points.tables.ts';
 import './points.tables.ts';
 
@@ -233,46 +233,51 @@ export async function announce(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: Reques
 }
 
 export interface EarningLock {
-  debt: number;
-  /** Details of the earn transaction already recorded for this source, if any. */
-  earlier: unknown;
-  rule: { version: number; rules: EarningRules } | null;
+  /** Each member's debt as of the lock. */
+  debts: Map<string, number>;
+  /** Details of the earn transactions already recorded for these sources. */
+  earlier: Map<string, unknown>;
+  /** Every rule version that took effect up to the latest order's time, newest first. */
+  rules: { version: number; effectiveFrom: Date; rules: EarningRules }[];
   categories: Map<string, string[]>;
   setup: TenantPointsSetup;
 }
 
 /**
- * Locks the member's account (creating it on first use) and reads, in the same statement, what scoring an
- * order needs: the account's debt as of the lock, an earlier award for the same source, the rule version
- * in force at the order's time, the products' categories, and the tenant's settings and time zone.
+ * Locks the members' accounts (creating them on first use), in member order so that two batches sharing
+ * members cannot deadlock, and reads in the same statement what scoring their orders needs: each account's
+ * debt as of the lock, earlier awards for the same sources, the rule versions, the products' categories,
+ * and the tenant's settings and time zone.
  */
-export async function lockForEarning(trx: Db, tenantId: string, memberId: string, args: { at: Date; skus: string[]; sourceKey: string }): Promise<EarningLock> {
+export async function lockForEarnings(trx: Db, tenantId: string, args: { memberIds: string[]; latestAt: Date; skus: string[]; sourceKeys: string[] }): Promise<EarningLock> {
   const result = await sql<{
-    debt: number;
-    earlier: unknown;
-    rule: { version: number; rules: unknown } | null;
+    debts: Record<string, number>;
+    earlier: Record<string, unknown> | null;
+    rules: { version: number; effective_from: string; rules: unknown }[] | null;
     categories: Record<string, string[]> | null;
     time_zone: string;
     settings: Record<string, unknown> | null;
   }>`
     with account as (
-      insert into points_accounts (tenant_id, member_id) values (${tenantId}, ${memberId})
+      insert into points_accounts (tenant_id, member_id)
+      select ${tenantId}::uuid, m from unnest(${[...new Set(args.memberIds)].sort()}::uuid[]) m order by m
       on conflict (tenant_id, member_id) do update set updated_at = points_accounts.updated_at
-      returning debt
+      returning member_id, debt
     )
-    select account.debt,
-      (select details from points_transactions where tenant_id = ${tenantId} and member_id = ${memberId} and source_key = ${args.sourceKey}) as earlier,
-      (select jsonb_build_object('version', version, 'rules', rules) from earning_rule_versions
-        where tenant_id = ${tenantId} and effective_from <= ${args.at} order by effective_from desc, version desc limit 1) as rule,
+    select (select jsonb_object_agg(member_id, debt) from account) as debts,
+      (select jsonb_object_agg(source_key, details) from points_transactions
+        where tenant_id = ${tenantId} and member_id = any(${args.memberIds}::uuid[]) and source_key = any(${args.sourceKeys}::text[])) as earlier,
+      (select jsonb_agg(jsonb_build_object('version', version, 'effective_from', effective_from, 'rules', rules) order by effective_from desc, version desc)
+        from earning_rule_versions where tenant_id = ${tenantId} and effective_from <= ${args.latestAt}) as rules,
       (select jsonb_object_agg(sku, category_path) from products where tenant_id = ${tenantId} and sku = any(${[...new Set(args.skus)]}::text[])) as categories,
       t.time_zone,
       (select to_jsonb(s) from points_settings s where s.tenant_id = ${tenantId}) as settings
-    from account, tenants t where t.id = ${tenantId}`.execute(trx);
+    from tenants t where t.id = ${tenantId}`.execute(trx);
   const row = result.rows[0]!;
   return {
-    debt: row.debt,
-    earlier: row.earlier,
-    rule: row.rule ? { version: row.rule.version, rules: earningRulesSchema.parse(row.rule.rules) } : null,
+    debts: new Map(Object.entries(row.debts ?? {})),
+    earlier: new Map(Object.entries(row.earlier ?? {})),
+    rules: (row.rules ?? []).map((r) => ({ version: r.version, effectiveFrom: new Date(r.effective_from), rules: earningRulesSchema.parse(r.rules) })),
     categories: new Map(Object.entries(row.categories ?? {})),
     setup: setupFromRow(row.time_zone, row.settings),
   };
@@ -296,57 +301,86 @@ export interface Credit {
 }
 
 /**
- * Adds points to a locked account in one statement: the transaction and its postings, a lot for what is
- * left after repaying any debt, the lot's trail, the account, and the events. Returns the transaction id.
+ * Adds points to locked accounts in one statement, for one credit or a whole batch: the transactions and
+ * their postings, a lot for what is left after repaying any debt (each credit's `debtBefore` already counts
+ * the credits before it), the lots' trail, the accounts, and the events. Returns the transaction ids.
  */
-export async function writeCredit(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: RequestContext, c: Credit): Promise<string> {
-  const repaid = Math.min(c.debtBefore, c.points);
-  const lotAmount = c.points - repaid;
-  const postings = [{ account: 'member' as const, amount: c.points }, ...c.counter].filter((p) => p.amount !== 0);
-  if (postings.reduce((sum, p) => sum + p.amount, 0) !== 0) throw new Error(`Unbalanced points credit ${c.kind}`);
-  const txnId = uuidv7();
-  const lotId = uuidv7();
-  const inlineEvents = canInlineEvent(deps.jobs, c.event) && canInlineEvent(deps.jobs, 'points.balance_changed');
-  const earnedEvent = eventRow(ctx, c.event, { member_id: c.memberId, points: c.points, order_id: c.orderId, transaction_id: txnId, available_at: c.availableAt.toISOString() });
-  const balanceEvent = eventRow(ctx, 'points.balance_changed', {});
-  const details = repaid ? { ...c.details, debt_repaid: repaid } : c.details;
-  const result = await sql<AccountRow>`
+export async function writeCredits(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: RequestContext, credits: readonly Credit[]): Promise<string[]> {
+  if (!credits.length) return [];
+  const rows = credits.map((c) => {
+    const repaid = Math.min(c.debtBefore, c.points);
+    const postings = [{ account: 'member' as const, amount: c.points }, ...c.counter].filter((p) => p.amount !== 0);
+    if (postings.reduce((sum, p) => sum + p.amount, 0) !== 0) throw new Error(`Unbalanced points credit ${c.kind}`);
+    const txnId = uuidv7();
+    return { c, txnId, lotId: uuidv7(), repaid, lotAmount: c.points - repaid, postings, details: repaid ? { ...c.details, debt_repaid: repaid } : c.details };
+  });
+  const events = [...new Set(credits.map((c) => c.event))];
+  const inlineEvents = [...events, 'points.balance_changed'].every((type) => canInlineEvent(deps.jobs, type));
+  const creditEvents = rows.map((r) => ({ type: r.c.event, payload: { member_id: r.c.memberId, points: r.c.points, order_id: r.c.orderId, transaction_id: r.txnId, available_at: r.c.availableAt.toISOString() } }));
+  const lots = rows.filter((r) => r.lotAmount > 0);
+  const postings = rows.flatMap((r) => r.postings.map((p) => ({ memberId: r.c.memberId, txnId: r.txnId, ...p })));
+  const perMember = new Map<string, { points: number; repaid: number; earned: number; cause: string }>();
+  for (const r of rows) {
+    const sums = perMember.get(r.c.memberId) ?? { points: 0, repaid: 0, earned: 0, cause: r.c.event };
+    sums.points += r.c.points;
+    sums.repaid += r.repaid;
+    sums.earned += r.c.kind === 'earn' ? r.c.points : 0;
+    perMember.set(r.c.memberId, sums);
+  }
+  const t = ctx.tenantId;
+  const members = [...perMember.keys()];
+  const result = await sql<AccountRow & { cause: string; event_id: string }>`
     with txn as (
       insert into points_transactions (tenant_id, member_id, id, kind, points, source_key, order_id, business_day, details, actor)
-      values (${ctx.tenantId}, ${c.memberId}, ${txnId}, ${c.kind}, ${c.points}, ${c.sourceKey}, ${c.orderId}::uuid, ${c.businessDay}::date, ${JSON.stringify(details)}::jsonb, ${ctx.actor.label})
+      select ${t}::uuid, x.member_id, x.id, x.kind, x.points, x.source_key, x.order_id, x.business_day, x.details, ${ctx.actor.label}::text
+      from unnest(${rows.map((r) => r.c.memberId)}::uuid[], ${rows.map((r) => r.txnId)}::uuid[], ${rows.map((r) => r.c.kind)}::text[], ${rows.map((r) => r.c.points)}::bigint[],
+        ${rows.map((r) => r.c.sourceKey)}::text[], ${rows.map((r) => r.c.orderId)}::uuid[], ${rows.map((r) => r.c.businessDay)}::date[], ${rows.map((r) => JSON.stringify(r.details))}::jsonb[])
+        as x(member_id, id, kind, points, source_key, order_id, business_day, details)
     ),
     postings as (
       insert into points_postings (tenant_id, member_id, txn_id, account, partner, amount)
-      select ${ctx.tenantId}::uuid, ${c.memberId}::uuid, ${txnId}::uuid, p.account, p.partner, p.amount
-      from unnest(${postings.map((p) => p.account)}::text[], ${postings.map((p) => p.partner ?? '')}::text[], ${postings.map((p) => p.amount)}::bigint[]) as p(account, partner, amount)
+      select ${t}::uuid, p.member_id, p.txn_id, p.account, p.partner, p.amount
+      from unnest(${postings.map((p) => p.memberId)}::uuid[], ${postings.map((p) => p.txnId)}::uuid[], ${postings.map((p) => p.account)}::text[], ${postings.map((p) => p.partner ?? '')}::text[], ${postings.map((p) => p.amount)}::bigint[])
+        as p(member_id, txn_id, account, partner, amount)
+    ),
+    new_lots(member_id, id, txn_id, order_id, amount, earned_at, available_at, expires_at) as (
+      select * from unnest(${lots.map((r) => r.c.memberId)}::uuid[], ${lots.map((r) => r.lotId)}::uuid[], ${lots.map((r) => r.txnId)}::uuid[], ${lots.map((r) => r.c.orderId)}::uuid[],
+        ${lots.map((r) => r.lotAmount)}::bigint[], ${lots.map((r) => r.c.earnedAt)}::timestamptz[], ${lots.map((r) => r.c.availableAt)}::timestamptz[], ${lots.map((r) => r.c.expiresAt)}::timestamptz[])
     ),
     lot as (
       insert into points_lots (tenant_id, member_id, id, txn_id, order_id, amount, remaining, earned_at, available_at, expires_at)
-      select ${ctx.tenantId}::uuid, ${c.memberId}::uuid, ${lotId}::uuid, ${txnId}::uuid, ${c.orderId}::uuid, ${lotAmount}::bigint, ${lotAmount}::bigint, ${c.earnedAt}::timestamptz, ${c.availableAt}::timestamptz, ${c.expiresAt}::timestamptz
-      where ${lotAmount}::bigint > 0
+      select ${t}::uuid, member_id, id, txn_id, order_id, amount, amount, earned_at, available_at, expires_at from new_lots
     ),
     trail as (
       insert into points_lot_moves (tenant_id, member_id, txn_id, lot_id, amount)
-      select ${ctx.tenantId}::uuid, ${c.memberId}::uuid, ${txnId}::uuid, ${lotId}::uuid, ${lotAmount}::bigint where ${lotAmount}::bigint > 0
+      select ${t}::uuid, member_id, txn_id, id, amount from new_lots
+    ),
+    change(member_id, points, repaid, earned, cause, event_id) as (
+      select * from unnest(${members}::uuid[], ${members.map((m) => perMember.get(m)!.points)}::bigint[], ${members.map((m) => perMember.get(m)!.repaid)}::bigint[],
+        ${members.map((m) => perMember.get(m)!.earned)}::bigint[], ${members.map((m) => perMember.get(m)!.cause)}::text[], ${members.map(() => uuidv7())}::uuid[])
     ),
     account as (
-      update points_accounts set balance = balance + ${c.points}::bigint, debt = debt - ${repaid}::bigint,
-        lifetime_earned = lifetime_earned + ${c.kind === 'earn' ? c.points : 0}::bigint, updated_at = now()
-      where tenant_id = ${ctx.tenantId} and member_id = ${c.memberId}
-      returning *
+      update points_accounts a set balance = a.balance + change.points, debt = a.debt - change.repaid,
+        lifetime_earned = a.lifetime_earned + change.earned, updated_at = now()
+      from change
+      where a.tenant_id = ${t} and a.member_id = change.member_id
+      returning a.*, change.cause, change.event_id
     ),
     events as (
       insert into domain_events (tenant_id, id, type, payload, actor_type, actor_id, request_id)
-      select ${ctx.tenantId}::uuid, ${earnedEvent.id}::uuid, ${c.event}::text, ${earnedEvent.payload}::jsonb, ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
+      select ${t}::uuid, e.id, e.type, e.payload, ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
+      from unnest(${creditEvents.map(() => uuidv7())}::uuid[], ${creditEvents.map((e) => e.type)}::text[], ${creditEvents.map((e) => JSON.stringify(e.payload))}::jsonb[]) as e(id, type, payload)
       where ${inlineEvents}::boolean
       union all
-      select ${ctx.tenantId}::uuid, ${balanceEvent.id}::uuid, 'points.balance_changed',
-        jsonb_build_object('member_id', a.member_id, 'balance', a.balance, 'held', a.held, 'debt', a.debt, 'cause', ${c.event}::text),
+      select ${t}::uuid, a.event_id, 'points.balance_changed',
+        jsonb_build_object('member_id', a.member_id, 'balance', a.balance, 'held', a.held, 'debt', a.debt, 'cause', a.cause),
         ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
       from account a where ${inlineEvents}::boolean
     )
     select * from account`.execute(trx);
-  const account = result.rows[0]!;
-  if (!inlineEvents) await announce(trx, deps, ctx, c.event, JSON.parse(earnedEvent.payload) as Record<string, unknown>, account);
-  return txnId;
+  if (!inlineEvents) {
+    const balances = result.rows.map((a) => ({ type: 'points.balance_changed', payload: { member_id: a.member_id, balance: a.balance, held: a.held, debt: a.debt, cause: a.cause } }));
+    await emitEvents(trx, deps.jobs, ctx.actor, [...creditEvents, ...balances].map((e) => ({ tenantId: t, ...e })), ctx.requestId);
+  }
+  return rows.map((r) => r.txnId);
 }

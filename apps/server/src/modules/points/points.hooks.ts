@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { MemberHooks } from '../members/member-hooks.ts';
 import type { OrderHooks } from '../orders/order-hooks.ts';
-import { getBalance, clawbackForRefund, earnForOrder } from './points.service.ts';
+import { getBalance, clawbackForRefund, earnForOrders } from './points.service.ts';
 import { lockAccount } from './ledger.ts';
 
 /** Members earn on their orders and give points back on refunds, in the order's own transaction. */
 export function registerPointsOrderHooks(hooks: OrderHooks) {
-  hooks.onMemberOrder(async (trx, deps, ctx, order) => void (await earnForOrder(trx, deps, ctx, order)));
+  hooks.onMemberOrders(async (trx, deps, ctx, orders) => void (await earnForOrders(trx, deps, ctx, orders)));
   hooks.onRefund(async (trx, deps, ctx, order, refundId) => void (await clawbackForRefund(trx, deps, ctx, order, refundId)));
 }
 

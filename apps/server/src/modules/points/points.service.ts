@@ -16,50 +16,96 @@ import {
   expiryOf,
   loadPointsSetup,
   lockAccount,
-  lockForEarning,
+  lockForEarnings,
   pointsValueFen,
   recordTransaction,
   spendableLots,
   spendablePoints,
   takeFromLots,
-  writeCredit,
+  writeCredits,
+  type Credit,
   type LotMove,
 } from './ledger.ts';
 import { noPoints } from './earning.ts';
 import { scoreForMember } from './rules.service.ts';
 
 /**
- * Awards the points of a member's order, in the order's transaction (so a retried order never earns twice:
- * the order itself is idempotent, and the award is keyed by it). Returns the explanation, also for 0 points.
- * On the order hot path: one statement locks the account and reads what scoring needs, one writes.
+ * Awards the points of members' orders (one, or a batch) in the orders' transaction, so a retried order
+ * never earns twice: the order itself is idempotent, and each award is keyed by it. Returns each order's
+ * explanation, also for 0 points. On the order hot path: one statement locks the accounts and reads what
+ * scoring needs, one more reads the day's earnings where a daily cap applies, one writes every award.
+ * Orders are scored in the given order, each seeing the debt and daily earnings the ones before it left.
  */
-export async function earnForOrder(trx: Db, deps: AppDeps, ctx: RequestContext, order: Order): Promise<EarningExplanation> {
-  const occurredAt = new Date(order.occurred_at);
-  const earningOrder = { channel: order.channel, lines: order.lines, shipping_fen: order.shipping_fen, total_paid_fen: order.total_paid_fen };
-  if (!order.member_id) return noPoints(earningOrder, 'no_member');
-  const memberId = order.member_id;
-  const sourceKey = `order:${order.id}`;
-  const known = await lockForEarning(trx, ctx.tenantId, memberId, { at: occurredAt, skus: order.lines.map((l) => l.sku), sourceKey });
-  if (known.earlier) return (known.earlier as { explanation: EarningExplanation }).explanation;
-  if (!known.rule) return noPoints(earningOrder, 'no_rules');
-  const explanation = await scoreForMember(deps, trx, ctx, { memberId, occurredAt, order: earningOrder, inForce: known.rule, categories: known.categories, timeZone: known.setup.timeZone });
-  if (explanation.points <= 0) return explanation;
-  await writeCredit(trx, deps, ctx, {
-    memberId,
-    debtBefore: known.debt,
-    points: explanation.points,
-    kind: 'earn',
-    counter: [{ account: 'issued', amount: -explanation.points }],
-    sourceKey,
-    orderId: order.id,
-    earnedAt: occurredAt,
-    availableAt: DateTime.fromJSDate(occurredAt).plus({ days: known.setup.settings.pending_days }).toJSDate(),
-    expiresAt: expiryOf(occurredAt, known.setup),
-    businessDay: businessDay(occurredAt, known.setup.timeZone),
-    details: { explanation },
-    event: 'points.earned',
+export async function earnForOrders(trx: Db, deps: AppDeps, ctx: RequestContext, orders: readonly Order[]): Promise<EarningExplanation[]> {
+  const sourceKey = (order: Order) => `order:${order.id}`;
+  const memberOrders = orders.filter((o) => o.member_id);
+  if (!memberOrders.length) return orders.map((o) => noPoints(earningOrderOf(o), 'no_member'));
+  const known = await lockForEarnings(trx, ctx.tenantId, {
+    memberIds: memberOrders.map((o) => o.member_id!),
+    latestAt: new Date(Math.max(...memberOrders.map((o) => Date.parse(o.occurred_at)))),
+    skus: memberOrders.flatMap((o) => o.lines.map((l) => l.sku)),
+    sourceKeys: memberOrders.map(sourceKey),
   });
-  return explanation;
+  const { setup } = known;
+  const ruleAt = (at: Date) => known.rules.find((r) => r.effectiveFrom <= at) ?? null;
+  const dayKey = (memberId: string, day: string) => `${memberId}|${day}`;
+  const earnedByDay = await earnedOnDays(trx, ctx.tenantId, memberOrders.filter((o) => ruleAt(new Date(o.occurred_at))?.rules.cap_per_day != null).map((o) => ({ memberId: o.member_id!, day: businessDay(new Date(o.occurred_at), setup.timeZone) })));
+  const explanations: EarningExplanation[] = [];
+  const credits: Credit[] = [];
+  for (const order of orders) {
+    const earningOrder = earningOrderOf(order);
+    const memberId = order.member_id;
+    const rule = ruleAt(new Date(order.occurred_at));
+    if (!memberId) explanations.push(noPoints(earningOrder, 'no_member'));
+    else if (known.earlier.has(sourceKey(order))) explanations.push((known.earlier.get(sourceKey(order)) as { explanation: EarningExplanation }).explanation);
+    else if (!rule) explanations.push(noPoints(earningOrder, 'no_rules'));
+    else {
+      const occurredAt = new Date(order.occurred_at);
+      const day = businessDay(occurredAt, setup.timeZone);
+      const earnedToday = rule.rules.cap_per_day != null ? (earnedByDay.get(dayKey(memberId, day)) ?? 0) : null;
+      const explanation = await scoreForMember(deps, trx, ctx, { memberId, occurredAt, order: earningOrder, inForce: rule, categories: known.categories, timeZone: setup.timeZone, earnedToday });
+      explanations.push(explanation);
+      if (explanation.points <= 0) continue;
+      const debtBefore = known.debts.get(memberId) ?? 0;
+      known.debts.set(memberId, debtBefore - Math.min(debtBefore, explanation.points));
+      if (earnedToday !== null) earnedByDay.set(dayKey(memberId, day), earnedToday + explanation.points);
+      credits.push({
+        memberId,
+        debtBefore,
+        points: explanation.points,
+        kind: 'earn',
+        counter: [{ account: 'issued', amount: -explanation.points }],
+        sourceKey: sourceKey(order),
+        orderId: order.id,
+        earnedAt: occurredAt,
+        availableAt: DateTime.fromJSDate(occurredAt).plus({ days: setup.settings.pending_days }).toJSDate(),
+        expiresAt: expiryOf(occurredAt, setup),
+        businessDay: day,
+        details: { explanation },
+        event: 'points.earned',
+      });
+    }
+  }
+  await writeCredits(trx, deps, ctx, credits);
+  return explanations;
+}
+
+function earningOrderOf(order: Order) {
+  return { channel: order.channel, lines: order.lines, shipping_fen: order.shipping_fen, total_paid_fen: order.total_paid_fen };
+}
+
+/** What members earned on business days (for daily caps), read after their accounts were locked. */
+async function earnedOnDays(trx: Db, tenantId: string, days: { memberId: string; day: string }[]): Promise<Map<string, number>> {
+  const distinct = [...new Map(days.map((d) => [`${d.memberId}|${d.day}`, d])).values()];
+  if (!distinct.length) return new Map();
+  const result = await sql<{ member_id: string; business_day: string; points: number }>`
+    select t.member_id, to_char(t.business_day, 'YYYY-MM-DD') as business_day, sum(t.points)::bigint as points
+    from points_transactions t
+    join unnest(${distinct.map((d) => d.memberId)}::uuid[], ${distinct.map((d) => d.day)}::date[]) as d(member_id, business_day)
+      on t.member_id = d.member_id and t.business_day = d.business_day
+    where t.tenant_id = ${tenantId} and t.kind = 'earn'
+    group by t.member_id, t.business_day`.execute(trx);
+  return new Map(result.rows.map((r) => [`${r.member_id}|${r.business_day}`, r.points]));
 }
 
 /**
@@ -145,7 +191,7 @@ export async function adjustPoints(deps: AppDeps, ctx: RequestContext, memberId:
       let transactionId: string;
       if (input.points > 0) {
         const setup = await loadPointsSetup(trx, ctx.tenantId);
-        transactionId = await writeCredit(trx, deps, ctx, {
+        [transactionId] = (await writeCredits(trx, deps, ctx, [{
           memberId,
           debtBefore: account.debt,
           points: input.points,
@@ -159,7 +205,7 @@ export async function adjustPoints(deps: AppDeps, ctx: RequestContext, memberId:
           businessDay: null,
           details,
           event: 'points.adjusted',
-        });
+        }])) as [string];
       } else {
         const wanted = -input.points;
         const spendable = (await spendablePoints(trx, ctx.tenantId, memberId, now)) - account.debt;

@@ -88,7 +88,13 @@ export async function scoreForMember(
   deps: AppDeps,
   db: Db,
   ctx: RequestContext,
-  request: Omit<ScoreRequest, 'draft'> & { inForce: { version: number | null; rules: EarningRules }; categories: ReadonlyMap<string, readonly string[]>; timeZone: string },
+  request: Omit<ScoreRequest, 'draft'> & {
+    inForce: { version: number | null; rules: EarningRules };
+    categories: ReadonlyMap<string, readonly string[]>;
+    timeZone: string;
+    /** What the member earned that business day, when the caller already knows (a batch keeps its own count). */
+    earnedToday?: number | null;
+  },
 ): Promise<EarningExplanation> {
   const { inForce, memberId } = request;
   const modifiers: EarningModifier[] = [];
@@ -97,8 +103,8 @@ export async function scoreForMember(
       modifiers.push(...(await source.modifiersFor(db, ctx, { memberId, occurredAt: request.occurredAt, channel: request.order.channel })));
     }
   }
-  let earnedToday: number | null = null;
-  if (inForce.rules.cap_per_day !== null && memberId) {
+  let earnedToday = request.earnedToday ?? null;
+  if (inForce.rules.cap_per_day !== null && memberId && earnedToday === null) {
     const row = await db
       .selectFrom('points_transactions')
       .select(sql<number>`coalesce(sum(points), 0)::bigint`.as('points'))
