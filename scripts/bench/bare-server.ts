@@ -25,5 +25,15 @@ app.get<{ Params: { value: string } }>('/bare/members/by-identity/:value', async
   return rows[0];
 });
 
+// The redemption baseline's conditional debit behind HTTP: how much of pgbench's rate any HTTP service
+// reaches here, whatever it does.
+app.post<{ Body: { member_id: string; points: number } }>('/bare/debit', async (request, reply) => {
+  const { rowCount } = await pool.query(
+    'update points_accounts set balance = balance - $3, lifetime_spent = lifetime_spent + $3, updated_at = now() where tenant_id = $1 and member_id = $2 and balance >= $3',
+    [tenantId, request.body.member_id, request.body.points],
+  );
+  return rowCount ? { ok: true } : reply.status(422).send({ error: 'insufficient' });
+});
+
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('bare server ready');

@@ -170,6 +170,17 @@ export function scenarios(setup: BenchSetup): Scenario[] {
           goal: 0.4,
           run: async (c) => runPgbench({ databaseUrl: c.databaseUrl, script: debitScript(setup), clients: ORDER_CLIENTS }),
         },
+        {
+          label: `bare Fastify route running the same conditional debit (${ORDER_CLIENTS} connections; for information: the HTTP ceiling on this machine)`,
+          run: (c) =>
+            runLoad({
+              url: `${c.bareUrl}/bare/debit`,
+              method: 'POST',
+              connections: ORDER_CLIENTS,
+              headers: { 'content-type': 'application/json' },
+              makeBody: () => JSON.stringify({ member_id: anyMember(setup), points: 1 }),
+            }),
+        },
       ],
       notes: 'Each member holds enough points for every request of the run; the subject records the full double-entry trail, the baseline only moves the balance.',
     },
