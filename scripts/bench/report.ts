@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ExpiryScaleResult } from './expiry-scale.ts';
 import type { ImportScaleResult } from './import-scale.ts';
 import type { Measurement, Scenario } from './scenario.ts';
@@ -17,26 +18,77 @@ export interface Machine {
   postgres: string;
 }
 
-/** Writes docs/benchmarks.md: how the figures were made, then one table row per subject/baseline pair. */
-export function writeReport(file: string, results: ScenarioResult[], machine: Machine, importScale?: ImportScaleResult, expiryScale?: ExpiryScaleResult): string {
+/** A measurement at scale (import, expiry, evaluations), reported as its own section. */
+export interface ReportSection {
+  /** Stable key: a later run replaces the section with the same id. */
+  id: string;
+  markdown: string;
+}
+
+interface StoredScenario {
+  name: string;
+  unit: string;
+  subjectLabel: string;
+  notes: string;
+  measuredOn: string;
+  rounds: number;
+  subject: Measurement;
+  baselines: ScenarioResult['baselines'];
+}
+
+interface Store {
+  machine: Machine;
+  scenarios: StoredScenario[];
+  sections: { id: string; measuredOn: string; markdown: string }[];
+}
+
+/**
+ * Records this run's figures in docs/benchmarks.json — replacing those of the scenarios and sections it
+ * measured, keeping the others — and writes docs/benchmarks.md from all of them. So a run of one scenario
+ * (BENCH_ONLY) or of one scale measurement updates its own rows, and each row says when it was measured.
+ */
+export function writeReport(file: string, results: ScenarioResult[], machine: Machine, sections: ReportSection[]): string {
+  const storeFile = file.replace(/\.md$/, '.json');
+  const today = new Date().toISOString().slice(0, 10);
+  const store: Store = fs.existsSync(storeFile) ? JSON.parse(fs.readFileSync(storeFile, 'utf8')) : { machine, scenarios: [], sections: [] };
+  store.machine = machine;
+  for (const r of results) {
+    const stored: StoredScenario = { name: r.scenario.name, unit: r.scenario.unit, subjectLabel: r.scenario.subject.label, notes: r.scenario.notes, measuredOn: today, rounds: machine.rounds, subject: r.subject, baselines: r.baselines };
+    const at = store.scenarios.findIndex((s) => s.name === stored.name);
+    if (at >= 0) store.scenarios[at] = stored;
+    else store.scenarios.push(stored);
+  }
+  for (const section of sections) {
+    const stored = { ...section, measuredOn: today };
+    const at = store.sections.findIndex((s) => s.id === section.id);
+    if (at >= 0) store.sections[at] = stored;
+    else store.sections.push(stored);
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(storeFile, `${JSON.stringify(store, null, 2)}\n`);
+  fs.writeFileSync(file, render(store));
+  return file;
+}
+
+function render(store: Store): string {
   const rate = (m: Measurement, unit: string) => `${m.requestsPerSecond.toFixed(0)} ${unit}`;
-  const ms = (value: number) => (Number.isFinite(value) ? String(value) : '—');
-  const rows = results.flatMap((result) =>
-    result.baselines.map((b) => {
+  const ms = (value: number | null) => (value !== null && Number.isFinite(value) ? String(value) : '—');
+  const rows = store.scenarios.flatMap((s) =>
+    s.baselines.map((b) => {
       const met = b.goal === undefined ? '—' : goalMet(b) ? 'yes' : '**no**';
-      const unit = result.scenario.unit;
-      return `| ${result.scenario.name} | ${b.label} | ${rate(result.subject, unit)} | ${rate(b.measured, unit)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `${b.atMost ? '≤' : '≥'} ${b.goal}`} | ${met} |`;
+      return `| ${s.name} | ${b.label} | ${rate(s.subject, s.unit)} | ${rate(b.measured, s.unit)} | **${b.ratio.toFixed(2)}** | ${b.goal === undefined ? '—' : `${b.atMost ? '≤' : '≥'} ${b.goal}`} | ${met} | ${s.measuredOn} |`;
     }),
   );
-  const latencies = results.flatMap((result) => [
-    `| ${result.scenario.subject.label} | ${ms(result.subject.latencyP50Ms)} | ${ms(result.subject.latencyP99Ms)} |`,
-    ...result.baselines.map((b) => `| ${b.label} | ${ms(b.measured.latencyP50Ms)} | ${ms(b.measured.latencyP99Ms)} |`),
+  const latencies = store.scenarios.flatMap((s) => [
+    `| ${s.subjectLabel} | ${ms(s.subject.latencyP50Ms)} | ${ms(s.subject.latencyP99Ms)} |`,
+    ...s.baselines.map((b) => `| ${b.label} | ${ms(b.measured.latencyP50Ms)} | ${ms(b.measured.latencyP99Ms)} |`),
   ]);
-  const text = `# Benchmarks
+  const { machine } = store;
+  return `# Benchmarks
 
-Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Absolute numbers depend on the machine and
-its neighbours; the **ratio** of each subject to its baseline, measured side by side in the same run, is the figure
-that matters.
+Written by \`npm run bench\` (figures kept in docs/benchmarks.json; a run replaces only what it measured, and each
+row says when it was measured). Absolute numbers depend on the machine and its neighbours; the **ratio** of each
+subject to its baseline, measured side by side in the same run, is the figure that matters.
 
 ## Machine
 
@@ -49,14 +101,14 @@ that matters.
 ## Method
 
 Hearth runs as in production (\`NODE_ENV=production\`, PostgreSQL, pool of 10) in its own process; the baselines
-run in a second process (plain Fastify + pg, same pool size). The load generator (autocannon: 20 connections,
-5 s per run) runs in the harness process on the same machine. After one uncounted warm-up run of each arm, the
-subject and its baselines run alternately for ${machine.rounds} rounds; each figure is the median of those runs.
+run in a second process (plain Fastify + pg, same pool size). The load generator (autocannon, 5 s per run) runs in
+the harness process on the same machine. After one uncounted warm-up run of each arm, the subject and its
+baselines run alternately for ${machine.rounds} rounds (\`BENCH_ROUNDS\`); each figure is the median of those runs.
 
 ## Results
 
-| scenario | baseline | subject | baseline | ratio | goal | met |
-| --- | --- | ---: | ---: | ---: | ---: | --- |
+| scenario | baseline | subject | baseline | ratio | goal | met | measured |
+| --- | --- | ---: | ---: | ---: | ---: | --- | --- |
 ${rows.join('\n')}
 
 ### Latency (medians of the runs, ms; pgbench reports its average as p50)
@@ -65,17 +117,14 @@ ${rows.join('\n')}
 | --- | ---: | ---: |
 ${latencies.join('\n')}
 
-${importScale ? importSection(importScale) : ''}${expiryScale ? expirySection(expiryScale) : ''}## Notes
+${store.sections.map((s) => `${s.markdown.replace(/^(## .*)$/m, `$1 (measured ${s.measuredOn})`)}\n`).join('')}## Notes
 
-${results.map((r) => `- **${r.scenario.name}**: ${r.scenario.notes}`).join('\n')}
+${store.scenarios.map((s) => `- **${s.name}**: ${s.notes}`).join('\n')}
 `;
-  fs.mkdirSync(new URL('.', `file://${file}`).pathname, { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
 }
 
-function importSection(r: ImportScaleResult): string {
-  return `## Member import at scale
+export function importSection(r: ImportScaleResult): ReportSection {
+  return { id: 'member-import', markdown: `## Member import at scale
 
 A generated CSV of ${r.rows.toLocaleString('en')} members (${r.badRows.toLocaleString('en')} bad rows, 1 %) uploaded to the
 running server (PostgreSQL) and imported by the job in batches of 1,000; the server's RSS is sampled from /proc
@@ -84,14 +133,13 @@ every 0.5 s. Then the same file is imported again.
 | rows | time | rows/s | created | reported bad | server RSS before | peak server RSS | rerun: created | rerun time |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 | ${r.rows} | ${r.seconds.toFixed(0)} s | ${r.rowsPerSecond.toFixed(0)} | ${r.created} | ${r.failed} | ${r.rssBeforeMb.toFixed(0)} MB | **${r.peakRssMb.toFixed(0)} MB** (goal < 300 MB) | **${r.rerunCreated}** | ${r.rerunSeconds.toFixed(0)} s |
-
-`;
+` };
 }
 
-function expirySection(r: ExpiryScaleResult): string {
+export function expirySection(r: ExpiryScaleResult): ReportSection {
   const ratio = r.expirySeconds / r.baselineSeconds;
   const share = r.ingestBeside / r.ingestAlone;
-  return `## Points expiry at scale
+  return { id: 'points-expiry', markdown: `## Points expiry at scale
 
 ${r.lots.toLocaleString('en')} due lots of ${r.members.toLocaleString('en')} members written straight into the ledger tables, and the
 same rows copied into a twin table. Baseline: one plain \`UPDATE … SET remaining = 0\` of the twin. Subject: the
@@ -103,8 +151,7 @@ make).
 | lots | plain UPDATE | expiry | ratio | goal | ingest alone | ingest beside expiry | share | goal |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 | ${r.lots} | ${r.baselineSeconds.toFixed(1)} s | ${r.expirySeconds.toFixed(1)} s | **${ratio.toFixed(2)}** | ≤ 1.5 ${ratio <= 1.5 ? '(met)' : '(**not met**)'} | ${r.ingestAlone.toFixed(0)}/s | ${r.ingestBeside.toFixed(0)}/s | **${(share * 100).toFixed(0)} %** | ≥ 70 % ${share >= 0.7 ? '(met)' : '(**not met**)'} |
-
-`;
+` };
 }
 
 export function goalMet(b: { goal?: number; atMost?: boolean; ratio: number }): boolean {

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { median } from './load.ts';
-import { goalMet, writeReport, type ScenarioResult } from './report.ts';
+import { expirySection, goalMet, importSection, writeReport, type ReportSection, type ScenarioResult } from './report.ts';
 import type { Measurement, ScenarioContext } from './scenario.ts';
 import { orderIngest, scenarios, type BenchSetup } from './scenarios.ts';
-import { measureExpiry, type ExpiryScaleResult } from './expiry-scale.ts';
-import { measureImport, type ImportScaleResult } from './import-scale.ts';
+import { measureExpiry } from './expiry-scale.ts';
+import { measureImport } from './import-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -110,18 +110,20 @@ try {
     });
   }
 
-  let importScale: ImportScaleResult | undefined;
+  // Measurements at scale, each reported as its own section of docs/benchmarks.md.
+  const sections: ReportSection[] = [];
   if (IMPORT_ROWS > 0) {
     console.log(`\nMember import of ${IMPORT_ROWS} rows`);
-    importScale = await measureImport({ hearthUrl, apiKey, serverPid: hearth.pid!, rows: IMPORT_ROWS });
+    const importScale = await measureImport({ hearthUrl, apiKey, serverPid: hearth.pid!, rows: IMPORT_ROWS });
     console.log(`\n  ${importScale.rows} rows in ${importScale.seconds.toFixed(0)} s (${importScale.rowsPerSecond.toFixed(0)} rows/s), peak RSS ${importScale.peakRssMb.toFixed(0)} MB; rerun created ${importScale.rerunCreated}`);
+    sections.push(importSection(importScale));
   }
 
-  let expiryScale: ExpiryScaleResult | undefined;
   if (EXPIRY_LOTS > 0) {
     console.log(`\nPoints expiry of ${EXPIRY_LOTS} lots`);
-    expiryScale = await measureExpiry({ databaseUrl, tenantId: tenant.id, lots: EXPIRY_LOTS, ingest: (seconds) => orderIngest(context, setup, seconds) });
+    const expiryScale = await measureExpiry({ databaseUrl, tenantId: tenant.id, lots: EXPIRY_LOTS, ingest: (seconds) => orderIngest(context, setup, seconds) });
     console.log(`  expiry ${expiryScale.expirySeconds.toFixed(0)} s vs plain UPDATE ${expiryScale.baselineSeconds.toFixed(0)} s; ingest beside it ${expiryScale.ingestBeside.toFixed(0)}/s vs ${expiryScale.ingestAlone.toFixed(0)}/s alone`);
+    sections.push(expirySection(expiryScale));
   }
 
   const pgVersion = await queryOne<{ server_version: string }>('show server_version');
@@ -131,7 +133,7 @@ try {
     cores: os.cpus().length,
     node: process.version,
     postgres: pgVersion.server_version,
-  }, importScale, expiryScale);
+  }, sections);
   console.log('');
   for (const result of results) {
     for (const baseline of result.baselines) {
