@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
+import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { enqueueJob } from '../../jobs/enqueue.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
 import { findMemberClv, runClvFit } from './clv.service.ts';
+import { refreshAllTenants } from './influence.service.ts';
 
 export const CLV_FIT_JOB = 'analytics.clv_fit';
 
@@ -28,6 +30,8 @@ export function registerAnalyticsJobs(registry: JobRegistry) {
   });
   // Monday before dawn in China, when the shops are shut: the fit reads every order of every tenant.
   registry.schedule('analytics.clv_weekly', '30 3 * * 1', { timeZone: 'Asia/Shanghai' });
+  registry.define({ name: 'analytics.member_flags', transactional: false, maxAttempts: 3, handler: async ({ deps }) => refreshAllTenants(deps) });
+  registry.schedule('analytics.member_flags', '10 4 * * *', { timeZone: 'Asia/Shanghai' });
 }
 
 /** Fits the tenant's CLV model now, unless a run is already queued or running. */
@@ -45,18 +49,19 @@ export async function enqueueClvFit(deps: AppDeps, ctx: RequestContext) {
 }
 
 /**
- * A merged member's CLV row goes (its orders now belong to the survivor, rescored at the next fit), and so
- * does an erased member's. The member 360 view shows the member's CLV.
+ * A merged member's CLV and flags go (its orders now belong to the survivor, rescored at the next run), and
+ * so do an erased member's. The member 360 view shows the member's CLV.
  */
 export function registerAnalyticsMemberHooks(hooks: MemberHooks) {
-  hooks.onMerge({
-    name: 'analytics',
-    move: async (trx, ctx, { fromMemberId }) => Number((await trx.deleteFrom('member_clv').where('tenant_id', '=', ctx.tenantId).where('member_id', '=', fromMemberId).executeTakeFirst()).numDeletedRows),
-  });
-  hooks.onErase({
-    name: 'analytics',
-    erase: async (trx, ctx, memberId) => Number((await trx.deleteFrom('member_clv').where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).executeTakeFirst()).numDeletedRows),
-  });
+  const forget = async (trx: Db, tenantId: string, memberId: string) => {
+    let rows = 0;
+    for (const table of ['member_clv', 'member_analytics'] as const) {
+      rows += Number((await trx.deleteFrom(table).where('tenant_id', '=', tenantId).where('member_id', '=', memberId).executeTakeFirst()).numDeletedRows);
+    }
+    return rows;
+  };
+  hooks.onMerge({ name: 'analytics', move: (trx, ctx, { fromMemberId }) => forget(trx, ctx.tenantId, fromMemberId) });
+  hooks.onErase({ name: 'analytics', erase: (trx, ctx, memberId) => forget(trx, ctx.tenantId, memberId) });
   hooks.addSection({
     name: 'clv',
     load: async (deps, ctx, memberId) => (await findMemberClv(deps, ctx, memberId)) ?? null,

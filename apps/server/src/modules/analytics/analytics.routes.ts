@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { analyticsSettingsSchema, clvSummarySchema, memberClvSchema } from '@hearth/contracts/analytics';
+import { analyticsSettingsSchema, clvSummarySchema, heavyUserSchema, influenceMemberSchema, memberClvSchema, paretoQuerySchema, paretoReportSchema } from '@hearth/contracts/analytics';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { enqueueClvFit } from './analytics.jobs.ts';
 import { clvSummary, getMemberClv, listMemberClv } from './clv.service.ts';
+import { listInfluencers, refreshMemberAnalytics } from './influence.service.ts';
+import { listHeavyUsers, paretoReport } from './pareto.service.ts';
 import { getAnalyticsSettings, updateAnalyticsSettings } from './settings.service.ts';
 
 const tags = ['analytics'];
@@ -51,6 +53,59 @@ export function analyticsRoutes(api: Api, context: RouteContext) {
       },
     },
     async (request, reply) => reply.status(202).send(await enqueueClvFit(deps, requestContext(request))),
+  );
+
+  api.get(
+    '/analytics/pareto',
+    {
+      config: { permission: 'analytics:read' },
+      schema: { tags, summary: '80/20: revenue share of the top 20 % and of the heavy users, Gini, Lorenz curve at 1 % steps, over a window of days', security: authenticated, querystring: paretoQuerySchema, response: { 200: paretoReportSchema, ...errors } },
+    },
+    async (request) => paretoReport(deps, requestContext(request), request.query),
+  );
+
+  api.get(
+    '/analytics/pareto/heavy-users',
+    {
+      config: { permission: 'analytics:read' },
+      schema: {
+        tags,
+        summary: 'The heavy users of the window (the top share of buyers by revenue), highest first',
+        security: authenticated,
+        querystring: paretoQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.object({ from: z.string(), to: z.string(), data: z.array(heavyUserSchema) }), ...errors },
+      },
+    },
+    async (request) => listHeavyUsers(deps, requestContext(request), request.query),
+  );
+
+  api.get(
+    '/analytics/influence',
+    {
+      config: { permission: 'analytics:read' },
+      schema: {
+        tags,
+        summary: 'Members by influence score (weighted shares, reviews, event attendance …), highest first: the KOC list',
+        security: authenticated,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ data: z.array(influenceMemberSchema), computed_at: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) => listInfluencers(deps, requestContext(request), request.query),
+  );
+
+  api.post(
+    '/analytics/member-flags/refresh',
+    {
+      config: { permission: 'analytics:manage' },
+      schema: {
+        tags,
+        summary: 'Recompute every member’s heavy-user flag and influence index now (also daily)',
+        security: authenticated,
+        response: { 200: z.object({ members: z.number().int(), heavy: z.number().int(), influencers: z.number().int() }), ...errors },
+      },
+    },
+    async (request) => refreshMemberAnalytics(deps, requestContext(request).tenantId),
   );
 
   api.get(
