@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analyticsSettingsSchema, clvSummarySchema, heavyUserSchema, influenceMemberSchema, memberClvSchema, paretoQuerySchema, paretoReportSchema } from '@hearth/contracts/analytics';
+import { analyticsSettingsSchema, clvSummarySchema, heavyUserSchema, influenceMemberSchema, memberClvSchema, paretoQuerySchema, paretoReportSchema, forecastQuerySchema, forecastSchema, regionalQuerySchema, regionalReportSchema } from '@hearth/contracts/analytics';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
@@ -7,6 +7,7 @@ import { enqueueClvFit } from './analytics.jobs.ts';
 import { clvSummary, getMemberClv, listMemberClv } from './clv.service.ts';
 import { listInfluencers, refreshMemberAnalytics } from './influence.service.ts';
 import { listHeavyUsers, paretoReport } from './pareto.service.ts';
+import { regionalForecast, regionalReport } from './regional.service.ts';
 import { getAnalyticsSettings, updateAnalyticsSettings } from './settings.service.ts';
 
 const tags = ['analytics'];
@@ -106,6 +107,30 @@ export function analyticsRoutes(api: Api, context: RouteContext) {
       },
     },
     async (request) => refreshMemberAnalytics(deps, requestContext(request).tenantId),
+  );
+
+  api.get(
+    '/analytics/regional',
+    {
+      config: { permission: 'analytics:read' },
+      schema: {
+        tags,
+        summary: 'Sales by province, city or store for a week or month against the same period last year and the trailing mean; drops beyond the tenant threshold flagged',
+        security: authenticated,
+        querystring: regionalQuerySchema,
+        response: { 200: regionalReportSchema, ...errors },
+      },
+    },
+    async (request) => regionalReport(deps, requestContext(request), request.query),
+  );
+
+  api.get(
+    '/analytics/regional/forecast',
+    {
+      config: { permission: 'analytics:read' },
+      schema: { tags, summary: 'Monthly sales forecast per region and category (seasonal naive with drift), the 20 largest series', security: authenticated, querystring: forecastQuerySchema, response: { 200: forecastSchema, ...errors } },
+    },
+    async (request) => regionalForecast(deps, requestContext(request), request.query),
   );
 
   api.get(

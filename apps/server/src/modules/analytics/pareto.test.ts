@@ -74,7 +74,7 @@ describe('80/20 and influence on the CDNOW sample', () => {
     const events = (member_id: string, type: string, count: number) => Array.from({ length: count }, () => ({ client_event_id: `e${++n}`, type, occurred_at: at, member_id }));
     await trackEvents(t.deps, ctxOf(owner), [...events(sharer!, 'share', 5), ...events(reviewer!, 'review', 2), ...events(attendee!, 'event_attended', 1), ...events(quiet!, 'page_view', 40)]);
     // Every purchase of the data set is within ten years of its end.
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/analytics/settings', headers: auth, payload: { ...(await t.app.inject({ method: 'GET', url: '/api/v1/analytics/settings', headers: auth })).json(), pareto_window_days: 3650 } });
+    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/analytics/settings', headers: auth, payload: { ...((await t.app.inject({ method: 'GET', url: '/api/v1/analytics/settings', headers: auth })).json() as object), pareto_window_days: 3650 } });
     expect(put.statusCode).toBe(200);
 
     const result = await refreshMemberAnalytics({ db: t.deps.db, clock: { now: () => new Date('1998-06-30T12:00:00+08:00') } }, tenantId);
