@@ -6,6 +6,7 @@ import type { JobRegistry } from './jobs/registry.ts';
 import type { MemberHooks } from './modules/members/member-hooks.ts';
 import type { OrderHooks } from './modules/orders/order-hooks.ts';
 import type { PointsHooks } from './modules/points/rules.service.ts';
+import type { SegmentConditions } from './modules/segments/conditions.ts';
 import type { Permission } from './modules/access/permissions.ts';
 
 export interface Clock {
@@ -23,6 +24,7 @@ export interface AppDeps {
   memberHooks: MemberHooks;
   orderHooks: OrderHooks;
   pointsHooks: PointsHooks;
+  segmentConditions: SegmentConditions;
 }
 
 export interface Actor {

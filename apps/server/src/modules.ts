@@ -27,6 +27,10 @@ import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.ts';
 import { registerAnalyticsJobs, registerAnalyticsMemberHooks } from './modules/analytics/analytics.jobs.ts';
+import { createSegmentConditions } from './modules/segments/conditions.ts';
+import { registerBuiltinConditions } from './modules/segments/conditions.builtin.ts';
+import { segmentsRoutes } from './modules/segments/segments.routes.ts';
+import { registerSegmentJobs, subscribeSegmentTriggers } from './modules/segments/segments.jobs.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -54,18 +58,21 @@ export const hearthModules: HearthModule[] = [
   { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
   { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks },
+  { name: 'segments', routes: segmentsRoutes, jobs: registerSegmentJobs, segmentConditions: registerBuiltinConditions },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */
 export function buildRegistries(): Registries {
-  const registries: Registries = { jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks() };
+  const registries: Registries = { jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks(), segmentConditions: createSegmentConditions() };
   for (const module of hearthModules) {
     module.jobs?.(registries.jobs);
     module.memberHooks?.(registries.memberHooks);
     module.orderHooks?.(registries.orderHooks);
     module.pointsHooks?.(registries.pointsHooks);
+    module.segmentConditions?.(registries.segmentConditions);
   }
+  subscribeSegmentTriggers(registries.jobs, registries.segmentConditions);
   return registries;
 }
 
-export type Registries = Pick<AppDeps, 'jobs' | 'memberHooks' | 'orderHooks' | 'pointsHooks'>;
+export type Registries = Pick<AppDeps, 'jobs' | 'memberHooks' | 'orderHooks' | 'pointsHooks' | 'segmentConditions'>;

@@ -11,6 +11,7 @@ import type { JobRegistry } from '../jobs/registry.ts';
 import type { MemberHooks } from '../modules/members/member-hooks.ts';
 import type { OrderHooks } from '../modules/orders/order-hooks.ts';
 import type { PointsHooks } from '../modules/points/rules.service.ts';
+import type { SegmentConditions } from '../modules/segments/conditions.ts';
 import type { Authenticator } from './auth.ts';
 
 /** The Fastify instance routes are declared on: zod schemas type the request and the reply. */
@@ -35,6 +36,8 @@ export interface HearthModule {
   orderHooks?(hooks: OrderHooks): void;
   /** Earning multipliers (tiers, member days). */
   pointsHooks?(hooks: PointsHooks): void;
+  /** Segment conditions (compilers) and the events that re-evaluate them live. */
+  segmentConditions?(conditions: SegmentConditions): void;
 }
 
 /** OpenAPI security requirement for routes that take either credential. */

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { SESSION_COOKIE } from './auth.ts';
 
 /** Route schemas become the OpenAPI 3.1 document at /api/v1/openapi.json and the docs page at /api/docs. */
@@ -26,6 +26,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       },
     },
     transform: jsonSchemaTransform,
+    // Recursive schemas (segment rules) are referenced as components registered with an id.
+    transformObject: jsonSchemaTransformObject,
     hideUntagged: true,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });

@@ -7,6 +7,7 @@ import type { Registries } from '../modules.ts';
 import { createMemberHooks } from '../modules/members/member-hooks.ts';
 import { createOrderHooks } from '../modules/orders/order-hooks.ts';
 import { createPointsHooks } from '../modules/points/rules.service.ts';
+import { createSegmentConditions } from '../modules/segments/conditions.ts';
 
 /** A clock tests can move. */
 export function createTestClock(start = new Date('2026-11-23T02:00:00Z')): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -38,5 +39,6 @@ export function createTestDeps(db: Db, options: Partial<Registries> & { clock?: 
     memberHooks: options.memberHooks ?? createMemberHooks(),
     orderHooks: options.orderHooks ?? createOrderHooks(),
     pointsHooks: options.pointsHooks ?? createPointsHooks(),
+    segmentConditions: options.segmentConditions ?? createSegmentConditions(),
   };
 }

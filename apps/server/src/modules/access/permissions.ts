@@ -30,19 +30,22 @@ export const permissionCatalogue = {
   'points:manage': '积分规则、设置与兑换商品 / Manage earning rules, points settings and rewards',
   'analytics:read': '查看分析报表（CLV、二八分析、影响力、区域销售） / Read analytics (CLV, Pareto, influence, regional sales)',
   'analytics:manage': '分析设置与重新计算 CLV / Analytics settings and CLV refits',
+  'segments:read': '查看人群、RFM 与生命周期 / Read segments, RFM and lifecycle',
+  'segments:write': '管理人群与分析设置 / Manage segments and their analysis settings',
+  'segments:export': '导出人群（手机号打码，留痕） / Export segments (masked, audited)',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read', 'segments:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read'],
-  analyst: readOnly,
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read', 'segments:read', 'segments:write', 'segments:export'],
+  analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
   store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write'],
 };
