@@ -15,6 +15,7 @@ import type { Measurement, ScenarioContext } from './scenario.ts';
 import { orderIngest, scenarios, type BenchSetup } from './scenarios.ts';
 import { measureExpiry } from './expiry-scale.ts';
 import { measureImport } from './import-scale.ts';
+import { measureRfm, measureSegmentLatency, rfmSection, segmentLatencySection } from './segments-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -23,6 +24,11 @@ const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const BENCH_MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
 // Lots for the expiry measurement; BENCH_EXPIRY_LOTS=0 skips it.
 const EXPIRY_LOTS = Number(process.env.BENCH_EXPIRY_LOTS ?? 10_000_000);
+// Orders per second and seconds of the live-segment measurement; BENCH_SEGMENT_SECONDS=0 skips it.
+const SEGMENT_RATE = Number(process.env.BENCH_SEGMENT_RATE ?? 200);
+const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 20);
+// Members of the RFM measurement (orders: ten times as many); BENCH_RFM_MEMBERS=0 skips it.
+const RFM_MEMBERS = Number(process.env.BENCH_RFM_MEMBERS ?? 1_000_000);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // One database per run, so two checkouts benchmarking at once do not drop each other's.
 const benchDatabase = `hearth_bench_${process.pid}`;
@@ -124,6 +130,20 @@ try {
     const expiryScale = await measureExpiry({ databaseUrl, tenantId: tenant.id, lots: EXPIRY_LOTS, ingest: (seconds) => orderIngest(context, setup, seconds) });
     console.log(`  expiry ${expiryScale.expirySeconds.toFixed(0)} s vs plain UPDATE ${expiryScale.baselineSeconds.toFixed(0)} s; ingest beside it ${expiryScale.ingestBeside.toFixed(0)}/s vs ${expiryScale.ingestAlone.toFixed(0)}/s alone`);
     sections.push(expirySection(expiryScale));
+  }
+
+  if (SEGMENT_SECONDS > 0) {
+    console.log(`\nOrder → segment membership at ${SEGMENT_RATE} orders/s for ${SEGMENT_SECONDS} s`);
+    const latency = await measureSegmentLatency({ hearthUrl, apiKey, databaseUrl, tenantId: tenant.id, rate: SEGMENT_RATE, seconds: SEGMENT_SECONDS });
+    console.log(`  ${latency.changed}/${latency.orders} entered at ${latency.ordersPerSecond.toFixed(0)} orders/s; p50 ${latency.p50Ms.toFixed(0)} ms, p95 ${latency.p95Ms.toFixed(0)} ms, p99 ${latency.p99Ms.toFixed(0)} ms`);
+    sections.push(segmentLatencySection(latency));
+  }
+
+  if (RFM_MEMBERS > 0) {
+    console.log(`\nRFM over ${RFM_MEMBERS} members and ${RFM_MEMBERS * 10} orders`);
+    const rfm = await measureRfm({ databaseUrl, members: RFM_MEMBERS });
+    console.log(`  bare SQL ${rfm.bareSeconds.toFixed(2)} s, RFM ${rfm.firstSeconds.toFixed(2)} s (ratio ${(rfm.firstSeconds / rfm.bareSeconds).toFixed(2)}), unchanged rerun ${rfm.steadySeconds.toFixed(2)} s`);
+    sections.push(rfmSection(rfm));
   }
 
   const pgVersion = await queryOne<{ server_version: string }>('show server_version');

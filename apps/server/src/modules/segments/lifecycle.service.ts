@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import './segments.tables.ts';
 
 export const defaultLifecycleSettings: LifecycleSettings = lifecycleSettingsSchema.parse({});
 

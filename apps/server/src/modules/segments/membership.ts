@@ -9,6 +9,7 @@ import { tagMembers } from '../members/tags.service.ts';
 import { matchingMembers, scopeFor } from './compile.ts';
 import { ANY } from './conditions.ts';
 import { refreshLifecycle } from './lifecycle.service.ts';
+import './segments.tables.ts';
 
 export const segmentsActor: Actor = { type: 'system', id: null, label: 'segments', role: null, permissions: new Set() };
 export const systemContext = (tenantId: string): RequestContext => ({ tenantId, actor: segmentsActor, requestId: null, ip: null });
