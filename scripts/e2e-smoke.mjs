@@ -132,6 +132,18 @@ try {
   if (!(await page.getByTestId('liability-sum').textContent()).includes('合计为 0：')) throw new Error('the ledger accounts do not sum to zero');
   await page.screenshot({ path: path.join(artifacts, 'console-points-liability.png'), fullPage: true });
 
+  // Analytics: the CLV page with its ECharts distribution, the Lorenz curve, the regional table.
+  await page.getByTestId('nav-analytics').click();
+  await page.getByTestId('nav-analytics-clv').click();
+  await page.getByTestId('clv-distribution').locator('canvas').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-analytics-clv.png'), fullPage: true });
+  await page.getByTestId('nav-analytics-pareto').click();
+  await page.getByTestId('pareto-lorenz').locator('canvas').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-analytics-pareto.png'), fullPage: true });
+  await page.getByTestId('nav-analytics-regional').click();
+  await page.getByTestId('regional-table').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-analytics-regional.png'), fullPage: true });
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
@@ -162,7 +174,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

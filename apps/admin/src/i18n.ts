@@ -4,7 +4,8 @@ import { initReactI18next } from 'react-i18next';
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
   nav: { dashboard: '概览', orders: '订单', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置',
-    points: '积分', pointsRules: '积分规则', pointsSettings: '积分设置', rewards: '兑换商品', liability: '积分负债' },
+    points: '积分', pointsRules: '积分规则', pointsSettings: '积分设置', rewards: '兑换商品', liability: '积分负债',
+    analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -104,6 +105,23 @@ const zhCN = {
     reconciled: '对账通过', reconciledHint: '每笔交易借贷平衡；会员账户、记账分录、积分批次与批次轨迹一致。', problems: '发现 {{count}} 个问题', check: '检查项', detail: '说明',
     checks: { transaction_balances: '交易借贷平衡', account_equals_lots_less_debt: '账户 = 批次 − 欠分', account_equals_postings: '账户 = 分录', held_equals_open_holds: '冻结 = 未结冻结单', lot_equals_trail: '批次 = 批次轨迹', spend_equals_trail: '使用 = 批次轨迹', debt_only_by_policy: '欠分只来自扣回策略' },
   },
+  clv: {
+    title: '客户终身价值（CLV）', refit: '立即重新拟合', queued: '已开始重新拟合，稍后刷新查看', alreadyQueued: '已有拟合任务在进行', noFit: '还没有拟合结果：每周一凌晨自动拟合，也可以立即重新拟合。',
+    insufficient: '数据不足，未拟合：{{customers}} 位购买会员、{{repeaters}} 位复购会员（至少需要 20 位购买、5 位复购）。', scored: '已评分会员', totalClv: '未来 {{months}} 个月预计价值（折现）',
+    totalHistoric: '历史消费', calibrationEnd: '数据截至', fittedAt: '拟合时间', discount: '年折现率', distribution: '会员 CLV 分布', members: '会员数', top: 'CLV 最高的会员',
+    member: '会员', clv: 'CLV', percentile: '百分位', pAlive: '活跃概率', expectedPurchases: '预计购买次数', perPurchase: '预计客单价', historic: '历史消费', repeats: '复购天数',
+  },
+  pareto: {
+    title: '二八分析', window: '统计区间', buyers: '购买会员', top20: '前 20% 会员贡献营收', gini: '基尼系数', heavy: '重度用户 {{count}} 人（前 {{share}}），贡献 {{revenue}}',
+    lorenz: '洛伦兹曲线', equality: '完全平均', buyersAxis: '会员累计占比（%，由低到高）', revenueAxis: '营收累计占比（%）', heavyUsers: '重度用户', revenue: '营收', orders: '订单数',
+    influencers: '影响力（KOC）', referralsPending: '邀请数据待推荐模块上线', noInfluencers: '暂无影响力数据：需要分享、评价、活动签到等行为事件', index: '影响力指数', score: '得分', events: '行为',
+    refreshFlags: '重新计算标记', refreshed: '已重新计算 {{members}} 位会员',
+  },
+  regional: {
+    title: '区域销售', province: '省份', city: '城市', store: '门店', week: '按周', month: '按月', lastComplete: '默认：上一个完整周期', trailing: '滚动期数',
+    explain: '{{from}} 至 {{to}} 的销售额，对比去年同期与前 {{trailing}} 期平均；下降超过 {{threshold}}% 标红。', drop: '下滑', sales: '销售额', orders: '订单数',
+    lastYear: '去年同期', vsLastYear: '同比', trailingMean: '前期平均', vsTrailing: '环比平均', forecast: '销售预测（按区域与品类）', method: '季节性朴素法（含趋势）', category: '品类', lastMonth: '上月',
+  },
 };
 
 type Messages = typeof zhCN;
@@ -111,7 +129,8 @@ type Messages = typeof zhCN;
 const en: Messages = {
   app: { name: 'Hearth Membership Operations', short: 'Hearth' },
   nav: { dashboard: 'Overview', orders: 'Orders', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings',
-    points: 'Points', pointsRules: 'Earning rules', pointsSettings: 'Points settings', rewards: 'Rewards', liability: 'Points liability' },
+    points: 'Points', pointsRules: 'Earning rules', pointsSettings: 'Points settings', rewards: 'Rewards', liability: 'Points liability',
+    analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -210,6 +229,23 @@ const en: Messages = {
     doesNotSum: 'The accounts sum to {{total}}, not 0: run the reconciliation and contact support.', reconciliation: 'Reconciliation', reconcileAgain: 'Run again', checking: 'Reconciling…',
     reconciled: 'Reconciled', reconciledHint: 'Every transaction balances; accounts, postings, lots and lot trails agree.', problems: '{{count}} problems found', check: 'Check', detail: 'Detail',
     checks: { transaction_balances: 'Transactions balance', account_equals_lots_less_debt: 'Account = lots − debt', account_equals_postings: 'Account = postings', held_equals_open_holds: 'Held = open holds', lot_equals_trail: 'Lot = its trail', spend_equals_trail: 'Spend = its trail', debt_only_by_policy: 'Debt only by policy' },
+  },
+  clv: {
+    title: 'Customer lifetime value (CLV)', refit: 'Refit now', queued: 'Refit started; refresh in a moment', alreadyQueued: 'A fit is already running', noFit: 'No fit yet: the model is fitted every Monday before dawn, or refit it now.',
+    insufficient: 'Too little data to fit: {{customers}} buyers, {{repeaters}} repeat buyers (at least 20 buyers and 5 repeat buyers needed).', scored: 'Members scored', totalClv: 'Predicted value, next {{months}} months (discounted)',
+    totalHistoric: 'Historic spend', calibrationEnd: 'Data up to', fittedAt: 'Fitted at', discount: 'Annual discount rate', distribution: 'Members by CLV', members: 'Members', top: 'Members with the highest CLV',
+    member: 'Member', clv: 'CLV', percentile: 'Percentile', pAlive: 'P(alive)', expectedPurchases: 'Expected purchases', perPurchase: 'Expected spend per purchase', historic: 'Historic spend', repeats: 'Repeat days',
+  },
+  pareto: {
+    title: '80/20 analysis', window: 'Window', buyers: 'Buyers', top20: 'Revenue share of the top 20 %', gini: 'Gini coefficient', heavy: '{{count}} heavy users (top {{share}}) bring {{revenue}}',
+    lorenz: 'Lorenz curve', equality: 'Perfect equality', buyersAxis: 'Cumulative share of buyers (%, lowest first)', revenueAxis: 'Cumulative share of revenue (%)', heavyUsers: 'Heavy users', revenue: 'Revenue', orders: 'Orders',
+    influencers: 'Influence (KOC)', referralsPending: 'Referral data arrives with the referrals module', noInfluencers: 'No influence data yet: it needs share, review or event attendance events', index: 'Influence index', score: 'Score', events: 'Behaviour',
+    refreshFlags: 'Recompute flags', refreshed: 'Recomputed {{members}} members',
+  },
+  regional: {
+    title: 'Regional sales', province: 'Province', city: 'City', store: 'Store', week: 'Weekly', month: 'Monthly', lastComplete: 'Default: last complete period', trailing: 'Trailing periods',
+    explain: 'Sales from {{from}} to {{to}}, against the same period last year and the mean of the {{trailing}} periods before; drops beyond {{threshold}}% in red.', drop: 'Drop', sales: 'Sales', orders: 'Orders',
+    lastYear: 'Same period last year', vsLastYear: 'vs last year', trailingMean: 'Trailing mean', vsTrailing: 'vs trailing mean', forecast: 'Forecast by region and category', method: 'Seasonal naive with drift', category: 'Category', lastMonth: 'Last month',
   },
 };
 

@@ -27,6 +27,9 @@ const PointsRulesPage = lazy(() => import('./pages/PointsRulesPage.tsx').then((m
 const PointsSettingsPage = lazy(() => import('./pages/PointsSettingsPage.tsx').then((m) => ({ default: m.PointsSettingsPage })));
 const RewardsPage = lazy(() => import('./pages/RewardsPage.tsx').then((m) => ({ default: m.RewardsPage })));
 const PointsLiabilityPage = lazy(() => import('./pages/PointsLiabilityPage.tsx').then((m) => ({ default: m.PointsLiabilityPage })));
+const ClvPage = lazy(() => import('./pages/ClvPage.tsx').then((m) => ({ default: m.ClvPage })));
+const ParetoPage = lazy(() => import('./pages/ParetoPage.tsx').then((m) => ({ default: m.ParetoPage })));
+const RegionalPage = lazy(() => import('./pages/RegionalPage.tsx').then((m) => ({ default: m.RegionalPage })));
 
 function applyLanguage(language: Language) {
   void i18next.changeLanguage(language);
@@ -85,6 +88,10 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="points/settings" element={<PointsSettingsPage />} />
         <Route path="points/rewards" element={<RewardsPage />} />
         <Route path="points/liability" element={<PointsLiabilityPage />} />
+        <Route path="analytics" element={<Navigate to="/analytics/clv" replace />} />
+        <Route path="analytics/clv" element={<ClvPage />} />
+        <Route path="analytics/pareto" element={<ParetoPage />} />
+        <Route path="analytics/regional" element={<RegionalPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

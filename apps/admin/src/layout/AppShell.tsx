@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApiOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, LineChartOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -29,6 +29,17 @@ const menu: MenuEntry[] = [
       { path: '/points/settings', label: 'nav.pointsSettings', permission: 'points:read' },
       { path: '/points/rewards', label: 'nav.rewards', permission: 'points:read' },
       { path: '/points/liability', label: 'nav.liability', permission: 'points:read' },
+    ],
+  },
+  {
+    path: '/analytics',
+    label: 'nav.analytics',
+    icon: <LineChartOutlined />,
+    permission: 'analytics:read',
+    children: [
+      { path: '/analytics/clv', label: 'nav.clv', permission: 'analytics:read' },
+      { path: '/analytics/pareto', label: 'nav.pareto', permission: 'analytics:read' },
+      { path: '/analytics/regional', label: 'nav.regional', permission: 'analytics:read' },
     ],
   },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
