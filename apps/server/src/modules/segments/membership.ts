@@ -6,7 +6,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { Actor, AppDeps, RequestContext } from '../../deps.ts';
 import { emitEvents } from '../../jobs/outbox.ts';
 import { tagMembers } from '../members/tags.service.ts';
-import { matchingMembers, scopeFor } from './compile.ts';
+import { calendarScope, matchingMembers, scopeFor } from './compile.ts';
 import { ANY } from './conditions.ts';
 import { refreshLifecycle } from './lifecycle.service.ts';
 import './segments.tables.ts';
@@ -65,53 +65,46 @@ export async function recomputeSegment(deps: AppDeps, tenantId: string, segmentI
 /**
  * The live path: re-evaluates the given members against only the segments whose conditions depend on
  * what changed for them (their keys), in one query for all of them, and applies the difference. Members
- * are locked (advisory, in key order) so two changes of one member at once apply in turn.
+ * are locked (advisory, in key order) so two changes of one member at once apply in turn. An event no
+ * segment depends on costs one read of the tenant's live segments.
  */
 export async function evaluateMembers(trx: Db, deps: AppDeps, tenantId: string, affected: { memberId: string; keys: string[] }[], cause: string): Promise<Change[]> {
   const keysOf = new Map<string, Set<string>>();
   for (const a of affected) keysOf.set(a.memberId, new Set([...(keysOf.get(a.memberId) ?? []), ...a.keys]));
   if (keysOf.size === 0) return [];
-  const memberIds = [...keysOf.keys()].sort();
-  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${memberIds.map((id) => `segments:${tenantId}:${id}`)}::text[]) as k order by k`.execute(trx);
-  const now = deps.clock.now();
-
-  const lifecycleInputs = memberIds.filter((id) => keysOf.get(id)!.has('order') || keysOf.get(id)!.has(ANY));
-  if (lifecycleInputs.length) for (const moved of await refreshLifecycle(trx, tenantId, now, lifecycleInputs)) keysOf.get(moved.memberId)!.add('lifecycle');
-
-  const allKeys = [...new Set([...keysOf.values()].flatMap((k) => [...k]))];
-  const segments = (await trx
+  const live = (await trx
     .selectFrom('segments')
-    .select(['id', 'rule', 'depends_on', 'writes_tag_id'])
+    .select(['id', 'rule', 'depends_on', 'writes_tag_id', sql<string>`(select time_zone from tenants where id = ${tenantId})`.as('time_zone')])
     .where('tenant_id', '=', tenantId)
     .where('status', '=', 'active')
     .where('kind', '=', 'dynamic')
-    .$if(!allKeys.includes(ANY), (q) => q.where(sql<boolean>`depends_on && ${allKeys}::text[]`))
     .forKeyShare()
-    .execute()) as LiveSegment[];
-  if (segments.length === 0) return [];
+    .execute()) as (LiveSegment & { time_zone: string })[];
+  const dependsOn = (segment: LiveSegment, keys: Set<string>) => keys.has(ANY) || segment.depends_on.some((k) => keys.has(k));
+  // Stages move with orders; they are kept live only while a segment selects by them (the sweep keeps the rest).
+  const stagesMatter = live.some((s) => s.depends_on.includes('lifecycle'));
+  const orderedMembers = [...keysOf].filter(([, keys]) => keys.has('order') || keys.has(ANY)).map(([id]) => id);
+  if (!live.some((s) => [...keysOf.values()].some((keys) => dependsOn(s, keys))) && !(stagesMatter && orderedMembers.length)) return [];
 
-  const scope = await scopeFor(trx, tenantId, now);
-  const plans = segments.flatMap((segment) => {
-    const members = memberIds.filter((id) => {
-      const keys = keysOf.get(id)!;
-      return keys.has(ANY) || segment.depends_on.some((k) => keys.has(k));
-    });
+  const memberIds = [...keysOf.keys()].sort();
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${memberIds.map((id) => `segments:${tenantId}:${id}`)}::text[]) as k order by k`.execute(trx);
+  const now = deps.clock.now();
+  if (stagesMatter && orderedMembers.length) for (const moved of await refreshLifecycle(trx, tenantId, now, orderedMembers)) keysOf.get(moved.memberId)!.add('lifecycle');
+
+  const plans = live.flatMap((segment) => {
+    const members = memberIds.filter((id) => dependsOn(segment, keysOf.get(id)!));
     return members.length ? [{ segment, members }] : [];
   });
   if (plans.length === 0) return [];
-  const matched = await sql<{ segment_id: string; id: string }>`${sql.join(
-    plans.map((p) => sql`select ${p.segment.id}::uuid as segment_id, q.id from (${matchingMembers(deps.segmentConditions, p.segment.rule, { ...scope, members: p.members })}) q`),
+  const scope = calendarScope(tenantId, now, live[0]!.time_zone);
+  // What each segment's rule says of these members, and what is stored, in one statement.
+  const rows = await sql<{ segment_id: string; member_id: string; matched: boolean }>`${sql.join(
+    plans.map((p) => sql`select ${p.segment.id}::uuid as segment_id, q.id as member_id, true as matched from (${matchingMembers(deps.segmentConditions, p.segment.rule, { ...scope, members: p.members })}) q`),
     sql` union all `,
-  )}`.execute(trx);
-  const current = await trx
-    .selectFrom('segment_members')
-    .select(['segment_id', 'member_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('segment_id', 'in', plans.map((p) => p.segment.id))
-    .where('member_id', 'in', memberIds)
-    .execute();
-  const isMatched = new Set(matched.rows.map((r) => `${r.segment_id}|${r.id}`));
-  const isCurrent = new Set(current.map((r) => `${r.segment_id}|${r.member_id}`));
+  )} union all select segment_id, member_id, false from segment_members
+    where tenant_id = ${tenantId} and segment_id = any(${plans.map((p) => p.segment.id)}::uuid[]) and member_id = any(${memberIds}::uuid[])`.execute(trx);
+  const isMatched = new Set(rows.rows.filter((r) => r.matched).map((r) => `${r.segment_id}|${r.member_id}`));
+  const isCurrent = new Set(rows.rows.filter((r) => !r.matched).map((r) => `${r.segment_id}|${r.member_id}`));
   const changes: Change[] = [];
   for (const { segment, members } of plans) {
     for (const memberId of members) {
@@ -120,14 +113,16 @@ export async function evaluateMembers(trx: Db, deps: AppDeps, tenantId: string, 
       if (!isMatched.has(key) && isCurrent.has(key)) changes.push({ segmentId: segment.id, memberId, action: 'exited' });
     }
   }
+  if (changes.length === 0) return [];
   const entered = changes.filter((c) => c.action === 'entered');
   const exited = changes.filter((c) => c.action === 'exited');
-  if (entered.length) await trx.insertInto('segment_members').values(entered.map((c) => ({ tenant_id: tenantId, segment_id: c.segmentId, member_id: c.memberId, entered_at: now }))).execute();
-  if (exited.length) {
-    await sql`delete from segment_members sm using unnest(${exited.map((c) => c.segmentId)}::uuid[], ${exited.map((c) => c.memberId)}::uuid[]) as x(segment_id, member_id)
-      where sm.tenant_id = ${tenantId} and sm.segment_id = x.segment_id and sm.member_id = x.member_id`.execute(trx);
-  }
-  await recordChanges(trx, deps, tenantId, changes, cause, new Map(segments.map((s) => [s.id, s.writes_tag_id])));
+  await sql`with gone as (
+      delete from segment_members sm using unnest(${exited.map((c) => c.segmentId)}::uuid[], ${exited.map((c) => c.memberId)}::uuid[]) as x(segment_id, member_id)
+      where sm.tenant_id = ${tenantId} and sm.segment_id = x.segment_id and sm.member_id = x.member_id
+    )
+    insert into segment_members (tenant_id, segment_id, member_id, entered_at)
+    select ${tenantId}, segment_id, member_id, ${now} from unnest(${entered.map((c) => c.segmentId)}::uuid[], ${entered.map((c) => c.memberId)}::uuid[]) as x(segment_id, member_id)`.execute(trx);
+  await recordChanges(trx, deps, tenantId, changes, cause, new Map(live.map((s) => [s.id, s.writes_tag_id])));
   return changes;
 }
 
