@@ -5,7 +5,8 @@ const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
   nav: { dashboard: '概览', orders: '订单', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置',
     points: '积分', pointsRules: '积分规则', pointsSettings: '积分设置', rewards: '兑换商品', liability: '积分负债',
-    analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售' },
+    analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售',
+    segmentation: '人群', segments: '人群圈选', rfm: 'RFM 分析', lifecycle: '生命周期' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -105,6 +106,26 @@ const zhCN = {
     reconciled: '对账通过', reconciledHint: '每笔交易借贷平衡；会员账户、记账分录、积分批次与批次轨迹一致。', problems: '发现 {{count}} 个问题', check: '检查项', detail: '说明',
     checks: { transaction_balances: '交易借贷平衡', account_equals_lots_less_debt: '账户 = 批次 − 欠分', account_equals_postings: '账户 = 分录', held_equals_open_holds: '冻结 = 未结冻结单', lot_equals_trail: '批次 = 批次轨迹', spend_equals_trail: '使用 = 批次轨迹', debt_only_by_policy: '欠分只来自扣回策略' },
   },
+  segments: {
+    title: '人群', create: '新建人群', builder: '人群圈选', name: '名称', kind: '类型', kinds: { dynamic: '规则（实时）', static: '名单' }, members: '人数',
+    live: '实时更新依据', sweep: '定时刷新', computedAt: '最近全量计算', export: '导出', recomputed: '已重新计算：{{members}} 人',
+    combine: '条件关系', and: '全部满足（且）', or: '任一满足（或）', not: '不', is: '是', addCondition: '添加条件', liveCount: '当前符合人数', tookMs: '（{{ms}} 毫秒）',
+    lastDays: '近', days: '天', allTime: '全部时间', memberNo: '会员号', memberName: '姓名', phone: '手机号', city: '城市',
+    conditions: { city: '城市', gender: '性别', tag: '标签', orders_count: '订单数', orders_amount: '消费金额', last_order: '距上次购买', event: '行为事件次数', points: '积分余额', consent: '已授权营销', lifecycle: '生命周期阶段', rfm: 'RFM 价值分组' },
+    placeholders: { city: '如 上海市', event: '事件类型，如 page_view' },
+    genders: { female: '女', male: '男', unknown: '未知' },
+    units: { orders_count: '单', orders_amount: '元', last_order: '天', event: '次', points: '分' },
+  },
+  rfm: {
+    title: 'RFM 分析', computedAt: '计算于 {{at}}', recompute: '立即重新计算', recomputed: '已为 {{members}} 位会员评分', group: '价值分组', members: '人数', spend: '消费金额',
+    cellTip: 'R{{r}} · F{{f}}：{{members}} 人，人均消费 {{spend}}', settings: '评分设置', window: '统计窗口', scoring: '评分方式', quintile: '五等分', fixed: '固定阈值',
+    groups: { important_value: '重要价值客户', important_develop: '重要发展客户', important_keep: '重要保持客户', important_retain: '重要挽留客户', general_value: '一般价值客户', general_develop: '一般发展客户', general_keep: '一般保持客户', general_retain: '一般挽留客户' },
+  },
+  lifecycle: {
+    title: '生命周期', recompute: '立即重新计算', recomputed: '{{changes}} 位会员的阶段有变化', flow: '阶段流转（{{month}}）', month: '月份', from: '从', to: '到', entered: '新进入',
+    stages: { new: '新客', active: '活跃', at_risk: '沉睡预警', dormant: '沉睡', lost: '流失', won_back: '回流' },
+    explain: '阶段：{{stages}}。有两次以上购买的会员，按其自身平均购买间隔的倍数判断沉睡预警、沉睡与流失；其余会员按固定天数。',
+  },
   clv: {
     title: '客户终身价值（CLV）', refit: '立即重新拟合', queued: '已开始重新拟合，稍后刷新查看', alreadyQueued: '已有拟合任务在进行', noFit: '还没有拟合结果：每周一凌晨自动拟合，也可以立即重新拟合。',
     insufficient: '数据不足，未拟合：{{customers}} 位购买会员、{{repeaters}} 位复购会员（至少需要 20 位购买、5 位复购）。', scored: '已评分会员', totalClv: '未来 {{months}} 个月预计价值（折现）',
@@ -130,7 +151,8 @@ const en: Messages = {
   app: { name: 'Hearth Membership Operations', short: 'Hearth' },
   nav: { dashboard: 'Overview', orders: 'Orders', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings',
     points: 'Points', pointsRules: 'Earning rules', pointsSettings: 'Points settings', rewards: 'Rewards', liability: 'Points liability',
-    analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales' },
+    analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales',
+    segmentation: 'Segments', segments: 'Segment builder', rfm: 'RFM', lifecycle: 'Lifecycle' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -229,6 +251,26 @@ const en: Messages = {
     doesNotSum: 'The accounts sum to {{total}}, not 0: run the reconciliation and contact support.', reconciliation: 'Reconciliation', reconcileAgain: 'Run again', checking: 'Reconciling…',
     reconciled: 'Reconciled', reconciledHint: 'Every transaction balances; accounts, postings, lots and lot trails agree.', problems: '{{count}} problems found', check: 'Check', detail: 'Detail',
     checks: { transaction_balances: 'Transactions balance', account_equals_lots_less_debt: 'Account = lots − debt', account_equals_postings: 'Account = postings', held_equals_open_holds: 'Held = open holds', lot_equals_trail: 'Lot = its trail', spend_equals_trail: 'Spend = its trail', debt_only_by_policy: 'Debt only by policy' },
+  },
+  segments: {
+    title: 'Segments', create: 'New segment', builder: 'Segment builder', name: 'Name', kind: 'Kind', kinds: { dynamic: 'Rule (live)', static: 'List' }, members: 'Members',
+    live: 'Updated live by', sweep: 'scheduled sweep', computedAt: 'Last full computation', export: 'Export', recomputed: 'Recomputed: {{members}} members',
+    combine: 'Combine', and: 'All of (and)', or: 'Any of (or)', not: 'Not', is: 'Is', addCondition: 'Add condition', liveCount: 'Members matching now', tookMs: ' ({{ms}} ms)',
+    lastDays: 'Last', days: 'days', allTime: 'all time', memberNo: 'Member no.', memberName: 'Name', phone: 'Phone', city: 'City',
+    conditions: { city: 'City', gender: 'Gender', tag: 'Tag', orders_count: 'Orders', orders_amount: 'Spend', last_order: 'Days since last order', event: 'Event count', points: 'Points balance', consent: 'Marketing consent', lifecycle: 'Lifecycle stage', rfm: 'RFM value group' },
+    placeholders: { city: 'e.g. 上海市', event: 'event type, e.g. page_view' },
+    genders: { female: 'Female', male: 'Male', unknown: 'Unknown' },
+    units: { orders_count: 'orders', orders_amount: '¥', last_order: 'days', event: 'times', points: 'points' },
+  },
+  rfm: {
+    title: 'RFM analysis', computedAt: 'Computed {{at}}', recompute: 'Recompute now', recomputed: 'Scored {{members}} members', group: 'Value group', members: 'Members', spend: 'Spend',
+    cellTip: 'R{{r}} · F{{f}}: {{members}} members, mean spend {{spend}}', settings: 'Scoring', window: 'Window', scoring: 'Scoring', quintile: 'Quintiles', fixed: 'Fixed thresholds',
+    groups: { important_value: 'Important value (重要价值客户)', important_develop: 'Important to develop (重要发展客户)', important_keep: 'Important to keep (重要保持客户)', important_retain: 'Important to win back (重要挽留客户)', general_value: 'General value (一般价值客户)', general_develop: 'General to develop (一般发展客户)', general_keep: 'General to keep (一般保持客户)', general_retain: 'General to win back (一般挽留客户)' },
+  },
+  lifecycle: {
+    title: 'Lifecycle', recompute: 'Recompute now', recomputed: '{{changes}} members changed stage', flow: 'Stage flow ({{month}})', month: 'Month', from: 'From', to: 'To', entered: 'New',
+    stages: { new: 'New', active: 'Active', at_risk: 'At risk', dormant: 'Dormant', lost: 'Lost', won_back: 'Won back' },
+    explain: 'Stages: {{stages}}. Members with two or more purchases are at risk, dormant or lost at multiples of their own usual purchase interval; others after fixed numbers of days.',
   },
   clv: {
     title: 'Customer lifetime value (CLV)', refit: 'Refit now', queued: 'Refit started; refresh in a moment', alreadyQueued: 'A fit is already running', noFit: 'No fit yet: the model is fitted every Monday before dawn, or refit it now.',

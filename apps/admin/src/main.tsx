@@ -29,6 +29,9 @@ const RewardsPage = lazy(() => import('./pages/RewardsPage.tsx').then((m) => ({ 
 const PointsLiabilityPage = lazy(() => import('./pages/PointsLiabilityPage.tsx').then((m) => ({ default: m.PointsLiabilityPage })));
 const ClvPage = lazy(() => import('./pages/ClvPage.tsx').then((m) => ({ default: m.ClvPage })));
 const ParetoPage = lazy(() => import('./pages/ParetoPage.tsx').then((m) => ({ default: m.ParetoPage })));
+const SegmentsPage = lazy(() => import('./pages/SegmentsPage.tsx').then((m) => ({ default: m.SegmentsPage })));
+const RfmPage = lazy(() => import('./pages/RfmLifecyclePage.tsx').then((m) => ({ default: m.RfmPage })));
+const LifecyclePage = lazy(() => import('./pages/RfmLifecyclePage.tsx').then((m) => ({ default: m.LifecyclePage })));
 const RegionalPage = lazy(() => import('./pages/RegionalPage.tsx').then((m) => ({ default: m.RegionalPage })));
 
 function applyLanguage(language: Language) {
@@ -92,6 +95,10 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="analytics/clv" element={<ClvPage />} />
         <Route path="analytics/pareto" element={<ParetoPage />} />
         <Route path="analytics/regional" element={<RegionalPage />} />
+        <Route path="segments" element={<Navigate to="/segments/list" replace />} />
+        <Route path="segments/list" element={<SegmentsPage />} />
+        <Route path="segments/rfm" element={<RfmPage />} />
+        <Route path="segments/lifecycle" element={<LifecyclePage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApiOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, LineChartOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, LineChartOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -40,6 +40,17 @@ const menu: MenuEntry[] = [
       { path: '/analytics/clv', label: 'nav.clv', permission: 'analytics:read' },
       { path: '/analytics/pareto', label: 'nav.pareto', permission: 'analytics:read' },
       { path: '/analytics/regional', label: 'nav.regional', permission: 'analytics:read' },
+    ],
+  },
+  {
+    path: '/segments',
+    label: 'nav.segmentation',
+    icon: <ApartmentOutlined />,
+    permission: 'segments:read',
+    children: [
+      { path: '/segments/list', label: 'nav.segments', permission: 'segments:read' },
+      { path: '/segments/rfm', label: 'nav.rfm', permission: 'segments:read' },
+      { path: '/segments/lifecycle', label: 'nav.lifecycle', permission: 'segments:read' },
     ],
   },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
