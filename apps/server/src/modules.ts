@@ -7,6 +7,9 @@ import { createPointsHooks } from './modules/points/rules.service.ts';
 import { pointsRoutes } from './modules/points/points.routes.ts';
 import { registerPointsJobs } from './modules/points/expiry.job.ts';
 import { registerPointsMemberHooks, registerPointsOrderHooks } from './modules/points/points.hooks.ts';
+import { tiersRoutes } from './modules/tiers/tiers.routes.ts';
+import { registerTierJobs } from './modules/tiers/runs.ts';
+import { registerTierMemberHooks, registerTierOrderHooks, registerTierPointsHooks } from './modules/tiers/tiers.hooks.ts';
 import { accessRoutes } from './modules/access/access.routes.ts';
 import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -59,6 +62,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
   { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks },
   { name: 'segments', routes: segmentsRoutes, jobs: registerSegmentJobs, segmentConditions: registerBuiltinConditions },
+  { name: 'tiers', routes: tiersRoutes, jobs: registerTierJobs, memberHooks: registerTierMemberHooks, orderHooks: registerTierOrderHooks, pointsHooks: registerTierPointsHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -33,21 +33,24 @@ export const permissionCatalogue = {
   'segments:read': '查看人群、RFM 与生命周期 / Read segments, RFM and lifecycle',
   'segments:write': '管理人群与分析设置 / Manage segments and their analysis settings',
   'segments:export': '导出人群（手机号打码，留痕） / Export segments (masked, audited)',
+  'tiers:read': '查看会员等级 / Read tiers, member tiers and simulations',
+  'tiers:manage': '等级体系与升降级规则 / Manage tier ladders, rules and evaluations',
+  'tiers:assign': '手工指定会员等级（留痕） / Assign a member’s tier by hand (audited)',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read', 'segments:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read', 'segments:read', 'tiers:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read', 'segments:read', 'segments:write', 'segments:export'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'tiers:read'],
 };
 
 export function isPermission(value: string): value is Permission {
