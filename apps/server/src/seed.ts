@@ -16,6 +16,7 @@ import { adjustPoints, updateSettings } from './modules/points/points.service.ts
 import { redeem } from './modules/points/redemptions.service.ts';
 import { createReward, listRewards } from './modules/points/rewards.service.ts';
 import { createRuleVersion } from './modules/points/rules.service.ts';
+import { createProgram } from './modules/tiers/tiers.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -59,6 +60,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     for (const store of demoStores) stores.push(await createStore(inTrx, ctx, { ...store, status: 'active' }));
     const memberIds = await seedDemoMembers(inTrx, ctx, stores.map((s) => s.id));
     await seedDemoPoints(inTrx, ctx);
+    await seedDemoTiers(inTrx, ctx);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
@@ -171,6 +173,39 @@ async function seedDemoPoints(deps: AppDeps, ctx: RequestContext) {
   ]) {
     await createReward(deps, ctx, { status: 'active', ...reward });
   }
+}
+
+/**
+ * The demo brand's ladder 普通 / 银卡 / 金卡 / 白金卡 by calendar-year spend (金卡 also by frequency), evaluated on
+ * Jan 1; thresholds suit a coffee shop's forty demo orders, so the seed's orders upgrade a few members live.
+ */
+async function seedDemoTiers(deps: AppDeps, ctx: RequestContext) {
+  const spend = (fen: number) => ({ metric: 'spend_fen' as const, op: 'gte' as const, value: fen, window: { kind: 'calendar_year' as const } });
+  await createProgram(deps, ctx, {
+    name: '炉边会员等级',
+    status: 'active',
+    evaluation: 'yearly',
+    downgrade_policy: 'one_level',
+    grace_days: 30,
+    notice_days: 30,
+    tiers: [
+      { code: 'normal', name: '普通', color: '#8c8c8c', icon: 'user', earning_multiplier: 1, benefits: [] },
+      { code: 'silver', name: '银卡', color: '#a6a6a6', icon: 'star', earning_multiplier: 1.2, benefits: [{ code: 'birthday_coffee', name: '生日咖啡' }] },
+      { code: 'gold', name: '金卡', color: '#d4a017', icon: 'crown', earning_multiplier: 1.5, benefits: [{ code: 'birthday_coffee', name: '生日咖啡' }, { code: 'free_upsize', name: '免费升杯' }] },
+      { code: 'platinum', name: '白金卡', color: '#5b6cff', icon: 'trophy', earning_multiplier: 2, benefits: [{ code: 'birthday_coffee', name: '生日咖啡' }, { code: 'free_upsize', name: '免费升杯' }, { code: 'priority', name: '专属客服' }] },
+    ],
+    rules: {
+      tiers: [
+        { code: 'silver', qualify: { op: 'all', items: [spend(10_000)] }, retain: null },
+        {
+          code: 'gold',
+          qualify: { op: 'any', items: [spend(30_000), { op: 'all', items: [{ metric: 'visit_days', op: 'gte', value: 8, window: { kind: 'calendar_year' } }, { metric: 'days_since_last_purchase', op: 'lte', value: 60, window: { kind: 'rolling_months', months: 12 } }] }] },
+          retain: { op: 'all', items: [{ metric: 'spend_fen', op: 'gte', value: 15_000, window: { kind: 'rolling_months', months: 12 } }] },
+        },
+        { code: 'platinum', qualify: { op: 'all', items: [spend(100_000)] }, retain: null },
+      ],
+    },
+  });
 }
 
 async function seedDemoOrders(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
