@@ -16,6 +16,7 @@ import { orderIngest, scenarios, type BenchSetup } from './scenarios.ts';
 import { measureExpiry } from './expiry-scale.ts';
 import { measureImport } from './import-scale.ts';
 import { measureRfm, measureSegmentLatency, rfmSection, segmentLatencySection } from './segments-scale.ts';
+import { measureTiers, tierSection } from './tier-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -29,6 +30,8 @@ const SEGMENT_RATE = Number(process.env.BENCH_SEGMENT_RATE ?? 200);
 const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 20);
 // Members of the RFM measurement (orders: ten times as many); BENCH_RFM_MEMBERS=0 skips it.
 const RFM_MEMBERS = Number(process.env.BENCH_RFM_MEMBERS ?? 1_000_000);
+// Members of the tier re-evaluation (orders: ten times as many); BENCH_TIER_MEMBERS=0 skips it.
+const TIER_MEMBERS = Number(process.env.BENCH_TIER_MEMBERS ?? 1_000_000);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // One database per run, so two checkouts benchmarking at once do not drop each other's.
 const benchDatabase = `hearth_bench_${process.pid}`;
@@ -144,6 +147,13 @@ try {
     const rfm = await measureRfm({ databaseUrl, members: RFM_MEMBERS });
     console.log(`  bare SQL ${rfm.bareSeconds.toFixed(2)} s, RFM ${rfm.firstSeconds.toFixed(2)} s (ratio ${(rfm.firstSeconds / rfm.bareSeconds).toFixed(2)}), unchanged rerun ${rfm.steadySeconds.toFixed(2)} s`);
     sections.push(rfmSection(rfm));
+  }
+
+  if (TIER_MEMBERS > 0) {
+    console.log(`\nTier re-evaluation of ${TIER_MEMBERS} members and ${TIER_MEMBERS * 10} orders`);
+    const tiers = await measureTiers({ databaseUrl, members: TIER_MEMBERS });
+    console.log(`  bare GROUP BY ${tiers.baselineSeconds.toFixed(1)} s, evaluation ${tiers.evaluationSeconds.toFixed(1)} s (ratio ${(tiers.evaluationSeconds / tiers.baselineSeconds).toFixed(2)}); ${JSON.stringify(tiers.counts)}`);
+    sections.push(tierSection(tiers));
   }
 
   const pgVersion = await queryOne<{ server_version: string }>('show server_version');

@@ -6,7 +6,7 @@ const zhCN = {
   nav: { dashboard: '概览', orders: '订单', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置',
     points: '积分', pointsRules: '积分规则', pointsSettings: '积分设置', rewards: '兑换商品', liability: '积分负债',
     analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售',
-    segmentation: '人群', segments: '人群圈选', rfm: 'RFM 分析', lifecycle: '生命周期' },
+    segmentation: '人群', segments: '人群圈选', rfm: 'RFM 分析', lifecycle: '生命周期', tiers: '会员等级' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -143,6 +143,23 @@ const zhCN = {
     explain: '{{from}} 至 {{to}} 的销售额，对比去年同期与前 {{trailing}} 期平均；下降超过 {{threshold}}% 标红。', drop: '下滑', sales: '销售额', orders: '订单数',
     lastYear: '去年同期', vsLastYear: '同比', trailingMean: '前期平均', vsTrailing: '环比平均', forecast: '销售预测（按区域与品类）', method: '季节性朴素法（含趋势）', category: '品类', lastMonth: '上月',
   },
+  tiers: {
+    title: '会员等级', noProgram: '还没有等级体系', createDefault: '创建 普通/银卡/金卡/白金卡 体系', ladder: '等级与设置', rules: '升降级规则', simulate: '规则模拟', distribution: '等级分布', runs: '评估记录',
+    name: '体系名称', evaluation: '降级评估', policy: '降级方式', grace: '宽限期（天）', notice: '提前提醒（天）', status: '状态', code: '编码', tierName: '等级名称', color: '颜色', multiplier: '积分倍数', benefits: '权益',
+    addTier: '添加等级', entry: '入门等级', members: '会员数', saveLadder: '保存等级设置',
+    evaluations: { yearly: '每年 1 月 1 日', anniversary: '会员周年日', monthly: '每月 1 日' }, policies: { one_level: '降一级', to_qualifying: '降到达标等级' }, statuses: { active: '启用', paused: '暂停' },
+    qualify: '升级条件', retain: '保级条件', addRetain: '添加保级条件', removeRetain: '移除保级条件', all: '全部满足', any: '满足任一', addCondition: '添加条件', addGroup: '添加条件组',
+    metric: '指标', window: '统计周期', value: '门槛',
+    metrics: { spend_fen: '消费金额（扣除退款）', orders: '订单数', visit_days: '到店天数', visit_months: '消费月数', days_since_last_purchase: '距上次消费天数', points_earned: '获得积分', paid_membership: '付费会员（待上线，计为 0）', referrals: '邀请人数（待上线，计为 0）' },
+    ops: { gte: '≥', lte: '≤' }, windows: { calendar_year: '自然年', anniversary_year: '会员年度', rolling_months: '近 N 个月' }, months: '月数',
+    publish: '发布新版本', effectiveFrom: '生效时间', note: '说明', evaluateNow: '生效时立即重新评估全部会员', published: '已发布第 {{version}} 版', version: '第 {{version}} 版', inForce: '当前生效',
+    runSimulation: '模拟当前草稿', asOf: '评估时点', before: '当前', after: '模拟后', moveMatrix: '迁移矩阵（行：当前等级，列：模拟后等级）', sample: '样本会员', simulatedMembers: '共 {{count}} 位会员',
+    evaluateNow2: '立即评估', evaluationQueued: '已加入后台任务', kind: '类型', asOfCol: '评估时点', progress: '进度', counts: '结果',
+    runKinds: { scheduled: '定期评估', publish: '发布规则', manual: '手动评估', notice: '到期提醒' },
+    memberSection: '会员等级', since: '起始', validUntil: '有效至', manual: '手工指定', manualUntil: '至 {{date}}：{{reason}}', graceUntil: '宽限期至 {{date}}，之后降为 {{tier}}', next: '升级', keep: '保级', metricsSoFar: '本期数据', history: '等级变更记录',
+    assign: '指定等级', assignTier: '等级', until: '结束时间', reason: '原因', assigned: '已指定',
+    kinds: { upgraded: '升级', downgraded: '降级', retained: '保级', grace_started: '进入宽限期', manual: '手工指定', manual_ended: '手工等级结束', merged: '会员合并' },
+  },
 };
 
 type Messages = typeof zhCN;
@@ -152,7 +169,7 @@ const en: Messages = {
   nav: { dashboard: 'Overview', orders: 'Orders', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings',
     points: 'Points', pointsRules: 'Earning rules', pointsSettings: 'Points settings', rewards: 'Rewards', liability: 'Points liability',
     analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales',
-    segmentation: 'Segments', segments: 'Segment builder', rfm: 'RFM', lifecycle: 'Lifecycle' },
+    segmentation: 'Segments', segments: 'Segment builder', rfm: 'RFM', lifecycle: 'Lifecycle', tiers: 'Tiers' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -288,6 +305,23 @@ const en: Messages = {
     title: 'Regional sales', province: 'Province', city: 'City', store: 'Store', week: 'Weekly', month: 'Monthly', lastComplete: 'Default: last complete period', trailing: 'Trailing periods',
     explain: 'Sales from {{from}} to {{to}}, against the same period last year and the mean of the {{trailing}} periods before; drops beyond {{threshold}}% in red.', drop: 'Drop', sales: 'Sales', orders: 'Orders',
     lastYear: 'Same period last year', vsLastYear: 'vs last year', trailingMean: 'Trailing mean', vsTrailing: 'vs trailing mean', forecast: 'Forecast by region and category', method: 'Seasonal naive with drift', category: 'Category', lastMonth: 'Last month',
+  },
+  tiers: {
+    title: 'Tiers', noProgram: 'No tier ladder yet', createDefault: 'Create a Normal/Silver/Gold/Platinum ladder', ladder: 'Ladder and settings', rules: 'Qualification rules', simulate: 'Simulation', distribution: 'Members per tier', runs: 'Evaluation runs',
+    name: 'Ladder name', evaluation: 'Downgrades decided', policy: 'Downgrade to', grace: 'Grace (days)', notice: 'Notice ahead (days)', status: 'Status', code: 'Code', tierName: 'Tier name', color: 'Colour', multiplier: 'Points ×', benefits: 'Benefits',
+    addTier: 'Add tier', entry: 'Entry tier', members: 'Members', saveLadder: 'Save ladder',
+    evaluations: { yearly: 'Every Jan 1', anniversary: "On the member's anniversary", monthly: 'On the 1st of each month' }, policies: { one_level: 'One level down', to_qualifying: 'The qualifying tier' }, statuses: { active: 'Active', paused: 'Paused' },
+    qualify: 'Qualifies with', retain: 'Keeps it with', addRetain: 'Add a retention rule', removeRetain: 'Remove retention rule', all: 'All of', any: 'Any of', addCondition: 'Add condition', addGroup: 'Add group',
+    metric: 'Metric', window: 'Window', value: 'Threshold',
+    metrics: { spend_fen: 'Spend (net of refunds)', orders: 'Orders', visit_days: 'Visit days', visit_months: 'Months with purchases', days_since_last_purchase: 'Days since last purchase', points_earned: 'Points earned', paid_membership: 'Paid membership (coming; counts 0)', referrals: 'Referrals (coming; counts 0)' },
+    ops: { gte: '≥', lte: '≤' }, windows: { calendar_year: 'Calendar year', anniversary_year: 'Membership year', rolling_months: 'Last N months' }, months: 'Months',
+    publish: 'Publish a new version', effectiveFrom: 'Effective from', note: 'Note', evaluateNow: 'Re-evaluate every member when it takes effect', published: 'Version {{version}} published', version: 'Version {{version}}', inForce: 'In force',
+    runSimulation: 'Simulate the draft', asOf: 'As of', before: 'Now', after: 'Simulated', moveMatrix: 'Move matrix (rows: tier now, columns: simulated tier)', sample: 'Sample members', simulatedMembers: '{{count}} members',
+    evaluateNow2: 'Evaluate now', evaluationQueued: 'Queued as a background job', kind: 'Kind', asOfCol: 'As of', progress: 'Progress', counts: 'Outcome',
+    runKinds: { scheduled: 'Scheduled', publish: 'Rules published', manual: 'Manual', notice: 'Expiry notice' },
+    memberSection: 'Tier', since: 'Since', validUntil: 'Valid until', manual: 'Assigned by hand', manualUntil: 'Until {{date}}: {{reason}}', graceUntil: 'Grace until {{date}}, then {{tier}}', next: 'Next tier', keep: 'Keep tier', metricsSoFar: 'This period', history: 'Tier history',
+    assign: 'Assign tier', assignTier: 'Tier', until: 'Ends at', reason: 'Reason', assigned: 'Assigned',
+    kinds: { upgraded: 'Upgraded', downgraded: 'Downgraded', retained: 'Retained', grace_started: 'Grace started', manual: 'Assigned', manual_ended: 'Assignment ended', merged: 'Merged' },
   },
 };
 

@@ -26,6 +26,7 @@ const OperatorsPage = lazy(() => import('./pages/OperatorsPage.tsx').then((m) =>
 const PointsRulesPage = lazy(() => import('./pages/PointsRulesPage.tsx').then((m) => ({ default: m.PointsRulesPage })));
 const PointsSettingsPage = lazy(() => import('./pages/PointsSettingsPage.tsx').then((m) => ({ default: m.PointsSettingsPage })));
 const RewardsPage = lazy(() => import('./pages/RewardsPage.tsx').then((m) => ({ default: m.RewardsPage })));
+const TiersPage = lazy(() => import('./pages/TiersPage.tsx').then((m) => ({ default: m.TiersPage })));
 const PointsLiabilityPage = lazy(() => import('./pages/PointsLiabilityPage.tsx').then((m) => ({ default: m.PointsLiabilityPage })));
 const ClvPage = lazy(() => import('./pages/ClvPage.tsx').then((m) => ({ default: m.ClvPage })));
 const ParetoPage = lazy(() => import('./pages/ParetoPage.tsx').then((m) => ({ default: m.ParetoPage })));
@@ -99,6 +100,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="segments/list" element={<SegmentsPage />} />
         <Route path="segments/rfm" element={<RfmPage />} />
         <Route path="segments/lifecycle" element={<LifecyclePage />} />
+        <Route path="tiers" element={<TiersPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

@@ -9,6 +9,7 @@ import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { MemberConsentCard, MemberMergeModal, MemberTagsCard } from './MemberActions.tsx';
 import { MemberPointsSection } from './MemberPointsSection.tsx';
+import { MemberTierSection } from './MemberTierSection.tsx';
 
 interface Member360 {
   member: Member;
@@ -128,6 +129,7 @@ export function MemberDetailPage() {
           </Card>
         </Col>
       </Row>
+      <MemberTierSection memberId={m.id} active={m.status === 'active'} />
       <MemberPointsSection memberId={m.id} active={m.status === 'active'} />
       <MemberMergeModal memberId={m.id} open={merging} onClose={() => setMerging(false)} onMerged={() => { setMerging(false); void load(false); }} />
       <Modal title={t('members.erase')} open={erasing} onOk={erase} onCancel={() => setErasing(false)} okButtonProps={{ danger: true, disabled: !reason.trim() }}>
