@@ -7,6 +7,7 @@ import { createJobRegistry } from '../../apps/server/src/jobs/registry.ts';
 import { createMemberHooks } from '../../apps/server/src/modules/members/member-hooks.ts';
 import { createOrderHooks } from '../../apps/server/src/modules/orders/order-hooks.ts';
 import { createPointsHooks } from '../../apps/server/src/modules/points/rules.service.ts';
+import { createSegmentConditions } from '../../apps/server/src/modules/segments/conditions.ts';
 import { createTenant } from '../../apps/server/src/modules/access/access.service.ts';
 import { runEvaluation } from '../../apps/server/src/modules/tiers/runs.ts';
 import { createProgram } from '../../apps/server/src/modules/tiers/tiers.service.ts';
@@ -34,7 +35,7 @@ export async function measureTiers(options: { databaseUrl: string; members: numb
   const orders = options.members * 10;
   const config = loadConfig({ DATABASE_URL: options.databaseUrl, LOG_LEVEL: 'warn', HEARTH_DEMO_DATA: 'false' }, []);
   const database = await openDatabase({ kind: 'postgres', url: options.databaseUrl, poolSize: 4, applicationName: 'hearth-bench-tiers' });
-  const deps: AppDeps = { db: database.db, config, clock: systemClock, log: pino({ level: 'warn' }), jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks() };
+  const deps: AppDeps = { db: database.db, config, clock: systemClock, log: pino({ level: 'warn' }), jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks(), segmentConditions: createSegmentConditions() };
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
