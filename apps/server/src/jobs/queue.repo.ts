@@ -7,7 +7,7 @@ import type { JobRow } from './registry.ts';
  * lease ran out (their worker died). SKIP LOCKED lets several workers claim side by side without waiting
  * on each other or taking the same job. Time is the database's, shared by every process.
  */
-export async function claimJobs(db: Db, workerId: string, limit: number, leaseSeconds: number): Promise<JobRow[]> {
+export async function claimJobs(db: Db, workerId: string, limit: number, leaseSeconds: number, name?: string): Promise<JobRow[]> {
   const result = await sql<JobRow>`
     update jobs j
        set status = 'running',
@@ -18,8 +18,9 @@ export async function claimJobs(db: Db, workerId: string, limit: number, leaseSe
            updated_at = now()
       from (
         select tenant_id, id from jobs
-         where (status = 'queued' and run_at <= now())
-            or (status = 'running' and locked_until < now())
+         where ((status = 'queued' and run_at <= now())
+            or (status = 'running' and locked_until < now()))
+           and (${name ?? null}::text is null or name = ${name ?? null})
          order by run_at
          limit ${limit}
          for update skip locked
@@ -52,6 +53,15 @@ export async function markSucceeded(db: Db, job: JobRow, workerId: string, resul
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** markSucceeded for a batch: true only if this worker still held every one of them. */
+export async function markAllSucceeded(db: Db, jobs: JobRow[], workerId: string, result: unknown): Promise<boolean> {
+  const done = await sql`
+    update jobs set status = 'succeeded', result = ${result === undefined ? null : JSON.stringify(result)}::jsonb, locked_by = null, locked_until = null, finished_at = now(), updated_at = now()
+    from unnest(${jobs.map((j) => j.tenant_id)}::uuid[], ${jobs.map((j) => j.id)}::uuid[]) as b(tenant_id, id)
+    where jobs.tenant_id = b.tenant_id and jobs.id = b.id and jobs.status = 'running' and jobs.locked_by = ${workerId}`.execute(db);
+  return Number(done.numAffectedRows ?? 0) === jobs.length;
 }
 
 export async function markFailedAttempt(db: Db, job: JobRow, workerId: string, error: string, retryInMs: number | null) {

@@ -31,6 +31,20 @@ export interface JobDefinition<P = Record<string, unknown>> {
   /** First retry delay; doubles each attempt up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * For a transactional job that many events wake (live segments): the worker claims up to `size` due jobs
+   * of this name at once and hands them to `handler` in one transaction that also marks them all succeeded.
+   * If the batch fails, each job runs alone through the single handler, so one bad job delays no other.
+   */
+  batch?: { size: number; handler(ctx: BatchContext<P>): Promise<unknown> };
+}
+
+export interface BatchContext<P> {
+  jobs: JobRow[];
+  payloads: P[];
+  db: Db;
+  deps: AppDeps;
+  signal: AbortSignal;
 }
 
 export interface CronSchedule {

@@ -19,6 +19,7 @@ import { createWorker } from './runner.ts';
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TENANT = '01a20000-0000-7000-8000-000000000001';
 const OTHER_TENANT = '01a20000-0000-7000-8000-000000000002';
+const BATCH_TENANT = '01a20000-0000-7000-8000-000000000003';
 const ctxOf = (tenantId: string): RequestContext => ({
   tenantId,
   actor: { type: 'system', id: null, label: 'test', role: 'owner', permissions: new Set() },
@@ -38,6 +39,7 @@ describe('job runner', () => {
   let deps: AppDeps;
   let registry: JobRegistry;
   let flaky = { failuresLeft: 0 };
+  const batchSizes: number[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -61,11 +63,44 @@ describe('job runner', () => {
         for (let done = 1; done <= 3; done++) await progress(done, 3);
       },
     });
+    registry.define<{ n: number }>({
+      name: 'test.batched',
+      maxAttempts: 2,
+      backoffMs: 1,
+      handler: async ({ db, job, payload }) => {
+        if (payload.n === 13) throw new Error('unlucky');
+        await sql`insert into test_effects (tenant_id, job_id, attempt) values (${job.tenant_id}, ${job.id}, ${job.attempts})`.execute(db);
+      },
+      batch: {
+        size: 5,
+        handler: async ({ db, jobs, payloads }) => {
+          batchSizes.push(jobs.length);
+          if (payloads.some((p) => p.n === 13)) throw new Error('unlucky batch');
+          for (const job of jobs) await sql`insert into test_effects (tenant_id, job_id, attempt) values (${job.tenant_id}, ${job.id}, ${job.attempts})`.execute(db);
+        },
+      },
+    });
     registry.define({ name: 'test.hang', transactional: false, handler: ({ signal }) => waitForAbortOr(signal, 60_000) });
     registry.subscribe('thing.happened', EFFECT_JOB);
     deps = createTestDeps(database.db, { jobs: registry, config: testConfig(fastJobs) });
   });
   afterAll(() => database.close());
+
+  it('runs batch jobs together, and alone when their batch fails, each exactly once', async () => {
+    const ids: string[] = [];
+    for (let n = 1; n <= 14; n++) ids.push((await enqueueJob(deps.db, registry, { tenantId: BATCH_TENANT, name: 'test.batched', payload: { n } })).id);
+    await createWorker(deps, { concurrency: 1 }).drain();
+    expect(Math.max(...batchSizes)).toBe(5);
+    const jobs = await deps.db.selectFrom('jobs').select(['id', 'status', 'attempts']).where('name', '=', 'test.batched').execute();
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    // Job 13 fails on its own (twice: its attempts) and makes no other job fail or run twice.
+    expect(byId.get(ids[12]!)).toMatchObject({ status: 'failed', attempts: 2 });
+    for (const [i, id] of ids.entries()) {
+      if (i === 12) continue;
+      expect(byId.get(id)!.status).toBe('succeeded');
+      expect(await effects(deps, id)).toHaveLength(1);
+    }
+  });
 
   it('enqueues nothing when the business transaction rolls back (jobs and events)', async () => {
     await expect(

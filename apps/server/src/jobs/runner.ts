@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../deps.ts';
-import type { JobDefinition, JobRow } from './registry.ts';
-import { claimJobs, extendLease, markFailedAttempt, markSucceeded, releaseJob } from './queue.repo.ts';
+import type { BatchContext, JobDefinition, JobRow } from './registry.ts';
+import { claimJobs, extendLease, markAllSucceeded, markFailedAttempt, markSucceeded, releaseJob } from './queue.repo.ts';
 import { createScheduler } from './scheduler.ts';
 
 export interface Worker {
@@ -62,6 +62,9 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
 
   async function execute(job: JobRow, signal: AbortSignal): Promise<void> {
     const definition = deps.jobs.get(job.name);
+    if (definition?.batch && definition.transactional !== false && job.attempts <= job.max_attempts) {
+      if (await executeBatch(job, definition as JobDefinition<unknown> & { batch: NonNullable<JobDefinition<unknown>['batch']> }, signal)) return;
+    }
     try {
       if (!definition) throw new Error(`no handler is defined for job ${job.name}`);
       if (job.attempts > job.max_attempts) throw new Error('lease expired on the last attempt; worker presumed dead');
@@ -83,6 +86,38 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
       await markFailedAttempt(deps.db, job, id, describe(error), retryInMs).catch((err: unknown) =>
         deps.log.error({ err, job: job.id }, 'could not record a failed job attempt'),
       );
+    }
+  }
+
+  /**
+   * Runs `first` with whatever due jobs of its name can be claimed beside it, all in one transaction.
+   * Returns false if the batch failed: its jobs were then released and `first` runs alone; the others are
+   * claimed again, alone or in later batches, so a job that cannot succeed ends up failing on its own.
+   */
+  async function executeBatch(first: JobRow, definition: JobDefinition<unknown> & { batch: NonNullable<JobDefinition<unknown>['batch']> }, signal: AbortSignal): Promise<boolean> {
+    const claimed = await claimJobs(deps.db, id, definition.batch.size - 1, leaseSeconds, first.name);
+    // Jobs whose last attempt's worker died go the single way, which records them as failed.
+    const stale = claimed.filter((j) => j.attempts > j.max_attempts);
+    for (const job of stale) await execute(job, signal);
+    const more = claimed.filter((j) => j.attempts <= j.max_attempts);
+    const jobs = [first, ...more];
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        const context: BatchContext<unknown> = { jobs, payloads: jobs.map((j) => j.payload), db: trx, deps: { ...deps, db: trx }, signal };
+        const result = await definition.batch.handler(context);
+        if (signal.aborted) throw new ShutdownError();
+        if (!(await markAllSucceeded(trx, jobs, id, result))) throw new LeaseLostError();
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof ShutdownError || error instanceof LeaseLostError)) deps.log.warn({ err: error, name: first.name, jobs: jobs.length }, 'job batch failed; its jobs run alone');
+      // Claimed here but not run: back to the queue without counting the attempt. The first one, too, on shutdown.
+      for (const job of more) await releaseJob(deps.db, job, id).catch((err: unknown) => deps.log.error({ err, job: job.id }, 'could not release a job'));
+      if (error instanceof ShutdownError || error instanceof LeaseLostError) {
+        await releaseJob(deps.db, first, id).catch((err: unknown) => deps.log.error({ err, job: first.id }, 'could not release a job'));
+        return true;
+      }
+      return false;
     }
   }
 

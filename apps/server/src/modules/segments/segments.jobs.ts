@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DomainEvent } from '../../jobs/outbox.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import type { AppDeps } from '../../deps.ts';
+import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { SegmentConditions } from './conditions.ts';
 import { refreshLifecycle } from './lifecycle.service.ts';
@@ -15,15 +16,10 @@ export function registerSegmentJobs(registry: JobRegistry) {
     name: LIVE_JOB,
     maxAttempts: 10,
     backoffMs: 200,
-    handler: async ({ deps, payload, db }) => {
-      const { event } = payload;
-      const affected = deps.segmentConditions
-        .triggers()
-        .filter((t) => t.eventType === event.type)
-        .flatMap((t) => t.affected(event.payload));
-      const changes = await evaluateMembers(db, deps, event.tenant_id, affected, `live:${event.type}`);
-      return { members: new Set(affected.map((a) => a.memberId)).size, changes: changes.length };
-    },
+    handler: async ({ deps, payload, db }) => evaluateEvents(db, deps, [payload.event]),
+    // Under a stream of orders the events of many members wait at once: one evaluation per tenant takes
+    // them all, instead of one claim, evaluation and commit each.
+    batch: { size: 200, handler: async ({ deps, payloads, db }) => evaluateEvents(db, deps, payloads.map((p) => p.event)) },
   });
   registry.define<{ segment_id: string }>({
     name: 'segments.recompute',
@@ -42,6 +38,25 @@ export function registerSegmentJobs(registry: JobRegistry) {
   // "No order for 90 days" turns true at midnight without any event: hourly, so each tenant's midnight is caught within the hour.
   registry.schedule('segments.sweep', '23 * * * *', { runAtStart: true });
   registry.schedule('segments.rfm', '40 3 * * *', { timeZone: 'Asia/Shanghai', runAtStart: true });
+}
+
+/** Re-evaluates the members the events touched, against the segments that depend on what changed, tenant by tenant. */
+async function evaluateEvents(db: Db, deps: AppDeps, events: DomainEvent[]) {
+  const totals = { events: events.length, members: 0, changes: 0 };
+  const byTenant = new Map<string, DomainEvent[]>();
+  for (const event of events) byTenant.set(event.tenant_id, [...(byTenant.get(event.tenant_id) ?? []), event]);
+  for (const [tenantId, tenantEvents] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const affected = tenantEvents.flatMap((event) =>
+      deps.segmentConditions
+        .triggers()
+        .filter((t) => t.eventType === event.type)
+        .flatMap((t) => t.affected(event.payload)),
+    );
+    const cause = `live:${[...new Set(tenantEvents.map((e) => e.type))].sort().join(',')}`;
+    totals.changes += (await evaluateMembers(db, deps, tenantId, affected, cause)).length;
+    totals.members += new Set(affected.map((a) => a.memberId)).size;
+  }
+  return totals;
 }
 
 /** Every event some condition depends on wakes the live job (called once all modules registered theirs). */
