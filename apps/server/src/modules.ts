@@ -34,6 +34,9 @@ import { createSegmentConditions } from './modules/segments/conditions.ts';
 import { registerBuiltinConditions } from './modules/segments/conditions.builtin.ts';
 import { segmentsRoutes } from './modules/segments/segments.routes.ts';
 import { registerSegmentJobs, subscribeSegmentTriggers } from './modules/segments/segments.jobs.ts';
+import { couponsRoutes } from './modules/coupons/coupons.routes.ts';
+import { registerCouponJobs } from './modules/coupons/coupons.jobs.ts';
+import { registerCouponMemberHooks, registerCouponOrderHooks, registerCouponPointsHooks } from './modules/coupons/coupons.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -63,6 +66,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks },
   { name: 'segments', routes: segmentsRoutes, jobs: registerSegmentJobs, segmentConditions: registerBuiltinConditions },
   { name: 'tiers', routes: tiersRoutes, jobs: registerTierJobs, memberHooks: registerTierMemberHooks, orderHooks: registerTierOrderHooks, pointsHooks: registerTierPointsHooks },
+  { name: 'coupons', routes: couponsRoutes, jobs: registerCouponJobs, memberHooks: registerCouponMemberHooks, orderHooks: registerCouponOrderHooks, pointsHooks: registerCouponPointsHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

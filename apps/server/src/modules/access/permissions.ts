@@ -28,6 +28,10 @@ export const permissionCatalogue = {
   'points:write': '积分抵现与兑换 / Redeem points (POS deduction, rewards)',
   'points:adjust': '手工调整积分（留痕） / Adjust points by hand (audited)',
   'points:manage': '积分规则、设置与兑换商品 / Manage earning rules, points settings and rewards',
+  'coupons:read': '查看优惠券 / Read coupons, templates and coupon reports',
+  'coupons:issue': '发放优惠券 / Issue coupons to members',
+  'coupons:redeem': '核销优惠券 / Verify, reserve and write off coupons at a store or POS',
+  'coupons:manage': '优惠券模板与设置 / Manage coupon templates and settings',
   'analytics:read': '查看分析报表（CLV、二八分析、影响力、区域销售） / Read analytics (CLV, Pareto, influence, regional sales)',
   'analytics:manage': '分析设置与重新计算 CLV / Analytics settings and CLV refits',
   'segments:read': '查看人群、RFM 与生命周期 / Read segments, RFM and lifecycle',
@@ -40,17 +44,17 @@ export const permissionCatalogue = {
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read', 'segments:read', 'tiers:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'tiers:read'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'tiers:read', 'coupons:read', 'coupons:redeem'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -226,3 +226,18 @@ export async function findMemberIdFor(db: Db, tenantId: string, by: { member_id?
   }
   return undefined;
 }
+
+/**
+ * For bulk work in other modules (coupon issuance): which of these ids are active members, and which
+ * active member each E.164 phone belongs to, in one statement each.
+ */
+export async function activeMemberIds(db: Db, tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('members').select('id').where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).where('status', '=', 'active').execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function memberIdsByPhone(db: Db, tenantId: string, phones: readonly string[]): Promise<Map<string, string>> {
+  const found = await repo.findIdentities(db, tenantId, phones.map((value) => ({ type: 'phone', app_id: '', value })));
+  return new Map(found.map((i) => [i.value, i.member_id]));
+}

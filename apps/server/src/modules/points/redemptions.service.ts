@@ -77,6 +77,9 @@ export async function redeem(deps: AppDeps, ctx: RequestContext, input: Redempti
         moves: takeInOrder(lots, points),
         holdExpiresAt: holdOnly ? DateTime.fromJSDate(now).plus({ minutes: settings.hold_minutes }).toJSDate() : null,
       });
+      if (input.kind === 'reward') {
+        for (const handler of deps.pointsHooks.rewardRedeemedHandlers()) await handler(trx, deps, ctx, { memberId, rewardId: input.reward_id!, quantity: input.quantity, redemptionId: row.id });
+      }
       return { redemption: serializeRedemption(row), replayed: false };
     });
   } catch (error) {

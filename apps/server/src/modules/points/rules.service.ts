@@ -16,15 +16,26 @@ export interface EarningModifierSource {
   modifiersFor(db: Db, ctx: RequestContext, args: { memberId: string; occurredAt: Date; channel: string }): Promise<EarningModifier[]>;
 }
 
-/** Where other modules plug into earning without editing it. */
+/** Runs in the transaction that spent points on a reward (a coupon reward issues its coupon); throwing undoes the spend. */
+export type RewardRedeemedHandler = (trx: Db, deps: AppDeps, ctx: RequestContext, redeemed: { memberId: string; rewardId: string; quantity: number; redemptionId: string }) => Promise<void>;
+
+/** Where other modules plug into earning and rewards without editing them. */
 export interface PointsHooks {
   addEarningModifier(source: EarningModifierSource): void;
   earningModifiers(): readonly EarningModifierSource[];
+  onRewardRedeemed(handler: RewardRedeemedHandler): void;
+  rewardRedeemedHandlers(): readonly RewardRedeemedHandler[];
 }
 
 export function createPointsHooks(): PointsHooks {
   const sources: EarningModifierSource[] = [];
-  return { addEarningModifier: (source) => void sources.push(source), earningModifiers: () => sources };
+  const rewardHandlers: RewardRedeemedHandler[] = [];
+  return {
+    addEarningModifier: (source) => void sources.push(source),
+    earningModifiers: () => sources,
+    onRewardRedeemed: (handler) => void rewardHandlers.push(handler),
+    rewardRedeemedHandlers: () => rewardHandlers,
+  };
 }
 
 export async function createRuleVersion(deps: AppDeps, ctx: RequestContext, input: { rules: EarningRules; effective_from?: string; note?: string }): Promise<EarningRuleVersion> {
