@@ -17,6 +17,9 @@ import { redeem } from './modules/points/redemptions.service.ts';
 import { createReward, listRewards } from './modules/points/rewards.service.ts';
 import { createRuleVersion } from './modules/points/rules.service.ts';
 import { createProgram } from './modules/tiers/tiers.service.ts';
+import { issueCoupon } from './modules/coupons/issuance.service.ts';
+import { createTemplate } from './modules/coupons/templates.service.ts';
+import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -62,6 +65,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoPoints(inTrx, ctx);
     await seedDemoTiers(inTrx, ctx);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
+    await seedDemoCoupons(inTrx, ctx, memberIds);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
@@ -206,6 +210,25 @@ async function seedDemoTiers(deps: AppDeps, ctx: RequestContext) {
       ],
     },
   });
+}
+
+/** Four coupon templates, a few coupons in members' hands, one of them written off at a store. */
+async function seedDemoCoupons(deps: AppDeps, ctx: RequestContext, memberIds: string[]) {
+  const templates = [];
+  for (const input of [
+    { name: '满100减20', description: '全场满 ¥100 可用', stock_total: 1000, terms: { kind: 'cash' as const, value_fen: 2000, min_spend_fen: 10000, valid_days: 30, per_member_limit: 2 } },
+    { name: '咖啡豆 85 折', description: '咖啡豆 85 折，最多减 ¥30', stock_total: null, terms: { kind: 'percent' as const, percent_off_bp: 1500, cap_fen: 3000, categories: ['咖啡豆'], valid_days: 14 } },
+    { name: '免费可颂', stock_total: 200, terms: { kind: 'free_item' as const, free_sku: 'BAK-CROISSANT', free_qty: 1, channels: ['store' as const], valid_days: 7 } },
+    { name: '小程序免运费', stock_total: null, terms: { kind: 'free_shipping' as const, channels: ['mini_program' as const], valid_days: 30, stackable_with_coupons: true } },
+  ]) {
+    const { terms, ...rest } = input;
+    templates.push(await createTemplate(deps, ctx, { ...rest, terms: { min_spend_fen: 0, channels: [], store_ids: [], categories: [], skus: [], stackable_with_coupons: false, stackable_with_member_discounts: true, ...terms } }));
+  }
+  for (const [i, memberId] of memberIds.slice(0, 6).entries()) {
+    await issueCoupon(deps, ctx, { template_id: templates[i % templates.length]!.id, member_id: memberId, quantity: 1, issuance_key: `DEMO-C${i}` });
+  }
+  const [first] = (await issueCoupon(deps, ctx, { template_id: templates[0]!.id, member_id: memberIds[0]!, quantity: 1, issuance_key: 'DEMO-C-USED' })).coupons;
+  await confirmCoupon(deps, ctx, { code: first!.code, pos_transaction_id: 'DEMO-POS-1', order_external_id: 'DEMO-1000', cart: { channel: 'store', lines: [{ sku: 'BAK-CROISSANT', qty: 6, unit_price_fen: 1800, discount_fen: 0 }], shipping_fen: 0, member_discount_fen: 0, other_coupon_codes: [] } });
 }
 
 async function seedDemoOrders(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
