@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { runLoad, runPgbench } from './load.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -15,6 +16,7 @@ const EVENT_BATCH = 500;
 const ORDER_CLIENTS = 8;
 const ORDER_BATCH = 100;
 const INGEST_CLIENTS = 4;
+const BENCH_COUPONS = 10_000;
 let sequence = 0;
 
 /** Every benchmark target. Later issues add their scenarios to this list. */
@@ -184,6 +186,45 @@ export function scenarios(setup: BenchSetup): Scenario[] {
       ],
       notes: 'Each member holds enough points for every request of the run; the subject records the full double-entry trail, the baseline only moves the balance.',
     },
+    {
+      name: 'Coupon write-off: POST /api/v1/coupons/confirm',
+      unit: 'write-offs/s',
+      subject: {
+        label: `Hearth confirm with the cart (${ORDER_CLIENTS} connections) over ${BENCH_COUPONS} distinct coupons: code check, coupon and template read, quote, conditional update with its event`,
+        run: async (c) => {
+          const coupons = await benchCoupons(c, setup);
+          let next = 0;
+          return runLoad({
+            url: `${c.hearthUrl}/api/v1/coupons/confirm`,
+            method: 'POST',
+            connections: ORDER_CLIENTS,
+            headers: { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' },
+            makeBody: () =>
+              JSON.stringify({
+                code: coupons.codes[next++ % coupons.codes.length],
+                pos_transaction_id: `bench-c-${process.pid}-${++sequence}`,
+                store_id: setup.storeId,
+                cart: { channel: 'store', store_id: setup.storeId, lines: [{ sku: 'BENCH-LATTE', qty: 2, unit_price_fen: 3200 }] },
+              }),
+          });
+        },
+      },
+      baselines: [
+        {
+          label: `pgbench: the same conditional UPDATE of the coupon by code (${ORDER_CLIENTS} clients), coupons taken in turn`,
+          goal: 0.4,
+          run: async (c) => {
+            const coupons = await benchCoupons(c, setup);
+            return runPgbench({ databaseUrl: c.databaseUrl, script: couponScript(setup, coupons.templateId), clients: ORDER_CLIENTS });
+          },
+        },
+      ],
+      notes:
+        `${BENCH_COUPONS} coupons of a cash template (¥5 off ≥ ¥10), issued by two bulk issuances; every arm's run starts with all of them unused again, and both take them in turn, ` +
+        'so each write-off succeeds (a subject run that wrapped around would fail loudly with 409s). The subject is the confirm endpoint alone, with the cart: ' +
+        'the quote is computed in the request, the write is one conditional UPDATE that also inserts coupon.redeemed. The baseline is that UPDATE alone, ' +
+        'after a lookup of the next code (a pgbench run that laps the 10,000 coupons makes no-op updates, which only flatters the baseline).',
+    },
   ];
 }
 
@@ -300,5 +341,55 @@ function insertScript(setup: BenchSetup): string {
 insert into member_events (tenant_id, occurred_at, client_event_id, type, member_id, properties) values
 ${rows.join(',\n')}
 on conflict do nothing;
+`;
+}
+
+let couponsReady: Promise<{ templateId: string; codes: string[] }> | undefined;
+
+/**
+ * Coupons for the write-off scenario, made once per run through the API (a template, bulk issuances of one
+ * coupon per bench member until there are 10,000), numbered in a table for pgbench, and made unused again
+ * before every arm's run.
+ */
+async function benchCoupons(c: { hearthUrl: string; apiKey: string; databaseUrl: string }, setup: BenchSetup) {
+  couponsReady ??= (async () => {
+    const headers = { authorization: `Bearer ${c.apiKey}`, 'content-type': 'application/json' };
+    const call = async (method: string, url: string, body?: object) => {
+      const response = await fetch(`${c.hearthUrl}${url}`, { method, headers, body: body && JSON.stringify(body) });
+      if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string; status: string };
+    };
+    const template = await call('POST', '/api/v1/coupon-templates', { name: '压测券 满10减5', terms: { kind: 'cash', value_fen: 500, min_spend_fen: 1000, valid_days: 30 } });
+    const rounds = Math.ceil(BENCH_COUPONS / setup.memberIds.length);
+    for (let round = 0; round < rounds; round++) {
+      const ids = setup.memberIds.slice(0, Math.min(setup.memberIds.length, BENCH_COUPONS - round * setup.memberIds.length));
+      let issuance = await call('POST', '/api/v1/coupon-issuances', { template_id: template.id, member_ids: ids, issuance_key: `bench-${process.pid}-${round}` });
+      while (issuance.status !== 'succeeded') {
+        if (issuance.status === 'failed') throw new Error('bench coupon issuance failed');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        issuance = await call('GET', `/api/v1/coupon-issuances/${issuance.id}`);
+      }
+    }
+    psql(c.databaseUrl, `create table bench_coupons as select (row_number() over (order by id))::int as n, code from coupons where tenant_id = '${setup.tenantId}' and template_id = '${template.id}';
+      create unique index on bench_coupons (n); create sequence bench_coupon_seq;`);
+    const codes = psql(c.databaseUrl, 'select code from bench_coupons order by n').trim().split('\n');
+    if (codes.length !== BENCH_COUPONS) throw new Error(`expected ${BENCH_COUPONS} bench coupons, found ${codes.length}`);
+    return { templateId: template.id, codes };
+  })();
+  const coupons = await couponsReady;
+  psql(c.databaseUrl, `update coupons set status = 'available', redemption_ref = null, redeemed_at = null, store_id = null, order_external_id = null, discount_fen = null
+    where tenant_id = '${setup.tenantId}' and template_id = '${coupons.templateId}' and status <> 'available'; select setval('bench_coupon_seq', 1, false);`);
+  return coupons;
+}
+
+function psql(databaseUrl: string, command: string): string {
+  return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', command, databaseUrl], { encoding: 'utf8' });
+}
+
+function couponScript(setup: BenchSetup, templateId: string): string {
+  return `select code from bench_coupons where n = (select (nextval('bench_coupon_seq') - 1) % ${BENCH_COUPONS} + 1) \\gset c_
+update coupons set status = 'redeemed', redemption_ref = 'pgb-' || :client_id, redeemed_at = now(), store_id = '${setup.storeId}', discount_fen = 500, updated_at = now()
+  where tenant_id = '${setup.tenantId}' and code = ':c_code' and template_id = '${templateId}' and starts_at <= now() and expires_at > now()
+    and (status = 'available' or (status = 'reserved' and reserved_until <= now()));
 `;
 }
