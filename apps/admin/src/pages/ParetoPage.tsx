@@ -49,8 +49,8 @@ export function ParetoPage() {
 
   const option = report && {
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v.toFixed(1)}%` },
-    legend: { data: [t('pareto.lorenz'), t('pareto.equality')] },
-    grid: { left: 56, right: 24, top: 36, bottom: 40 },
+    legend: { data: [t('pareto.lorenz'), t('pareto.equality')], top: 0, right: 0 },
+    grid: { left: 56, right: 24, top: 40, bottom: 40 },
     xAxis: { type: 'value', min: 0, max: 100, name: t('pareto.buyersAxis'), nameLocation: 'middle', nameGap: 26 },
     yAxis: { type: 'value', min: 0, max: 100, name: t('pareto.revenueAxis') },
     series: [
