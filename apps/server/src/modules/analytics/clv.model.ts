@@ -42,17 +42,21 @@ export interface SpendCell {
 export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, cells: readonly RfCell[]): number {
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
   const constant = -gammaln(r) + r * Math.log(alpha) + gammaln(a + b) - gammaln(b);
+  // The gamma terms depend on x alone, and a tenant's buyers share a few dozen values of x among
+  // thousands of cells: computed once per x, a fit over a large tenant costs a few logs per cell.
+  const gammaTerms = new Map<number, number>();
   let total = 0;
   for (const { x, tx, T, count } of cells) {
-    const a1 = gammaln(r + x) + constant + gammaln(b + x) - gammaln(a + b + x);
+    let terms = gammaTerms.get(x);
+    if (terms === undefined) gammaTerms.set(x, (terms = gammaln(r + x) + constant + gammaln(b + x) - gammaln(a + b + x)));
     const a3 = -(r + x) * Math.log(alpha + T);
     let ll: number;
     if (x > 0) {
-      const a4 = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx);
+      const a4 = Math.log(a / (b + x - 1)) - (r + x) * Math.log(alpha + tx);
       const top = Math.max(a3, a4);
-      ll = a1 + top + Math.log(Math.exp(a3 - top) + Math.exp(a4 - top));
+      ll = terms + top + Math.log(Math.exp(a3 - top) + Math.exp(a4 - top));
     } else {
-      ll = a1 + a3;
+      ll = terms + a3;
     }
     total += count * ll;
   }
@@ -63,10 +67,13 @@ export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, cells: reado
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, cells: readonly SpendCell[]): number {
   if (!(p > 0 && q > 0 && v > 0)) return -Infinity;
   const constant = -gammaln(q) + q * Math.log(v);
+  const gammaTerms = new Map<number, number>();
   let total = 0;
   for (const { x, m, count } of cells) {
     const px = p * x;
-    total += count * (gammaln(px + q) - gammaln(px) + constant + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(v + m * x));
+    let terms = gammaTerms.get(x);
+    if (terms === undefined) gammaTerms.set(x, (terms = gammaln(px + q) - gammaln(px) + constant + px * Math.log(x)));
+    total += count * (terms + (px - 1) * Math.log(m) - (px + q) * Math.log(v + m * x));
   }
   return total;
 }

@@ -155,9 +155,12 @@ interface Scope {
 
 /** Each member's purchase days with what was kept of them, up to the calibration end. */
 function purchaseDays(scope: Scope, members?: { after: string; limit: number }) {
+  // A key range (after, last of the next `limit` buyers], so each chunk is an index range scan, not a
+  // semi-join over every order of the tenant.
   const memberFilter = members
-    ? sql`and o.member_id in (select distinct member_id from orders where tenant_id = ${scope.tenantId} and member_id > ${members.after}::uuid
-        and occurred_at < ${scope.end} order by member_id limit ${members.limit})`
+    ? sql`and o.member_id > ${members.after}::uuid and o.member_id <= (select member_id from (select distinct member_id from orders
+        where tenant_id = ${scope.tenantId} and member_id > ${members.after}::uuid order by member_id limit ${members.limit}) chunk
+        order by member_id desc limit 1)`
     : sql``;
   return sql`
     select o.member_id, (o.occurred_at at time zone ${scope.timeZone})::date as day, sum(o.total_paid_fen - o.refunded_fen)::int8 as fen

@@ -9,7 +9,10 @@
  * optimum, and the acceptance test compares the fit against every nearby parameter vector.
  */
 export interface MinimizeOptions {
-  /** Stop when the simplex's function values differ by less than this (absolute). */
+  /**
+   * Stop when the simplex's function values differ by less than this, relative to the best value: a
+   * likelihood summed over thousands of customers carries rounding noise proportional to its size.
+   */
   fTolerance?: number;
   /** …and its vertices by less than this in every coordinate. */
   xTolerance?: number;
@@ -26,8 +29,8 @@ export interface MinimizeResult {
 }
 
 export function minimize(f: (x: number[]) => number, x0: number[], options: MinimizeOptions = {}): MinimizeResult {
-  const fTolerance = options.fTolerance ?? 1e-11;
-  const xTolerance = options.xTolerance ?? 1e-9;
+  const fTolerance = options.fTolerance ?? 1e-12;
+  const xTolerance = options.xTolerance ?? 1e-8;
   const maxEvaluations = options.maxEvaluations ?? 50_000;
   let best = { x: x0.slice(), fx: safe(f(x0)) };
   let evaluations = 1;
@@ -35,7 +38,7 @@ export function minimize(f: (x: number[]) => number, x0: number[], options: Mini
   for (;;) {
     const run = simplexRun(f, best.x, step, fTolerance, xTolerance, maxEvaluations - evaluations);
     evaluations += run.evaluations;
-    const improved = best.fx - run.fx > fTolerance;
+    const improved = best.fx - run.fx > fTolerance * (Math.abs(best.fx) + 1);
     if (run.fx <= best.fx) best = { x: run.x, fx: run.fx };
     if (!improved || evaluations >= maxEvaluations) return { ...best, evaluations, converged: evaluations < maxEvaluations };
     // Each restart starts smaller: the optimum is near, and a large simplex would only re-explore.
@@ -68,7 +71,7 @@ function simplexRun(f: (x: number[]) => number, start: number[], step: number, f
     const worst = simplex[n]!;
     let spread = 0;
     for (const v of simplex) for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(v.x[i]! - bestV.x[i]!));
-    if (worst.fx - bestV.fx < fTolerance && spread < xTolerance) break;
+    if (worst.fx - bestV.fx <= fTolerance * (Math.abs(bestV.fx) + 1) && spread < xTolerance) break;
     const centroid = new Array<number>(n).fill(0);
     for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) centroid[i]! += simplex[j]!.x[i]! / n;
     const reflected = evaluate(along(centroid, worst.x, -1));
