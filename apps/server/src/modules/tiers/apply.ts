@@ -4,8 +4,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { TierRules } from '@hearth/contracts/tiers';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { emitEvents } from '../../jobs/outbox.ts';
-import { decisionsSql, numeric, type DecisionMode, type Ladder, type Outcome } from './evaluate.ts';
+import { canInlineEvent, emitEvents } from '../../jobs/outbox.ts';
+import { decisionsSql, numeric, type DecisionMode, type Ladder, type MetricsSource, type Outcome } from './evaluate.ts';
 import { gapFor } from './progress.ts';
 
 export const tiersActor: RequestContext['actor'] = { type: 'system', id: null, label: 'tier evaluation', role: null, permissions: new Set() };
@@ -59,15 +59,20 @@ export async function loadLadders(db: Db, tenantId: string, at: Date, options: {
  * Members without a row are in the entry tier; applyDecisions only inserts theirs if nobody did meanwhile.
  */
 export async function lockMemberTiers(trx: Db, ladder: Ladder, memberIds: readonly string[]) {
-  await sql`select 1 from member_tiers where tenant_id = ${ladder.tenantId} and program_id = ${ladder.programId} and member_id = any(${memberIds}::uuid[])
+  const ids = [...memberIds].sort();
+  await sql`select 1 from member_tiers where tenant_id = ${ladder.tenantId} and member_id between ${ids[0]}::uuid and ${ids.at(-1)}::uuid
+    and member_id = any(${ids}::uuid[]) and program_id = ${ladder.programId}
     order by member_id for update`.execute(trx);
 }
 
-/** On the order path: creates the member's row if needed, which also locks it until the order commits. */
-export async function lockOrCreateMemberTier(trx: Db, ladder: Ladder, memberId: string, now: Date) {
+/**
+ * On the order path: creates the members' rows if needed, which also locks them until the order commits
+ * (in key order, so two batches sharing members cannot deadlock).
+ */
+export async function lockOrCreateMemberTiers(trx: Db, ladder: Ladder, memberIds: readonly string[], now: Date) {
   const entry = ladder.tiers[0]!;
   await sql`insert into member_tiers (tenant_id, member_id, program_id, tier_id, since, rule_version)
-    values (${ladder.tenantId}, ${memberId}, ${ladder.programId}, ${entry.id}, ${now}, ${ladder.ruleVersion})
+    select ${ladder.tenantId}, m.id, ${ladder.programId}, ${entry.id}, ${now}, ${ladder.ruleVersion}::int from unnest(${[...memberIds].sort()}::uuid[]) as m(id) order by m.id
     on conflict (tenant_id, member_id, program_id) do update set updated_at = member_tiers.updated_at`.execute(trx);
 }
 
@@ -95,20 +100,26 @@ export async function applyDecisions(
   asOf: Date,
   mode: DecisionMode,
   memberIds: readonly string[],
-  meta: { runId: string | null; actor: RequestContext['actor'] },
+  meta: { runId: string | null; actor: RequestContext['actor']; source?: MetricsSource },
 ): Promise<AppliedChange[]> {
   if (!memberIds.length) return [];
   const historyIds = memberIds.map(() => uuidv7());
+  const eventIds = memberIds.map(() => uuidv7());
+  // Events go in the same statement while no job subscribes to them (as on the points hot paths); with
+  // subscribers, emitEvents also enqueues their jobs. tier.expiring_soon carries what keeps the tier,
+  // computed here, so it always goes through emitEvents.
+  const inline = ['tier.upgraded', 'tier.downgraded', 'tier.retained'].every((type) => canInlineEvent(deps.jobs, type));
   const graceUntil = ladder.graceDays > 0 ? DateTime.fromJSDate(asOf, { zone: ladder.timeZone }).plus({ days: ladder.graceDays }).toJSDate() : null;
   const entryId = ladder.tiers[0]!.id;
   const { rows } = await sql<AppliedChange & { metrics: unknown }>`
-    with d as (${decisionsSql(ladder, asOf, mode, { ids: memberIds })}),
+    with d as (${decisionsSql(ladder, asOf, mode, { ids: memberIds }, meta.source ?? 'inline')}),
     ch as (
-      select d.*, nt.id as new_tier_id, gt.id as target_tier_id, h.history_id
+      select d.*, nt.id as new_tier_id, nt.code as new_code, ft.code as from_code, gt.id as target_tier_id, h.history_id, h.event_id
       from d
       join tiers nt on nt.tenant_id = ${ladder.tenantId} and nt.program_id = ${ladder.programId} and nt.rank = d.new_rank
+      join tiers ft on ft.tenant_id = ${ladder.tenantId} and ft.program_id = ${ladder.programId} and ft.rank = d.cur_rank
       left join tiers gt on gt.tenant_id = ${ladder.tenantId} and gt.program_id = ${ladder.programId} and gt.rank = d.target_rank
-      join unnest(${memberIds}::uuid[], ${historyIds}::uuid[]) as h(member_id, history_id) on h.member_id = d.member_id
+      join unnest(${memberIds}::uuid[], ${historyIds}::uuid[], ${eventIds}::uuid[]) as h(member_id, history_id, event_id) on h.member_id = d.member_id
       where d.outcome <> 'none'
     ),
     -- Members without a row: a concurrent order that created one meanwhile has decided for them already.
@@ -128,22 +139,35 @@ export async function applyDecisions(
         grace_tier_id = case when ch.outcome = 'grace_started' then ch.target_tier_id end,
         updated_at = now()
       from ch
-      where ch.read_at is not null and mt.tenant_id = ${ladder.tenantId} and mt.member_id = ch.member_id and mt.program_id = ${ladder.programId}
+      -- a plain retention changes nothing in the row: only its history entry and event are written
+      where ch.read_at is not null and (ch.outcome <> 'retained' or ch.grace_until is not null or ch.manual_until is not null) and mt.tenant_id = ${ladder.tenantId} and mt.member_id = ch.member_id and mt.program_id = ${ladder.programId}
       returning mt.member_id
     ),
-    up as (select member_id from ins union all select member_id from upd),
+    up as (
+      select member_id from ins union all select member_id from upd
+      union all select member_id from ch where ch.read_at is not null and ch.outcome = 'retained' and ch.grace_until is null and ch.manual_until is null
+    ),
     h as (
       insert into tier_history (tenant_id, member_id, program_id, id, kind, from_tier_id, to_tier_id, reason, rule_version, metrics, run_id, actor, at)
       select ${ladder.tenantId}, ch.member_id, ${ladder.programId}, ch.history_id, ch.outcome, coalesce(ch.cur_tier_id, ${entryId}::uuid), ch.new_tier_id,
         case when ch.outcome = 'grace_started' then 'grace until ' || ${graceUntil?.toISOString() ?? ''}::text else ch.reason end,
         ${ladder.ruleVersion}::int, ch.metrics, ${meta.runId}::uuid, ${meta.actor.label}, ${asOf}::timestamptz
       from ch join up using (member_id)
+    ),
+    e as (
+      insert into domain_events (tenant_id, id, type, payload, actor_type, actor_id)
+      select ${ladder.tenantId}, ch.event_id, 'tier.' || ch.outcome,
+        jsonb_build_object('member_id', ch.member_id, 'program_id', ${ladder.programId}::text, 'from', ch.from_code, 'to', ch.new_code, 'reason', ch.reason,
+          'rule_version', ${ladder.ruleVersion}::int, 'at', ${asOf.toISOString()}::text),
+        ${meta.actor.type}, ${meta.actor.id}::text
+      from ch join up using (member_id)
+      where ${inline}::boolean and ch.outcome <> 'grace_started'
     )
-    select ch.member_id, ch.outcome, ch.reason, ch.cur_rank, ch.new_rank, ch.target_rank, ch.metrics,
+    select ch.member_id, ch.outcome, ch.reason, ch.cur_rank, ch.new_rank, ch.target_rank, case when ch.outcome = 'grace_started' then ch.metrics end as metrics,
       case when ch.outcome = 'grace_started' then ${graceUntil}::timestamptz end as grace_until
     from ch join up using (member_id)`.execute(trx);
   const changes = rows.map((r) => ({ ...r, cur_rank: Number(r.cur_rank), new_rank: Number(r.new_rank), target_rank: Number(r.target_rank), metrics: numeric(r.metrics) }));
-  await emitEvents(trx, deps.jobs, meta.actor, changes.map((c) => changeEvent(ladder, c, asOf)));
+  await emitEvents(trx, deps.jobs, meta.actor, changes.filter((c) => !inline || c.outcome === 'grace_started').map((c) => changeEvent(ladder, c, asOf)));
   return changes;
 }
 

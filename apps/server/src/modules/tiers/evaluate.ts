@@ -74,26 +74,34 @@ export function metricsOf(rules: TierRules | null): { metric: TierMetric; window
   return [...seen.values()];
 }
 
+/** Where a pass takes its metric values from: aggregated inline for the given members, or from prepareMetrics. */
+export type MetricsSource = 'inline' | 'prepared';
+
+/** The temporary table of a run's or simulation's session (prepareMetrics). */
+const PREPARED = 'tier_eval_metrics';
+
 /**
- * The decisions for a set of members as of an instant, as one SQL statement: the metrics of every (metric,
- * window) the rules use, aggregated from orders (and points earned) in one pass; the highest tier whose
- * qualification holds; whether the current tier's retention rule holds; and, from the member's current
- * tier, manual tier and grace, the outcome. Simulation runs exactly this; evaluation and the order path
- * run it and write its outcome (applyDecisions), so a simulation is what publishing then does.
+ * The metric values of every (metric, window) the rules use, one row per member with orders (or points) in
+ * the windows, as one GROUP BY over orders (and points earned). The same expressions serve one member on
+ * the order path and every member of a tenant in an evaluation run, so both decide alike.
  */
-export function decisionsSql(ladder: Ladder, asOf: Date, mode: DecisionMode, members: MemberSelection): RawBuilder<Decision> {
+export function metricsAggregateSql(ladder: Ladder, asOf: Date, mode: DecisionMode, memberFilter: (column: RawBuilder<string>) => RawBuilder<boolean>): RawBuilder<Record<string, unknown>> {
   const tz = ladder.timeZone;
   const metrics = metricsOf(ladder.rules);
   // A window is the period that contains the instant just before asOf: at Jan 1 00:00 the calendar year is the
   // one that just ended; on the order path, the one in progress.
   const anchor = new Date(asOf.getTime() - 1);
   const local = DateTime.fromJSDate(anchor, { zone: tz });
+  const anniversary = metrics.some((m) => m.window.kind === 'anniversary_year');
+  const annStart = sql<Date>`(date_trunc('day', m.registered_at at time zone ${tz})
+      + make_interval(years => greatest(0, extract(year from age(${anchor}::timestamptz at time zone ${tz}, date_trunc('day', m.registered_at at time zone ${tz})))::int))) at time zone ${tz}`;
   const startOf = (w: TierWindow): RawBuilder<Date> => {
     if (w.kind === 'calendar_year') return sql`${local.startOf('year').toJSDate()}::timestamptz`;
     if (w.kind === 'rolling_months') return sql`${DateTime.fromJSDate(asOf, { zone: tz }).minus({ months: w.months }).toJSDate()}::timestamptz`;
-    return sql`c.ann_start`;
+    return annStart;
   };
   const starts = metrics.map((m) => startOf(m.window));
+  const lowest = starts.length === 1 ? starts[0]! : sql`least(${sql.join(starts)})`;
   const inWindow = (w: TierWindow) => sql`o.occurred_at >= ${startOf(w)}`;
   const kept = sql`o.status <> 'refunded'`;
   const localDay = sql`(o.occurred_at at time zone ${tz})::date`;
@@ -113,23 +121,75 @@ export function decisionsSql(ladder: Ladder, asOf: Date, mode: DecisionMode, mem
         return null;
     }
   };
-  const orderColumns = metrics.flatMap((m) => {
-    const expr = orderMetric(m.metric, m.window);
-    return expr ? [sql`${expr} as ${column(m.metric, m.window)}`] : [];
-  });
+  const orderMetrics = metrics.filter((m) => orderMetric(m.metric, m.window));
   const pointsMetrics = metrics.filter((m) => m.metric === 'points_earned');
-  const anchorDay = sql`(${anchor}::timestamptz at time zone ${tz})::date`;
-  const pointsColumns = pointsMetrics.map(
-    (m) => sql`coalesce(sum(p.points) filter (where p.business_day >= (${startOf(m.window)} at time zone ${tz})::date), 0)::bigint as ${column(m.metric, m.window)}`,
-  );
-  // Paid membership and referrals arrive with their own modules; until then they are 0 for everyone.
-  const slotColumns = metrics.filter((m) => m.metric === 'paid_membership' || m.metric === 'referrals').map((m) => sql`0::int as ${column(m.metric, m.window)}`);
+  const members = (alias: string) => (anniversary ? sql`join members m on m.tenant_id = ${sql.ref(`${alias}.tenant_id`)} and m.id = ${sql.ref(`${alias}.member_id`)}` : sql``);
   // The evaluation counts what happened before its instant; the order path counts everything so far,
   // the order being decided included (its time may be a moment ahead of this server's clock).
   const upTo = mode === 'evaluate' ? sql`and o.occurred_at < ${asOf}::timestamptz` : sql``;
-  const lowest = starts.length === 1 ? starts[0]! : sql`least(${sql.join(starts)})`;
-  const annStart = sql`(date_trunc('day', m.registered_at at time zone ${tz})
-      + make_interval(years => greatest(0, extract(year from age(${anchor}::timestamptz at time zone ${tz}, date_trunc('day', m.registered_at at time zone ${tz})))::int))) at time zone ${tz}`;
+  const orders = sql<Record<string, unknown>>`
+    select o.member_id, ${sql.join(orderMetrics.map((m) => sql`${orderMetric(m.metric, m.window)} as ${column(m.metric, m.window)}`))}
+    from orders o ${members('o')}
+    where o.tenant_id = ${ladder.tenantId} and o.member_id is not null and ${memberFilter(sql.ref('o.member_id'))}
+      and o.occurred_at >= ${lowest} ${upTo}
+    group by o.member_id`;
+  if (!pointsMetrics.length) return orders;
+  const anchorDay = sql`(${anchor}::timestamptz at time zone ${tz})::date`;
+  const points = sql<Record<string, unknown>>`
+    select p.member_id, ${sql.join(pointsMetrics.map((m) => sql`coalesce(sum(p.points) filter (where p.business_day >= (${startOf(m.window)} at time zone ${tz})::date), 0)::bigint as ${column(m.metric, m.window)}`))}
+    from points_transactions p ${members('p')}
+    where p.tenant_id = ${ladder.tenantId} and p.kind = 'earn' and ${memberFilter(sql.ref('p.member_id'))}
+      and p.business_day >= (${lowest} at time zone ${tz})::date ${mode === 'evaluate' ? sql`and p.business_day <= ${anchorDay}` : sql``}
+    group by p.member_id`;
+  return sql`
+    select coalesce(oa.member_id, pa.member_id) as member_id,
+      ${sql.join([...orderMetrics.map((m) => sql`oa.${column(m.metric, m.window)}`), ...pointsMetrics.map((m) => sql`pa.${column(m.metric, m.window)}`)])}
+    from (${orders}) oa full join (${points}) pa on pa.member_id = oa.member_id`;
+}
+
+/**
+ * Aggregates the metrics of every member of the tenant (after `after`, when a run resumes) into a temporary
+ * table of this session, in one GROUP BY like the bare SQL would, so that a run's chunks then read them by
+ * key instead of aggregating orders member by member. The caller holds one connection for the whole pass.
+ */
+export async function prepareMetrics(conn: Db, ladder: Ladder, asOf: Date, mode: DecisionMode, after: string | null) {
+  await dropMetrics(conn);
+  const filter = (col: RawBuilder<string>) => (after ? sql<boolean>`${col} > ${after}::uuid` : sql<boolean>`true`);
+  await sql`create temporary table ${sql.table(PREPARED)} as ${metricsAggregateSql(ladder, asOf, mode, filter)}`.execute(conn);
+  await sql`alter table ${sql.table(PREPARED)} add primary key (member_id)`.execute(conn);
+  await sql`analyze ${sql.table(PREPARED)}`.execute(conn);
+}
+
+export async function dropMetrics(conn: Db) {
+  await sql`drop table if exists ${sql.table(PREPARED)}`.execute(conn);
+}
+
+/**
+ * The decisions for a key-ordered set of members as of an instant, as one SQL statement: their metric values
+ * (inline or prepared), the highest tier whose qualification holds, whether the current tier's retention
+ * holds, and, from the member's current tier, manual tier and grace, the outcome. Simulation runs exactly
+ * this; evaluation and the order path run it and write its outcome (applyDecisions), so a simulation is
+ * what publishing then does.
+ */
+export function decisionsSql(ladder: Ladder, asOf: Date, mode: DecisionMode, members: MemberSelection, source: MetricsSource): RawBuilder<Decision> {
+  const metrics = metricsOf(ladder.rules);
+  const ids = [...members.ids].sort();
+  // The chunk is a key range: every lookup below is an index range scan, never a pass over the tenant.
+  const first = ids[0]!;
+  const last = ids.at(-1)!;
+  const inChunk = (col: RawBuilder<string>) => sql<boolean>`${col} between ${first}::uuid and ${last}::uuid and ${col} = any(${ids}::uuid[])`;
+  const values =
+    source === 'inline'
+      ? metricsAggregateSql(ladder, asOf, mode, inChunk)
+      : sql`select * from ${sql.table(PREPARED)} p where p.member_id between ${first}::uuid and ${last}::uuid`;
+  const slots = new Set<TierMetric>(['paid_membership', 'referrals']);
+  const columns = metrics.map((m) => {
+    const col = column(m.metric, m.window);
+    // Paid membership and referrals arrive with their own modules; until then they are 0 for everyone.
+    if (slots.has(m.metric)) return sql`0::int as ${col}`;
+    if (m.metric === 'days_since_last_purchase') return sql`x.${col}`;
+    return sql`coalesce(x.${col}, 0) as ${col}`;
+  });
 
   const ranks = [...ladder.tiers].sort((a, b) => b.rank - a.rank).filter((t) => t.rank > 0);
   const rulesByCode = new Map((ladder.rules?.tiers ?? []).map((t) => [t.code, t]));
@@ -174,28 +234,16 @@ export function decisionsSql(ladder: Ladder, asOf: Date, mode: DecisionMode, mem
 
   return sql<Decision>`
     with c as (
-      select m.id as member_id, ${annStart} as ann_start
-      from members m where m.tenant_id = ${ladder.tenantId} and m.id = any(${members.ids}::uuid[])
+      select m.id as member_id from members m where m.tenant_id = ${ladder.tenantId} and ${inChunk(sql.ref('m.id'))}
     ),
-    o as (
-      select c.member_id, ${sql.join(orderColumns)}
-      from c left join orders o on o.tenant_id = ${ladder.tenantId} and o.member_id = c.member_id and o.occurred_at >= ${lowest} ${upTo}
-      group by c.member_id
-    ),
-    p as (
-      select c.member_id ${pointsColumns.length ? sql`, ${sql.join(pointsColumns)}` : sql``}
-      from c ${pointsColumns.length ? sql`left join points_transactions p on p.tenant_id = ${ladder.tenantId} and p.member_id = c.member_id and p.kind = 'earn' and p.business_day >= (${lowest} at time zone ${tz})::date ${mode === 'evaluate' ? sql`and p.business_day <= ${anchorDay}` : sql``}` : sql``}
-      group by c.member_id
-    ),
-    a as (
-      select o.* ${pointsMetrics.length ? sql`, ${sql.join(pointsMetrics.map((m) => sql`p.${column(m.metric, m.window)}`))}` : sql``} ${slotColumns.length ? sql`, ${sql.join(slotColumns)}` : sql``}
-      from o ${pointsMetrics.length ? sql`join p using (member_id)` : sql``}
-    ),
+    x as (${values}),
+    a as (select c.member_id, ${sql.join(columns)} from c left join x on x.member_id = c.member_id),
     s as (
       select a.*, coalesce(t.rank, 0) as cur_rank, mt.tier_id as cur_tier_id, mt.since, mt.updated_at as read_at,
         mt.manual_until, mt.manual_reason, mt.manual_earned_rank, mt.grace_until, mt.grace_tier_id
       from a
       left join member_tiers mt on mt.tenant_id = ${ladder.tenantId} and mt.member_id = a.member_id and mt.program_id = ${ladder.programId}
+        and mt.member_id between ${first}::uuid and ${last}::uuid
       left join tiers t on t.tenant_id = ${ladder.tenantId} and t.program_id = ${ladder.programId} and t.id = mt.tier_id
     ),
     q as (select s.*, ${qRank} as q_rank, ${retainOk} as retain_ok from s),
@@ -218,9 +266,9 @@ function conditionSql(c: TierCondition): RawBuilder<boolean> {
 }
 
 /** Reads decisions without writing anything (simulation, progress). */
-export async function readDecisions(db: Db, ladder: Ladder, asOf: Date, mode: DecisionMode, members: MemberSelection): Promise<Decision[]> {
+export async function readDecisions(db: Db, ladder: Ladder, asOf: Date, mode: DecisionMode, members: MemberSelection, source: MetricsSource = 'inline'): Promise<Decision[]> {
   if (!members.ids.length) return [];
-  const { rows } = await decisionsSql(ladder, asOf, mode, members).execute(db);
+  const { rows } = await decisionsSql(ladder, asOf, mode, members, source).execute(db);
   return rows.map((r) => ({ ...r, cur_rank: Number(r.cur_rank), new_rank: Number(r.new_rank), q_rank: Number(r.q_rank), target_rank: Number(r.target_rank), metrics: numeric(r.metrics) }));
 }
 

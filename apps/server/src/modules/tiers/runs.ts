@@ -8,13 +8,13 @@ import type { AppDeps } from '../../deps.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import { emitEvents } from '../../jobs/outbox.ts';
 import { applyDecisions, expiringPayload, loadLadders, lockMemberTiers, tiersActor } from './apply.ts';
-import { readDecisions, type Ladder } from './evaluate.ts';
+import { dropMetrics, prepareMetrics, readDecisions, type Ladder } from './evaluate.ts';
 
 export type RunRow = Selectable<DB['tier_evaluation_runs']>;
 export type RunKind = RunRow['kind'];
 
 export interface RunOptions {
-  /** Members per chunk; each chunk is one transaction that also advances the run's cursor. */
+  /** Members per chunk (default 5,000); each chunk is one transaction that also advances the run's cursor. */
   chunkSize?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number): Promise<void> | void;
@@ -22,21 +22,21 @@ export interface RunOptions {
 
 /**
  * Evaluates every member of a ladder as of an instant (an anniversary ladder: the members whose anniversary
- * that is), in key-ordered chunks. Each chunk locks its members' tier rows, decides and writes in one
- * statement, emits the events and moves the run's cursor, in one transaction: a run killed at any point
- * resumes after its last chunk, and starting the same (ladder, kind, instant) again resumes or returns it.
+ * that is), in key-ordered chunks after one pass that aggregates everyone's metrics. Each chunk locks its
+ * members' tier rows, decides and writes in one statement, emits the events and moves the run's cursor, in
+ * one transaction: a run killed at any point resumes after its last chunk (aggregating again only the
+ * members after it), and starting the same (ladder, kind, instant) again resumes or returns it.
  * A `notice` run writes nothing but tier.expiring_soon for the members the evaluation at `asOf` would move down.
  */
 export async function runEvaluation(deps: Pick<AppDeps, 'db' | 'jobs'>, tenantId: string, programId: string, kind: RunKind, asOf: Date, options: RunOptions = {}): Promise<RunRow | null> {
-  const chunkSize = options.chunkSize ?? 2000;
   const [ladder] = await loadLadders(deps.db, tenantId, asOf, { programId });
   if (!ladder?.rules) return null;
   let run = await claimRun(deps.db, ladder, kind, asOf);
+  if (run.status === 'done') return run;
   const counts = { ...(run.counts as Record<string, number>) };
-  while (run.status === 'running') {
-    if (options.signal?.aborted) break;
-    const ids = await nextChunk(deps.db, ladder, asOf, run.after_member_id, chunkSize);
-    run = await withTransaction(deps.db, async (trx) => {
+  await eachChunk(deps.db, ladder, asOf, kind, run.after_member_id, async (conn, ids) => {
+    if (options.signal?.aborted) return false;
+    run = await withTransaction(conn, async (trx) => {
       const advanced = await trx
         .updateTable('tier_evaluation_runs')
         .set({ after_member_id: ids.at(-1) ?? run.after_member_id, done: sql`done + ${ids.length}`, status: ids.length ? 'running' : 'done', finished_at: ids.length ? null : new Date() })
@@ -50,7 +50,7 @@ export async function runEvaluation(deps: Pick<AppDeps, 'db' | 'jobs'>, tenantId
       if (!advanced) throw new Error(`tier evaluation run ${run.id} advanced by another worker`);
       if (!ids.length) return advanced;
       if (kind === 'notice') {
-        const moving = (await readDecisions(trx, ladder, asOf, 'evaluate', { ids })).filter((d) => d.outcome === 'downgraded' || d.outcome === 'grace_started');
+        const moving = (await readDecisions(trx, ladder, asOf, 'evaluate', { ids }, 'prepared')).filter((d) => d.outcome === 'downgraded' || d.outcome === 'grace_started');
         const at = ladder.graceDays > 0 ? DateTime.fromJSDate(asOf, { zone: ladder.timeZone }).plus({ days: ladder.graceDays }).toJSDate() : asOf;
         await emitEvents(
           trx,
@@ -61,14 +61,38 @@ export async function runEvaluation(deps: Pick<AppDeps, 'db' | 'jobs'>, tenantId
         counts.expiring_soon = (counts.expiring_soon ?? 0) + moving.length;
       } else {
         await lockMemberTiers(trx, ladder, ids);
-        const changes = await applyDecisions(trx, deps, ladder, asOf, 'evaluate', ids, { runId: run.id, actor: tiersActor });
+        const changes = await applyDecisions(trx, deps, ladder, asOf, 'evaluate', ids, { runId: run.id, actor: tiersActor, source: 'prepared' });
         for (const c of changes) counts[c.outcome] = (counts[c.outcome] ?? 0) + 1;
       }
       return trx.updateTable('tier_evaluation_runs').set({ counts: JSON.stringify(counts) }).where('tenant_id', '=', tenantId).where('program_id', '=', programId).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
     });
     await options.onProgress?.(run.done, run.total);
-  }
+    return true;
+  }, options.chunkSize);
   return run;
+}
+
+/**
+ * Walks a ladder's members in key order, `size` at a time (a scheduled or notice run of an anniversary ladder:
+ * only the members whose anniversary `asOf` is), on one connection that first aggregates every member's
+ * metrics in one pass (prepareMetrics). `fn` gets each chunk and, once, an empty one at the end; it returns
+ * false to stop early. Runs and simulations both walk this way, so they decide from the same values.
+ */
+export async function eachChunk(db: Db, ladder: Ladder, asOf: Date, kind: RunKind | 'simulate', after: string | null, fn: (conn: Db, ids: string[]) => Promise<boolean>, size = 5000) {
+  const anniversaries = ladder.evaluation === 'anniversary' && (kind === 'scheduled' || kind === 'notice');
+  await db.connection().execute(async (conn) => {
+    await prepareMetrics(conn, ladder, asOf, 'evaluate', after);
+    try {
+      let cursor = after;
+      for (;;) {
+        const ids = await nextChunk(conn, ladder, asOf, cursor, size, anniversaries);
+        if (!(await fn(conn, ids)) || !ids.length) return;
+        cursor = ids.at(-1)!;
+      }
+    } finally {
+      await dropMetrics(conn);
+    }
+  });
 }
 
 async function claimRun(db: Db, ladder: Ladder, kind: RunKind, asOf: Date): Promise<RunRow> {
@@ -88,14 +112,14 @@ async function claimRun(db: Db, ladder: Ladder, kind: RunKind, asOf: Date): Prom
 }
 
 /** The next key-ordered chunk of members the run decides (scheduled anniversary runs: only that day's). */
-async function nextChunk(db: Db, ladder: Ladder, asOf: Date, after: string | null, size: number): Promise<string[]> {
+async function nextChunk(db: Db, ladder: Ladder, asOf: Date, after: string | null, size: number, anniversaries: boolean): Promise<string[]> {
   const rows = await db
     .selectFrom('members as m')
     .select('m.id')
     .where('m.tenant_id', '=', ladder.tenantId)
     .where('m.status', 'in', ['active', 'frozen'])
     .$if(after !== null, (q) => q.where('m.id', '>', after!))
-    .$if(ladder.evaluation === 'anniversary', (q) => q.where(anniversaryOn(ladder, asOf)))
+    .$if(anniversaries, (q) => q.where(anniversaryOn(ladder, asOf)))
     .orderBy('m.id')
     .limit(size)
     .execute();

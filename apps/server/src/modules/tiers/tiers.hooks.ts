@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
 import type { OrderHooks } from '../orders/order-hooks.ts';
 import type { PointsHooks } from '../points/rules.service.ts';
-import { applyDecisions, loadLadders, lockOrCreateMemberTier } from './apply.ts';
+import { applyDecisions, loadLadders, lockOrCreateMemberTiers } from './apply.ts';
 import { getMemberTiers, listHistory } from './tiers.service.ts';
 
 /**
@@ -14,17 +14,19 @@ import { getMemberTiers, listHistory } from './tiers.service.ts';
  * Refunds are deliberately not hooked: they count at the next evaluation and never downgrade mid-period.
  */
 export function registerTierOrderHooks(hooks: OrderHooks) {
-  hooks.onMemberOrder(async (trx, deps, ctx, order) => {
-    if (order.member_id) await upgradeOnOrder(trx, deps, ctx, order.member_id);
-  });
+  // After points (registered first), so an order earns at the tier the member had when it came in.
+  hooks.onMemberOrders(async (trx, deps, ctx, orders) => upgradeOnOrders(trx, deps, ctx, orders.map((o) => o.member_id!)));
 }
 
-export async function upgradeOnOrder(trx: Db, deps: AppDeps, ctx: RequestContext, memberId: string) {
+/** The members of a write's orders, all at once: one lock statement and one decision statement per ladder. */
+export async function upgradeOnOrders(trx: Db, deps: AppDeps, ctx: RequestContext, memberIds: readonly string[]) {
+  const ids = [...new Set(memberIds)];
+  if (!ids.length) return;
   const now = deps.clock.now();
   for (const ladder of await loadLadders(trx, ctx.tenantId, now, { activeOnly: true })) {
     if (!ladder.rules) continue;
-    await lockOrCreateMemberTier(trx, ladder, memberId, now);
-    await applyDecisions(trx, deps, ladder, now, 'upgrade', [memberId], { runId: null, actor: ctx.actor });
+    await lockOrCreateMemberTiers(trx, ladder, ids, now);
+    await applyDecisions(trx, deps, ladder, now, 'upgrade', ids, { runId: null, actor: ctx.actor });
   }
 }
 

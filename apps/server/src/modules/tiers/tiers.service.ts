@@ -24,10 +24,10 @@ import { AppError, notFound, validationError, type FieldError } from '../../http
 import { emitEvent } from '../../jobs/outbox.ts';
 import { enqueueJob } from '../../jobs/enqueue.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { loadLadders, lockOrCreateMemberTier } from './apply.ts';
+import { loadLadders, lockOrCreateMemberTiers } from './apply.ts';
 import { numeric, readDecisions, type Ladder } from './evaluate.ts';
 import { gapFor } from './progress.ts';
-import { nextEvaluationAt } from './runs.ts';
+import { eachChunk, nextEvaluationAt } from './runs.ts';
 import './tiers.tables.ts';
 
 type TierRow = Selectable<DB['tiers']>;
@@ -149,29 +149,18 @@ export async function simulate(deps: AppDeps, ctx: RequestContext, programId: st
   if (input.rules) checkRules(ladder.tiers, input.rules);
   const draft: Ladder = input.rules ? { ...ladder, rules: input.rules, ruleVersion: null } : ladder;
   const cells = new Map<string, { from: number; to: number; count: number; sample: string[] }>();
-  let after: string | null = null;
   let members = 0;
-  for (;;) {
-    const chunk: { id: string }[] = await deps.db
-      .selectFrom('members')
-      .select('id')
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('status', 'in', ['active', 'frozen'])
-      .$if(after !== null, (q) => q.where('id', '>', after!))
-      .orderBy('id')
-      .limit(5000)
-      .execute();
-    if (!chunk.length) break;
-    after = chunk.at(-1)!.id;
-    members += chunk.length;
-    for (const d of await readDecisions(deps.db, draft, asOf, 'evaluate', { ids: chunk.map((c) => c.id) })) {
+  await eachChunk(deps.db, draft, asOf, 'simulate', null, async (conn, ids) => {
+    members += ids.length;
+    for (const d of await readDecisions(conn, draft, asOf, 'evaluate', { ids }, 'prepared')) {
       const key = `${d.cur_rank}>${d.new_rank}`;
       const cell = cells.get(key) ?? { from: d.cur_rank, to: d.new_rank, count: 0, sample: [] };
       cell.count += 1;
       if (cell.sample.length < input.sample_size) cell.sample.push(d.member_id);
       cells.set(key, cell);
     }
-  }
+    return true;
+  });
   const code = (rank: number) => ladder.tiers[rank]!.code;
   return {
     as_of: asOf.toISOString(),
@@ -284,7 +273,7 @@ export async function assignTier(deps: AppDeps, ctx: RequestContext, memberId: s
     if (!ladder) throw notFound('Tier program');
     const tier = ladder.tiers.find((t) => t.code === input.tier_code);
     if (!tier) throw validationError([{ field: 'tier_code', code: 'unknown_tier', message: 'not a tier of this program' }]);
-    await lockOrCreateMemberTier(trx, ladder, memberId, now);
+    await lockOrCreateMemberTiers(trx, ladder, [memberId], now);
     const row = await trx.selectFrom('member_tiers').selectAll().where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('program_id', '=', ladder.programId).executeTakeFirstOrThrow();
     const fromRank = ladder.tiers.find((t) => t.id === row.tier_id)!.rank;
     const earned = row.manual_until ? (row.manual_earned_rank ?? 0) : fromRank;

@@ -4,7 +4,7 @@ import { createTestClock } from '../../test/deps.ts';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { maintainTiers, runEvaluation } from './runs.ts';
-import { upgradeOnOrder } from './tiers.hooks.ts';
+import { upgradeOnOrders } from './tiers.hooks.ts';
 
 const yuan = (n: number) => n * 100;
 const ladderTiers = [
@@ -236,7 +236,7 @@ describe('tiers: ladders, instant upgrade, evaluation, grace, retention, manual 
     await Promise.all(
       Array.from({ length: 8 }, () =>
         t.deps.db.transaction().execute(async (trx) => {
-          await upgradeOnOrder(trx, t.deps, tenant.ctx, other);
+          await upgradeOnOrders(trx, t.deps, tenant.ctx, [other]);
           await sql`select pg_sleep(0.1)`.execute(trx);
         }),
       ),
