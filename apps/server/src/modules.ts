@@ -1,3 +1,5 @@
+import { registerAnalyticsConditions } from './modules/analytics/analytics.conditions.ts';
+import { registerTierConditions } from './modules/tiers/tiers.conditions.ts';
 import type { AppDeps } from './deps.ts';
 import type { HearthModule } from './http/api.ts';
 import { createJobRegistry } from './jobs/registry.ts';
@@ -63,9 +65,9 @@ export const hearthModules: HearthModule[] = [
   { name: 'products', routes: productsRoutes },
   { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
-  { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks },
+  { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks, segmentConditions: registerAnalyticsConditions },
   { name: 'segments', routes: segmentsRoutes, jobs: registerSegmentJobs, segmentConditions: registerBuiltinConditions },
-  { name: 'tiers', routes: tiersRoutes, jobs: registerTierJobs, memberHooks: registerTierMemberHooks, orderHooks: registerTierOrderHooks, pointsHooks: registerTierPointsHooks },
+  { name: 'tiers', routes: tiersRoutes, jobs: registerTierJobs, memberHooks: registerTierMemberHooks, orderHooks: registerTierOrderHooks, pointsHooks: registerTierPointsHooks, segmentConditions: registerTierConditions },
   { name: 'coupons', routes: couponsRoutes, jobs: registerCouponJobs, memberHooks: registerCouponMemberHooks, orderHooks: registerCouponOrderHooks, pointsHooks: registerCouponPointsHooks },
 ];
 

@@ -100,6 +100,14 @@ const rfmSchema = z
 export const lifecycleStages = ['new', 'active', 'at_risk', 'dormant', 'lost', 'won_back'] as const;
 export type LifecycleStage = (typeof lifecycleStages)[number];
 const lifecycleSchema = z.object({ type: z.literal('lifecycle'), stages: z.array(z.enum(lifecycleStages)).min(1) });
+const tierSchema = z.object({ type: z.literal('tier'), program_id: z.uuid(), tier_ids: z.array(z.uuid()).min(1).max(50) }).describe("The member's current tier in a tier program is one of these");
+const clvPercentileSchema = z
+  .object({ type: z.literal('clv_percentile'), compare: comparisonSchema })
+  .describe('CLV percentile 0–100 from the latest weekly fit (members without a score count as 0)');
+const influenceSchema = z
+  .object({ type: z.literal('influence'), index: comparisonSchema.optional(), heavy_user: z.boolean().optional() })
+  .refine((c) => c.index !== undefined || c.heavy_user !== undefined, { path: ['index'], message: 'give index, heavy_user or both' })
+  .describe('Influence index 0–100 and the heavy-user flag, recomputed daily (members without a row: 0 and false)');
 
 export const conditionSchemas = [
   profileSchema,
@@ -117,6 +125,9 @@ export const conditionSchemas = [
   nearStoreSchema,
   rfmSchema,
   lifecycleSchema,
+  tierSchema,
+  clvPercentileSchema,
+  influenceSchema,
 ] as const;
 export const conditionSchema = z.discriminatedUnion('type', conditionSchemas);
 export type Condition = z.infer<typeof conditionSchema>;
