@@ -73,6 +73,9 @@ try {
   await page.getByText(/^\+86139\d{8}$/).first().waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-member-360.png'), fullPage: true });
 
+  // Tier on the member 360: the demo ladder's tier with what is missing for the next one.
+  await page.getByTestId('member-tier').getByTestId('member-tier-name').waitFor();
+
   // Points on the member 360: the balance, an adjustment by hand, and its ledger entry with postings and lot trail.
   const points = page.getByTestId('member-points');
   await points.getByTestId('points-balance').waitFor();
@@ -144,6 +147,13 @@ try {
   await page.getByTestId('regional-table').waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-analytics-regional.png'), fullPage: true });
 
+  // Tiers: the distribution chart, then a simulation of the rules in force with its move matrix.
+  await page.getByTestId('nav-tiers').click();
+  await page.getByTestId('tier-distribution').locator('canvas').waitFor();
+  await page.getByTestId('tier-simulate').click();
+  await page.getByTestId('tier-simulation').locator('canvas').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-tiers.png'), fullPage: true });
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
@@ -174,7 +184,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

@@ -17,7 +17,7 @@ export interface TierBar {
 export default function TierDistributionChart({ tiers, series }: { tiers: { name: string; color: string }[]; series: { name: string; values: number[] }[] }) {
   const option = {
     tooltip: { trigger: 'axis' },
-    legend: series.length > 1 ? { data: series.map((s) => s.name) } : undefined,
+    legend: series.length > 1 ? { top: 0, data: series.map((s) => s.name) } : undefined,
     grid: { left: 48, right: 16, top: series.length > 1 ? 36 : 16, bottom: 28 },
     xAxis: { type: 'category', data: tiers.map((t) => t.name) },
     yAxis: { type: 'value', minInterval: 1 },

@@ -156,7 +156,7 @@ function LadderCard({ program, onSaved, disabled }: { program: TierProgram; onSa
           {(fields, { add, remove }) => (
             <>
               {fields.map((field, index) => (
-                <Space key={field.key} align="start" wrap>
+                <Space key={field.key} align="start" wrap style={{ display: "flex" }}>
                   <Form.Item name={[field.name, 'id']} hidden><Input /></Form.Item>
                   <Form.Item name={[field.name, 'code']} label={index === 0 ? t('tiers.code') : undefined} rules={[{ required: true, pattern: /^[a-z0-9_-]{1,32}$/ }]}><Input style={{ width: 110 }} /></Form.Item>
                   <Form.Item name={[field.name, 'name']} label={index === 0 ? t('tiers.tierName') : undefined} rules={[{ required: true }]}><Input style={{ width: 120 }} /></Form.Item>
