@@ -39,6 +39,11 @@ const envSchema = z.object({
   HEARTH_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
   HEARTH_TRUST_PROXY: booleanFromEnv.default(false),
   HEARTH_COOKIE_SECURE: booleanFromEnv.optional(),
+  // 32 bytes, base64: seals secrets kept in the database (payment-provider keys). Without it none can be stored.
+  HEARTH_SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +62,7 @@ export interface Config {
   shutdownGraceSeconds: number;
   trustProxy: boolean;
   cookieSecure: boolean;
+  secretsKey?: Buffer;
   logLevel: string;
 }
 
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     trustProxy: e.HEARTH_TRUST_PROXY,
     // Off by default: `npm start` serves plain http on localhost; turn on behind HTTPS.
     cookieSecure: e.HEARTH_COOKIE_SECURE ?? false,
+    secretsKey: e.HEARTH_SECRETS_KEY ? Buffer.from(e.HEARTH_SECRETS_KEY, 'base64') : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }

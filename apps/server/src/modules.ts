@@ -30,6 +30,9 @@ import { importRoutes } from './modules/members/import.routes.ts';
 import { registerImportJob } from './modules/members/import.job.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
+import { membershipRoutes } from './modules/membership/membership.routes.ts';
+import { registerMembershipJobs } from './modules/membership/membership.jobs.ts';
+import { registerMembershipMemberHooks } from './modules/membership/membership.hooks.ts';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.ts';
 import { registerAnalyticsJobs, registerAnalyticsMemberHooks } from './modules/analytics/analytics.jobs.ts';
 import { createSegmentConditions } from './modules/segments/conditions.ts';
@@ -65,6 +68,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'products', routes: productsRoutes },
   { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
+  { name: 'membership', routes: membershipRoutes, jobs: registerMembershipJobs, memberHooks: registerMembershipMemberHooks },
   { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks, segmentConditions: registerAnalyticsConditions },
   { name: 'segments', routes: segmentsRoutes, jobs: registerSegmentJobs, segmentConditions: registerBuiltinConditions },
   { name: 'tiers', routes: tiersRoutes, jobs: registerTierJobs, memberHooks: registerTierMemberHooks, orderHooks: registerTierOrderHooks, pointsHooks: registerTierPointsHooks, segmentConditions: registerTierConditions },

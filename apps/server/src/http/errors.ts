@@ -39,6 +39,14 @@ export const errorStatus = {
   COUPON_LIMIT_REACHED: 409,
   COUPON_TEMPLATE_PAUSED: 409,
   COUPON_TEMPLATE_IN_USE: 409,
+  SECRETS_KEY_MISSING: 409,
+  PLAN_NOT_AVAILABLE: 409,
+  SUBSCRIPTION_EXISTS: 409,
+  SUBSCRIPTION_TRANSITION_REFUSED: 409,
+  PAYMENT_NOT_PENDING: 409,
+  PROVIDER_NOT_CONFIGURED: 409,
+  NOTHING_TO_REFUND: 422,
+  PAYMENT_PROVIDER_ERROR: 502,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
@@ -98,6 +106,7 @@ const titles: Partial<Record<number, string>> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 

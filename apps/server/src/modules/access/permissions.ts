@@ -32,6 +32,9 @@ export const permissionCatalogue = {
   'coupons:issue': '发放优惠券 / Issue coupons to members',
   'coupons:redeem': '核销优惠券 / Verify, reserve and write off coupons at a store or POS',
   'coupons:manage': '优惠券模板与设置 / Manage coupon templates and settings',
+  'membership:read': '查看付费会员与订阅 / Read paid plans and subscriptions',
+  'membership:write': '开通、续费、取消付费会员，确认线下收款 / Sell, renew and cancel paid memberships, confirm counter payments',
+  'membership:manage': '付费会员方案、退款与支付设置 / Manage paid plans, refunds and payment settings',
   'analytics:read': '查看分析报表（CLV、二八分析、影响力、区域销售） / Read analytics (CLV, Pareto, influence, regional sales)',
   'analytics:manage': '分析设置与重新计算 CLV / Analytics settings and CLV refits',
   'segments:read': '查看人群、RFM 与生命周期 / Read segments, RFM and lifecycle',
@@ -44,17 +47,17 @@ export const permissionCatalogue = {
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'tiers:read', 'coupons:read', 'coupons:redeem'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -1,0 +1,32 @@
+import { sql } from 'kysely';
+import { AppError } from '../../http/errors.ts';
+import type { MemberHooks } from '../members/member-hooks.ts';
+import { getMembership } from './membership.service.ts';
+
+const memberTables = ['membership_transitions', 'membership_refunds', 'membership_payments', 'membership_renewal_reminders'] as const;
+
+export function registerMembershipMemberHooks(hooks: MemberHooks) {
+  // The merged member's subscriptions, payments and history become the survivor's. Two live subscriptions
+  // cannot both stay live (one per member): the survivor keeps its own and the merged one is left as it was
+  // but moved, unless the survivor has none, in which case the merged member's live one carries on.
+  hooks.onMerge({
+    name: 'membership',
+    move: async (trx, ctx, { fromMemberId, toMemberId }) => {
+      await sql`set constraints all deferred`.execute(trx);
+      const live = await sql<{ member_id: string }>`select member_id from membership_subscriptions where tenant_id = ${ctx.tenantId} and member_id in (${fromMemberId}, ${toMemberId})
+        and status in ('trialing', 'active', 'past_due', 'grace', 'canceled') order by member_id for update`.execute(trx);
+      if (live.rows.length === 2) {
+        throw new AppError('MERGE_CONFLICT', 'Both members hold a paid membership; refund or let one end before merging');
+      }
+      let moved = 0;
+      const result = await sql`update membership_subscriptions set member_id = ${toMemberId} where tenant_id = ${ctx.tenantId} and member_id = ${fromMemberId}`.execute(trx);
+      moved += Number(result.numAffectedRows ?? 0);
+      for (const table of memberTables) {
+        const r = await sql`update ${sql.table(table)} set member_id = ${toMemberId} where tenant_id = ${ctx.tenantId} and member_id = ${fromMemberId}`.execute(trx);
+        moved += Number(r.numAffectedRows ?? 0);
+      }
+      return moved;
+    },
+  });
+  hooks.addSection({ name: 'membership', load: (deps, ctx, memberId) => getMembership(deps, ctx, memberId) });
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
+import {
+  membershipSchema,
+  membershipSettingsSchema,
+  paymentSchema,
+  planInputSchema,
+  planSchema,
+  purchaseInputSchema,
+  purchaseResultSchema,
+  reasonInputSchema,
+  refundResultSchema,
+  subscriptionSchema,
+  subscriptionStatuses,
+  trialInputSchema,
+  wechatConfigInputSchema,
+  wechatConfigSchema,
+} from '@hearth/contracts/membership';
+import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
+import { requestContext } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import { cancelMembership, confirmOfflinePayment, getMembership, getPayment, listSubscriptions, purchase, refundMembership, serializePayment, settlePayment, startTrial } from './membership.service.ts';
+import { membershipActor } from './membership.jobs.ts';
+import { createPlan, getMembershipSettings, getPlan, listPlans, retirePlan, updateMembershipSettings, updatePlan } from './plans.service.ts';
+import { getProvider, saveWechatConfig } from './providers.service.ts';
+
+const tags = ['membership'];
+const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema, 502: problemSchema };
+
+export function membershipRoutes(api: Api, context: RouteContext) {
+  const { deps } = context;
+  api.get('/membership/plans', { config: { permission: 'membership:read' }, schema: { tags, summary: 'Paid plans', security: authenticated, response: { 200: z.object({ data: z.array(planSchema) }) } } }, async (request) => ({ data: await listPlans(deps, requestContext(request)) }));
+  api.get('/membership/plans/:id', { config: { permission: 'membership:read' }, schema: { tags, summary: 'A paid plan', security: authenticated, params: idParamsSchema, response: { 200: planSchema, 404: problemSchema } } }, async (request) => getPlan(deps, requestContext(request), request.params.id));
+  api.post('/membership/plans', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'Add a paid plan (price in fen, period, trial days, benefits as references, upgrade path)', security: authenticated, body: planInputSchema, response: { 201: planSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await createPlan(deps, requestContext(request), request.body)));
+  api.put('/membership/plans/:id', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'Change a paid plan (applies to periods paid from now on)', security: authenticated, params: idParamsSchema, body: planInputSchema, response: { 200: planSchema, ...errors } } }, async (request) => updatePlan(deps, requestContext(request), request.params.id, request.body));
+  api.delete('/membership/plans/:id', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'Retire a plan (no longer sold; existing subscriptions run on)', security: authenticated, params: idParamsSchema, response: { 200: planSchema, ...errors } } }, async (request) => retirePlan(deps, requestContext(request), request.params.id));
+
+  api.get('/membership/settings', { config: { permission: 'membership:read' }, schema: { tags, summary: 'Refund policy, grace and reminder days, payment timeouts', security: authenticated, response: { 200: membershipSettingsSchema } } }, async (request) => getMembershipSettings(deps, requestContext(request)));
+  api.put('/membership/settings', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'Change the membership settings', security: authenticated, body: membershipSettingsSchema, response: { 200: membershipSettingsSchema, ...errors } } }, async (request) => updateMembershipSettings(deps, requestContext(request), request.body));
+  api.put('/membership/providers/wechat', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'WeChat Pay API v3 credentials of this brand (keys are sealed at rest and never shown again)', security: authenticated, body: wechatConfigInputSchema, response: { 200: wechatConfigSchema, ...errors } } }, async (request) => saveWechatConfig(deps, requestContext(request), request.body));
+
+  api.get('/members/:id/membership', { config: { permission: 'membership:read' }, schema: { tags, summary: 'The member’s paid membership: current subscription, every transition, payments and refunds', security: authenticated, params: idParamsSchema, response: { 200: membershipSchema, 404: problemSchema } } }, async (request) => getMembership(deps, requestContext(request), request.params.id));
+  api.post('/members/:id/membership/purchase', { config: { permission: 'membership:write' }, schema: { tags, summary: 'Buy, renew or upgrade: opens a pending payment (WeChat: JSAPI parameters); the membership starts when it is paid', security: authenticated, params: idParamsSchema, body: purchaseInputSchema, response: { 201: purchaseResultSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await purchase(deps, requestContext(request), request.params.id, request.body)));
+  api.post('/members/:id/membership/trial', { config: { permission: 'membership:write' }, schema: { tags, summary: 'Start the plan’s free trial (once per member and plan)', security: authenticated, params: idParamsSchema, body: trialInputSchema, response: { 201: subscriptionSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await startTrial(deps, requestContext(request), request.params.id, request.body)));
+  api.post('/members/:id/membership/cancel', { config: { permission: 'membership:write' }, schema: { tags, summary: 'Cancel at the period’s end (benefits stay until then; nothing renews)', security: authenticated, params: idParamsSchema, body: reasonInputSchema, response: { 200: subscriptionSchema, ...errors } } }, async (request) => cancelMembership(deps, requestContext(request), request.params.id, request.body.reason));
+  api.post('/members/:id/membership/refund', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'Refund (full within the policy’s days, else the unused days) and end the membership at once', security: authenticated, params: idParamsSchema, body: reasonInputSchema, response: { 200: refundResultSchema, ...errors } } }, async (request) => refundMembership(deps, requestContext(request), request.params.id, request.body.reason));
+  api.post('/membership/payments/:id/confirm', { config: { permission: 'membership:write' }, schema: { tags, summary: 'Staff took a counter payment: confirm it (repeats change nothing)', security: authenticated, params: idParamsSchema, response: { 200: z.object({ outcome: z.enum(['applied', 'duplicate', 'late', 'mismatch']), payment: paymentSchema }), ...errors } } }, async (request) => confirmOfflinePayment(deps, requestContext(request), request.params.id));
+  api.get('/membership/payments/:id', { config: { permission: 'membership:read' }, schema: { tags, summary: 'A membership payment', security: authenticated, params: idParamsSchema, response: { 200: paymentSchema, 404: problemSchema } } }, async (request) => serializePayment(await getPayment(deps.db, requestContext(request).tenantId, request.params.id)));
+  api.get('/membership/subscriptions', {
+    config: { permission: 'membership:read' },
+    schema: { tags, summary: 'Subscriptions, newest first, by status, plan, member or period end', security: authenticated, querystring: paginationQuerySchema.extend({ status: z.enum(subscriptionStatuses).optional(), plan_id: z.uuid().optional(), member_id: z.uuid().optional(), ends_before: z.iso.datetime({ offset: true }).optional() }), response: { 200: pageSchema(subscriptionSchema), 400: problemSchema } },
+  }, async (request) => listSubscriptions(deps, requestContext(request), request.query));
+
+  // WeChat Pay calls this without credentials. The tenant comes from the path and everything else only from
+  // the verified, decrypted resource; the raw body is kept because the signature covers its exact bytes.
+  api.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    (scope as Api).post('/public/membership/wechat/:tenant/notify', { config: { public: true }, schema: { tags: ['public'], summary: 'WeChat Pay payment notification (signature-verified)', params: z.object({ tenant: z.uuid() }) } }, async (request, reply) => {
+      const tenantId = request.params.tenant;
+      const ctx = { tenantId, actor: { ...membershipActor, label: 'wechat pay notification' }, requestId: request.id, ip: request.ip };
+      try {
+        const provider = await getProvider(deps, deps.db, tenantId, 'wechat');
+        const notice = provider.verifyNotification(request.headers, typeof request.body === 'string' ? request.body : '');
+        const payment = await deps.db.selectFrom('membership_payments').select(['member_id', 'id']).where('tenant_id', '=', tenantId).where('out_trade_no', '=', notice.outTradeNo).executeTakeFirst();
+        if (!payment) return reply.status(404).send({ code: 'FAIL', message: 'unknown out_trade_no' });
+        if (notice.state === 'paid') await settlePayment(deps, ctx, payment, { transactionId: notice.transactionId, amountFen: notice.amountFen, paidAt: notice.paidAt, source: 'notification' });
+        return reply.status(204).send();
+      } catch (err) {
+        if (err instanceof AppError && err.code !== 'INTERNAL' && err.status < 500) {
+          request.log.warn({ err: err.message, tenantId }, 'wechat notification refused');
+          return reply.status(err.code === 'INVALID_SIGNATURE' ? 401 : 404).send({ code: 'FAIL', message: err.message });
+        }
+        throw err;
+      }
+    });
+  });
+}
