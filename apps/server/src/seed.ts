@@ -21,6 +21,8 @@ import { issueCoupon } from './modules/coupons/issuance.service.ts';
 import { createTemplate } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
+import { confirmOfflinePayment, purchase } from './modules/membership/membership.service.ts';
+import { createPlan } from './modules/membership/plans.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
@@ -66,6 +68,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoTiers(inTrx, ctx);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
     await seedDemoCoupons(inTrx, ctx, memberIds);
+    await seedDemoMembership(inTrx, ctx, memberIds);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
@@ -229,6 +232,13 @@ async function seedDemoCoupons(deps: AppDeps, ctx: RequestContext, memberIds: st
   }
   const [first] = (await issueCoupon(deps, ctx, { template_id: templates[0]!.id, member_id: memberIds[0]!, quantity: 1, issuance_key: 'DEMO-C-USED' })).coupons;
   await confirmCoupon(deps, ctx, { code: first!.code, pos_transaction_id: 'DEMO-POS-1', order_external_id: 'DEMO-1000', cart: { channel: 'store', lines: [{ sku: 'BAK-CROISSANT', qty: 6, unit_price_fen: 1800, discount_fen: 0 }], shipping_fen: 0, member_discount_fen: 0, other_coupon_codes: [] } });
+}
+
+/** 付费会员: ¥99 a year with a 7-day trial; the first demo member paid at the counter. */
+async function seedDemoMembership(deps: AppDeps, ctx: RequestContext, memberIds: string[]) {
+  const plan = await createPlan(deps, ctx, { name: '付费会员', description: '全年饮品 9 折、每月 2 张免费升杯、生日双倍积分', price_fen: 9900, period: 'year', trial_days: 7, auto_renew_allowed: true, benefit_ids: [], upgrade_to: [], status: 'active' });
+  const { payment } = await purchase(deps, ctx, memberIds[0]!, { plan_id: plan.id, provider: 'offline', auto_renew: true });
+  await confirmOfflinePayment(deps, ctx, payment.id);
 }
 
 async function seedDemoOrders(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
