@@ -28,5 +28,14 @@ export function registerMembershipMemberHooks(hooks: MemberHooks) {
       return moved;
     },
   });
+  // Payments stay (they are the brand's accounts); the payer's WeChat openid is personal data and goes.
+  hooks.onErase({
+    name: 'membership',
+    erase: async (trx, ctx, memberId) => {
+      const result = await sql`update membership_payments set payer_openid = null, updated_at = now()
+        where tenant_id = ${ctx.tenantId} and member_id = ${memberId} and payer_openid is not null`.execute(trx);
+      return Number(result.numAffectedRows ?? 0);
+    },
+  });
   hooks.addSection({ name: 'membership', load: (deps, ctx, memberId) => getMembership(deps, ctx, memberId) });
 }
