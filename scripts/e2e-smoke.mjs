@@ -1,6 +1,6 @@
 // Console smoke test (CI): starts the real server on a fresh embedded database, signs in through the
 // console in Debian's Chromium, creates a store and finds it in the list, walks the member 360 and the points
-// pages. Screenshots go to artifacts/.
+// pages, the coupon templates, issuance and store write-off. Screenshots go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -154,6 +154,78 @@ try {
   await page.getByTestId('tier-simulation').locator('canvas').waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-tiers.png'), fullPage: true });
 
+  // Coupons: a template made in the form (¥ typed, integer fen sent), listed with its stock and report counts.
+  await page.getByTestId('nav-coupons').click();
+  await page.getByTestId('nav-coupons-templates').click();
+  await page.getByTestId('coupon-templates').locator('tbody tr', { hasText: '满100减20' }).waitFor();
+  await page.getByTestId('coupon-template-create').click();
+  await page.getByTestId('coupon-template-stock').fill('100');
+  await page.getByTestId('coupon-template-name').fill('烟测满30减5');
+  await page.getByTestId('coupon-template-value').fill('5');
+  await page.getByTestId('coupon-template-min-spend').fill('30.00');
+  await page.waitForTimeout(500); // let the drawer finish sliding in
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-template-form.png') });
+  await page.getByTestId('coupon-template-save').click();
+  const template = page.getByTestId('coupon-templates').locator('tbody tr', { hasText: '烟测满30减5' });
+  await template.waitFor();
+  if (!(await template.textContent()).includes('满 ¥30.00 可用 · 减 ¥5.00')) throw new Error('the new template row lacks its value in ¥');
+  await page.mouse.move(600, 700); // away from the operator menu the save button sits under
+  await page.waitForTimeout(500); // let the drawer finish closing
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-templates.png'), fullPage: true });
+
+  // Member 360: a coupon of it issued by hand shows in the member's coupons with its code.
+  await page.getByTestId('nav-members').click();
+  await page.getByTestId('members-table').locator('tbody tr', { hasText: '****' }).first().click();
+  const coupons = page.getByTestId('member-coupons');
+  await coupons.getByTestId('member-coupons-issue').click();
+  await page.getByRole('dialog').locator('.ant-select').click();
+  await page.locator('.ant-select-item-option', { hasText: '烟测满30减5' }).click();
+  await page.getByTestId('member-coupons-issue-ok').click();
+  const issued = coupons.locator('tbody tr', { hasText: '烟测满30减5' });
+  await issued.waitFor();
+  const code = (await issued.getByTestId('member-coupon-code').textContent()).trim();
+  if (!/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(code)) throw new Error(`the issued coupon's code reads ${code}`);
+  const memberId = new URL(page.url()).pathname.split('/').pop();
+  await coupons.scrollIntoViewIfNeeded();
+  await coupons.screenshot({ path: path.join(artifacts, 'console-member-coupons.png') });
+
+  // Bulk issuance to a list of member ids runs as a job and shows its progress until done.
+  await page.getByTestId('nav-coupons-issue').click();
+  await page.getByTestId('coupon-issue').locator('.ant-select').first().click();
+  await page.locator('.ant-select-item-option', { hasText: '烟测满30减5' }).click();
+  await page.getByRole('tab', { name: '按会员 ID 名单' }).click();
+  await page.getByTestId('coupon-issue').locator('textarea').fill(memberId);
+  await page.getByRole('button', { name: '开始发放' }).click();
+  await page.getByTestId('coupon-issuances').locator('tbody tr', { hasText: '已完成' }).first().waitFor({ timeout: 30_000 });
+  await page.getByRole('tab', { name: '上传手机号 CSV' }).click();
+  await page.getByTestId('coupon-issue').locator('input[type=file]').setInputFiles({ name: 'smoke-phones.csv', mimeType: 'text/csv', buffer: Buffer.from('phone\n13900000000\n') });
+  await page.getByTestId('coupon-issuances').locator('tbody tr', { hasText: 'smoke-phones.csv' }).getByText('已完成').waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-issue.png'), fullPage: true });
+
+  // Store write-off (核销): the code typed in lowercase without dashes, quoted for a ¥36.00 order, written off once;
+  // the same code again is refused as used, and a changed symbol fails the check character.
+  await page.getByTestId('nav-coupons-write-off').click();
+  await page.getByTestId('writeoff-code').fill(code.toLowerCase().replaceAll('-', ''));
+  await page.getByTestId('writeoff-lookup').click();
+  await page.getByTestId('writeoff-coupon').waitFor();
+  await page.getByTestId('writeoff-total').fill('36.00');
+  await page.getByTestId('writeoff-quote').click();
+  await page.getByTestId('writeoff-discount').getByText('¥5.00').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-writeoff-quote.png'), fullPage: true });
+  await page.getByTestId('writeoff-confirm').click();
+  await page.getByTestId('writeoff-done').getByText('¥31.00').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-writeoff-done.png'), fullPage: true });
+  await page.getByTestId('writeoff-next').click();
+  await page.getByTestId('writeoff-code').fill(code);
+  await page.getByTestId('writeoff-lookup').click();
+  await page.getByTestId('writeoff-error').getByText('已经核销过了').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-writeoff-redeemed.png'), fullPage: true });
+  const mistyped = (code[0] === 'A' ? 'B' : 'A') + code.slice(1);
+  await page.getByTestId('writeoff-code').fill(mistyped);
+  await page.getByTestId('writeoff-lookup').click();
+  await page.getByTestId('writeoff-error').getByText('券码有误').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-coupon-writeoff-badcode.png'), fullPage: true });
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
@@ -184,7 +256,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

@@ -34,6 +34,9 @@ const SegmentsPage = lazy(() => import('./pages/SegmentsPage.tsx').then((m) => (
 const RfmPage = lazy(() => import('./pages/RfmLifecyclePage.tsx').then((m) => ({ default: m.RfmPage })));
 const LifecyclePage = lazy(() => import('./pages/RfmLifecyclePage.tsx').then((m) => ({ default: m.LifecyclePage })));
 const RegionalPage = lazy(() => import('./pages/RegionalPage.tsx').then((m) => ({ default: m.RegionalPage })));
+const CouponTemplatesPage = lazy(() => import('./pages/CouponTemplatesPage.tsx').then((m) => ({ default: m.CouponTemplatesPage })));
+const CouponIssuePage = lazy(() => import('./pages/CouponIssuePage.tsx').then((m) => ({ default: m.CouponIssuePage })));
+const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
 
 function applyLanguage(language: Language) {
   void i18next.changeLanguage(language);
@@ -101,6 +104,10 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="segments/rfm" element={<RfmPage />} />
         <Route path="segments/lifecycle" element={<LifecyclePage />} />
         <Route path="tiers" element={<TiersPage />} />
+        <Route path="coupons" element={<Navigate to="/coupons/templates" replace />} />
+        <Route path="coupons/templates" element={<CouponTemplatesPage />} />
+        <Route path="coupons/issue" element={<CouponIssuePage />} />
+        <Route path="coupons/write-off" element={<CouponWriteOffPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

@@ -179,3 +179,5 @@ export const couponReportRowSchema = z.object({
   discount_fen: z.number().int(),
   revenue_influenced_fen: z.number().int().describe('Paid totals of the orders a coupon was confirmed against'),
 });
+export type CouponIssuance = z.infer<typeof issuanceSchema>;
+export type CouponReportRow = z.infer<typeof couponReportRowSchema>;

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, CrownOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, LineChartOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, CrownOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, LineChartOutlined, TagOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -54,6 +54,17 @@ const menu: MenuEntry[] = [
     ],
   },
   { path: '/tiers', label: 'nav.tiers', icon: <CrownOutlined />, permission: 'tiers:read' },
+  {
+    path: '/coupons',
+    label: 'nav.coupons',
+    icon: <TagOutlined />,
+    permission: 'coupons:read',
+    children: [
+      { path: '/coupons/templates', label: 'nav.couponTemplates', permission: 'coupons:read' },
+      { path: '/coupons/issue', label: 'nav.couponIssue', permission: 'coupons:issue' },
+      { path: '/coupons/write-off', label: 'nav.couponWriteOff', permission: 'coupons:redeem' },
+    ],
+  },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
   { path: '/member-imports', label: 'nav.imports', icon: <CloudUploadOutlined />, permission: 'members:write' },
   { path: '/custom-fields', label: 'nav.customFields', icon: <ProfileOutlined />, permission: 'tenant:manage' },
