@@ -66,7 +66,9 @@ export async function runEvaluation(deps: Pick<AppDeps, 'db' | 'jobs'>, tenantId
       }
       return trx.updateTable('tier_evaluation_runs').set({ counts: JSON.stringify(counts) }).where('tenant_id', '=', tenantId).where('program_id', '=', programId).where('id', '=', run.id).returningAll().executeTakeFirstOrThrow();
     });
-    await options.onProgress?.(run.done, run.total);
+    // Not awaited: progress is written through the pool, and on PGlite the pool's only connection is the one
+    // this run holds, so the write waits until the run lets go of it.
+    void Promise.resolve(options.onProgress?.(run.done, run.total)).catch(() => undefined);
     return true;
   }, options.chunkSize);
   return run;

@@ -3,6 +3,7 @@ import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '
 import { createTestClock } from '../../test/deps.ts';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { createWorker } from '../../jobs/runner.ts';
 import { maintainTiers, runEvaluation } from './runs.ts';
 import { upgradeOnOrders } from './tiers.hooks.ts';
 
@@ -368,6 +369,11 @@ describe('tiers: ladders, instant upgrade, evaluation, grace, retention, manual 
     const removal = await t.app.inject({ method: 'PUT', url: `/api/v1/tier-programs/${program.id}`, headers: tenant.auth, payload: { name: '会员等级', tiers: [{ ...ladderTiers[0], id: program.tiers[0]!.id }, { ...ladderTiers[1], id: program.tiers[1]!.id }] } });
     expect(removal.statusCode).toBe(409);
     expect(removal.json().code).toBe('TIER_IN_USE');
+    // The evaluation job through the worker (on PGlite the run holds the only connection while it reports progress).
+    expect((await post(tenant, `/api/v1/tier-programs/${program.id}/evaluations`, {})).statusCode).toBe(202);
+    await createWorker(t.deps).drain();
+    expect((await get(tenant, `/api/v1/tier-programs/${program.id}/evaluations`)).json().data[0]).toMatchObject({ kind: 'manual', status: 'done', done: 1 });
+
     const other = await createTestTenant(t.deps);
     expect((await get(other, `/api/v1/tier-programs/${program.id}`)).statusCode).toBe(404);
     expect((await post(other, `/api/v1/tier-programs/${program.id}/simulate`, {})).statusCode).toBe(404);
