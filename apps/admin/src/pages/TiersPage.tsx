@@ -130,7 +130,11 @@ function LadderCard({ program, onSaved, disabled }: { program: TierProgram; onSa
     const values = await form.validateFields();
     setSaving(true);
     try {
-      const tiers = values.tiers.map((tier) => ({ ...tier, color: typeof tier.color === 'string' ? tier.color : tier.color.toHexString() }));
+      // The form edits neither icons nor benefits: a kept tier keeps its own, so saving never drops them.
+      const tiers = values.tiers.map((tier) => {
+        const kept = program.tiers.find((p) => p.id === tier.id);
+        return { ...tier, icon: kept?.icon ?? null, benefits: kept?.benefits ?? [], color: typeof tier.color === 'string' ? tier.color : tier.color.toHexString() };
+      });
       await api(`/tier-programs/${program.id}`, { method: 'PUT', idempotent: true, body: { ...values, tiers } });
       message.success(t('common.saved'));
       onSaved();
