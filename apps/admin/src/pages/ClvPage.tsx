@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { formatFen, formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 
-const AnalyticsChart = lazy(() => import('./AnalyticsChart.tsx'));
+const Chart = lazy(() => import('./Chart.tsx'));
 
 /** CLV: the latest BG/NBD + Gamma-Gamma fit, members by CLV band, and the members worth most. */
 export function ClvPage() {
@@ -84,7 +84,7 @@ export function ClvPage() {
         )}
       </Card>
       <Card title={t('clv.distribution')}>
-        <Suspense fallback={<Spin />}>{option && <AnalyticsChart option={option} testId="clv-distribution" />}</Suspense>
+        <Suspense fallback={<Spin />}>{option && <Chart option={option} testId="clv-distribution" />}</Suspense>
       </Card>
       <Card title={t('clv.top')}>
         <Table<MemberClv>

@@ -9,7 +9,7 @@ import { api } from '../api.ts';
 import { formatFen } from '../format.ts';
 import { useSession } from '../session.tsx';
 
-const AnalyticsChart = lazy(() => import('./AnalyticsChart.tsx'));
+const Chart = lazy(() => import('./Chart.tsx'));
 
 interface HeavyUser {
   member_id: string;
@@ -105,7 +105,7 @@ export function ParetoPage() {
             </Col>
           </Row>
         )}
-        <Suspense fallback={<Spin />}>{option && <AnalyticsChart option={option} height={320} testId="pareto-lorenz" />}</Suspense>
+        <Suspense fallback={<Spin />}>{option && <Chart option={option} height={320} testId="pareto-lorenz" />}</Suspense>
       </Card>
       <Row gutter={16}>
         <Col xs={24} xl={12}>

@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { formatFen, formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 
-const SegmentsChart = lazy(() => import('./SegmentsChart.tsx'));
+const Chart = lazy(() => import('./Chart.tsx'));
 
 type RfmGrid = z.infer<typeof rfmGridSchema>;
 type LifecycleSummary = z.infer<typeof lifecycleSummarySchema>;
@@ -66,7 +66,7 @@ export function RfmPage() {
       >
         <Row gutter={24}>
           <Col xs={24} xl={12}>
-            <Suspense fallback={<Spin />}>{option && <SegmentsChart option={option} height={380} testId="rfm-heatmap" />}</Suspense>
+            <Suspense fallback={<Spin />}>{option && <Chart option={option} height={380} testId="rfm-heatmap" />}</Suspense>
           </Col>
           <Col xs={24} xl={12}>
             <Table
@@ -159,10 +159,10 @@ export function LifecyclePage() {
           </Space>
         }
       >
-        <Suspense fallback={<Spin />}>{stagesOption && <SegmentsChart option={stagesOption} height={260} testId="lifecycle-stages" />}</Suspense>
+        <Suspense fallback={<Spin />}>{stagesOption && <Chart option={stagesOption} height={260} testId="lifecycle-stages" />}</Suspense>
       </Card>
       <Card title={t('lifecycle.flow', { month: latest?.month ?? '—' })}>
-        <Suspense fallback={<Spin />}>{sankeyOption && <SegmentsChart option={sankeyOption} height={360} testId="lifecycle-sankey" />}</Suspense>
+        <Suspense fallback={<Spin />}>{sankeyOption && <Chart option={sankeyOption} height={360} testId="lifecycle-sankey" />}</Suspense>
         <Table
           size="small"
           rowKey={(r) => `${r.month}|${r.from}|${r.to}`}

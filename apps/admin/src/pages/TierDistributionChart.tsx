@@ -1,17 +1,4 @@
-import ReactEChartsCore from 'echarts-for-react/esm/core';
-import * as echarts from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-
-// Only the parts the tier charts use, so the chunk stays small (loaded with import() by the tiers page).
-echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
-export interface TierBar {
-  name: string;
-  color: string;
-  values: number[];
-}
+import Chart from './Chart.tsx';
 
 /** Members per tier as bars; with two series (now / simulated) they stand side by side. */
 export default function TierDistributionChart({ tiers, series }: { tiers: { name: string; color: string }[]; series: { name: string; values: number[] }[] }) {
@@ -29,5 +16,5 @@ export default function TierDistributionChart({ tiers, series }: { tiers: { name
       label: { show: true, position: 'top' },
     })),
   };
-  return <ReactEChartsCore echarts={echarts} option={option} notMerge style={{ height: 260 }} />;
+  return <Chart option={option} height={260} />;
 }
