@@ -98,12 +98,15 @@ export function AppShell({ onSwitchLanguage }: { onSwitchLanguage: () => void })
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} theme="light" width={216} style={{ borderRight: '1px solid #f0f0f0' }}>
+      {/* The menu scrolls inside a full-height sider, so its last entries are never under the collapse button. */}
+      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} theme="light" width={216} style={{ borderRight: '1px solid #f0f0f0', position: 'sticky', top: 0, height: '100vh' }}>
         <div style={{ height: 56, display: 'flex', alignItems: 'center', gap: 10, padding: '0 20px', fontWeight: 700, fontSize: 16, color: '#c2410c' }}>
           <FireFilled style={{ fontSize: 22 }} />
           {!collapsed && <span>{t('app.short')}</span>}
         </div>
-        <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} defaultOpenKeys={groupOpen} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+        <div style={{ height: 'calc(100% - 56px)', overflowY: 'auto' }}>
+          <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} defaultOpenKeys={groupOpen} items={items} onClick={({ key }) => navigate(key)} style={{ borderInlineEnd: 0 }} />
+        </div>
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>

@@ -10,6 +10,7 @@ import { evaluateMembers, recomputeSegment } from './membership.ts';
 import { recomputeRfm } from './rfm.service.ts';
 
 export const LIVE_JOB = 'segments.live';
+const MEMBERS_PER_EVALUATION = 2000;
 
 export function registerSegmentJobs(registry: JobRegistry) {
   registry.define<{ event: DomainEvent }>({
@@ -53,8 +54,15 @@ async function evaluateEvents(db: Db, deps: AppDeps, events: DomainEvent[]) {
         .flatMap((t) => t.affected(event.payload)),
     );
     const cause = `live:${[...new Set(tenantEvents.map((e) => e.type))].sort().join(',')}`;
-    totals.changes += (await evaluateMembers(db, deps, tenantId, affected, cause)).length;
-    totals.members += new Set(affected.map((a) => a.memberId)).size;
+    // A batch of import events names up to a thousand members each: evaluated a bounded number at a time.
+    const byMember = new Map<string, typeof affected>();
+    for (const a of affected) byMember.set(a.memberId, [...(byMember.get(a.memberId) ?? []), a]);
+    const members = [...byMember.keys()];
+    for (let i = 0; i < members.length; i += MEMBERS_PER_EVALUATION) {
+      const some = members.slice(i, i + MEMBERS_PER_EVALUATION).flatMap((m) => byMember.get(m)!);
+      totals.changes += (await evaluateMembers(db, deps, tenantId, some, cause)).length;
+    }
+    totals.members += members.length;
   }
   return totals;
 }
