@@ -45,4 +45,8 @@ for (const app of apps) {
     console.error(`build-web: building ${app} failed`);
     process.exit(result.status ?? 1);
   }
+  if (app === 'apps/member') {
+    // The card page's first-load JavaScript, as docs/benchmarks.md reports it (budget: 200 KB gzip).
+    spawnSync(process.execPath, [path.join(root, 'scripts/member-bundle-size.mjs')], { stdio: 'inherit' });
+  }
 }

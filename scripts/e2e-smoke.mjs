@@ -1,6 +1,6 @@
 // Console smoke test (CI): starts the real server on a fresh embedded database, signs in through the
 // console in Debian's Chromium, creates a store and finds it in the list, walks the member 360 and the points
-// pages, the coupon templates, issuance and store write-off. Screenshots go to artifacts/.
+// pages, the coupon templates, issuance and store write-off, the paid-membership pages. Screenshots go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -226,6 +226,147 @@ try {
   await page.getByTestId('writeoff-error').getByText('券码有误').waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-coupon-writeoff-badcode.png'), fullPage: true });
 
+  // Paid membership: a plan made in the drawer (¥ typed), a subscription's transitions, a counter sale on the
+  // member 360 confirmed once paid, a refund with its amount quoted first, the reports' charts, the settings,
+  // and the segment builder's paid-status condition.
+  await page.getByTestId('nav-membership').click();
+  await page.getByTestId('nav-membership-plans').click();
+  await page.getByTestId('membership-plans').locator('tbody tr', { hasText: '付费会员' }).waitFor();
+  await page.getByTestId('membership-plan-create').click();
+  await page.getByTestId('membership-plan-name').fill('烟测年卡');
+  await page.getByTestId('membership-plan-price').fill('39.9');
+  await page.getByTestId('membership-plan-save').click();
+  await page.getByTestId('membership-plans').locator('tbody tr', { hasText: '烟测年卡' }).getByText('¥39.90 / 年').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-membership-plans.png'), fullPage: true });
+  await page.getByTestId('nav-membership-subscriptions').click();
+  await page.getByTestId('membership-subscriptions').locator('tbody tr.ant-table-row').first().click();
+  await page.getByTestId('membership-transitions').waitFor();
+  await page.waitForTimeout(500); // let the drawer finish sliding in
+  await page.screenshot({ path: path.join(artifacts, 'console-membership-subscription.png') });
+  await page.keyboard.press('Escape');
+  await page.goto(`http://127.0.0.1:${port}/admin/members/${memberId}`);
+  const membership = page.getByTestId('member-membership');
+  await membership.getByTestId('member-membership-sell').click();
+  // On a loaded machine the option can be clicked while the drop-down is still opening, and the choice is
+  // lost (seen once in CI): choose again until the form has taken it.
+  const createPayment = page.getByTestId('membership-create-payment');
+  for (let attempt = 0; attempt < 3 && !(await createPayment.isEnabled()); attempt++) {
+    await page.getByTestId('membership-plan-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '付费会员 ·' }).click();
+    await page.waitForTimeout(500);
+  }
+  await createPayment.click();
+  await page.getByTestId('membership-amount-due').getByText('¥99.00', { exact: false }).first().waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-membership-counter-sale.png') });
+  await page.getByTestId('membership-confirm-paid').click();
+  await membership.getByTestId('member-membership-paid').getByText('付费会员', { exact: true }).waitFor();
+  await membership.getByTestId('membership-refund').click();
+  await page.getByTestId('membership-refund-quote').waitFor();
+  await page.getByTestId('membership-refund-reason').fill('烟测退款');
+  await page.screenshot({ path: path.join(artifacts, 'console-membership-refund-quote.png') });
+  await page.locator('.ant-modal-footer .ant-btn-dangerous').click();
+  await membership.getByTestId('member-membership-paid').getByText('非付费会员').waitFor();
+  await membership.scrollIntoViewIfNeeded();
+  await membership.screenshot({ path: path.join(artifacts, 'console-member-membership.png') });
+  await page.getByTestId('nav-membership').click(); // the page was loaded on a member: the group is closed
+  await page.getByTestId('nav-membership-reports').click();
+  await page.getByTestId('membership-report-ratio').locator('canvas').waitFor();
+  await page.getByTestId('membership-report-churn').locator('canvas').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-membership-reports.png'), fullPage: true });
+  await page.getByTestId('nav-membership-settings').click();
+  await page.getByTestId('membership-wechat').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-membership-settings.png'), fullPage: true });
+  await page.getByTestId('nav-segments').click();
+  await page.getByTestId('nav-segments-list').click();
+  await page.getByTestId('segment-new').click();
+  // Sixteen kinds of condition: typed to find (the list is virtual).
+  await page.getByTestId('segment-condition').locator('.ant-select').first().click();
+  await page.keyboard.type('付费');
+  const paidPreview = page.waitForResponse((r) => r.url().endsWith('/segments/preview') && (r.request().postData() ?? '').includes('paid_status'));
+  await page.locator('.ant-select-item-option', { hasText: /^付费会员$/ }).click();
+  const paidCount = (await (await paidPreview).json()).count;
+  // The demo's counter-paid member holds the plan (the one sold above was refunded).
+  if (!(paidCount >= 1)) throw new Error(`the paid-status preview counts ${paidCount}`);
+  await page.getByTestId('segment-preview').locator('.ant-statistic-content-value').getByText(String(paidCount), { exact: true }).waitFor();
+  await page.getByTestId('segment-name').click(); // closes the condition's dropdown
+  await page.screenshot({ path: path.join(artifacts, 'console-segment-paid-status.png') });
+  await page.keyboard.press('Escape');
+
+  // Benefits: a free service with two uses a month made in the drawer and listed with its limit; the member 360
+  // shows the member's benefits and this year's savings (the coupon written off above counts).
+  await page.getByTestId('nav-benefits').click();
+  await page.getByTestId('benefit-create').click();
+  await page.getByTestId('benefit-name').fill('烟测品鉴');
+  await page.getByTestId('benefit-code').fill('smoke-tasting');
+  await page.getByTestId('benefit-type').click();
+  await page.locator('.ant-select-item-option', { hasText: /^免费服务$/ }).click();
+  await page.getByTestId('benefit-service').fill('咖啡品鉴');
+  await page.getByTestId('benefit-limit-period').click();
+  await page.locator('.ant-select-item-option', { hasText: /^每月$/ }).click();
+  await page.getByTestId('benefit-limit-uses').fill('2');
+  await page.screenshot({ path: path.join(artifacts, 'console-benefit-form.png') });
+  await page.getByTestId('benefit-save').click();
+  await page.getByTestId('benefits').locator('tbody tr', { hasText: '烟测品鉴' }).getByText('每月 2 次').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-benefits.png'), fullPage: true });
+  await page.goto(`http://127.0.0.1:${port}/admin/members/${memberId}`);
+  const memberBenefits = page.getByTestId('member-benefits');
+  await memberBenefits.getByTestId('member-savings').waitFor();
+  await memberBenefits.scrollIntoViewIfNeeded();
+  await memberBenefits.screenshot({ path: path.join(artifacts, 'console-member-benefits.png') });
+
+  // Alliance partners: a partner and a code pool made in their modals, codes imported from a CSV (one repeated,
+  // rejected with its line), the pool's stock in the list; the member-price and launch/ballot pages load.
+  await page.getByTestId('nav-partners').click();
+  await page.getByTestId('partner-create').click();
+  await page.getByTestId('partner-name').fill('烟测影城');
+  await page.getByTestId('partner-save').click();
+  await page.getByTestId('partners-page').getByText('烟测影城').waitFor();
+  await page.getByRole('tab', { name: '权益与券码库' }).click();
+  await page.getByTestId('partner-benefit-create').click();
+  await page.getByTestId('partner-benefit-name').fill('烟测观影券');
+  await page.getByTestId('partner-benefit-save').click();
+  const pool = page.getByTestId('partner-benefits').locator('tbody tr', { hasText: '烟测观影券' });
+  await pool.locator('input[type=file]').setInputFiles({ name: 'codes.csv', mimeType: 'text/csv', buffer: Buffer.from('code\nSMOKE-1\nSMOKE-2\nSMOKE-1\n') });
+  await page.getByText('共 3 行：导入 2，拒绝 1').first().waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-partner-codes-import.png') });
+  await page.keyboard.press('Escape');
+  await pool.getByText('2 / 2').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-partners.png'), fullPage: true });
+  await page.getByTestId('nav-pricing').click();
+  await page.getByTestId('nav-pricing-member-prices').click();
+  await page.getByTestId('member-prices').waitFor();
+  await page.getByTestId('nav-pricing-scarce').click();
+  await page.getByTestId('scarce-products').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-launches.png'), fullPage: true });
+
+  // Messaging: a template made in the editor and previewed for a member; the broadcasts (with the create
+  // form), delivery log and channel settings pages load.
+  await page.getByTestId('nav-messaging').click();
+  await page.getByTestId('nav-messaging-templates').click();
+  await page.getByTestId('new-template').click();
+  await page.getByTestId('template-name').fill('烟测邮件');
+  await page.getByTestId('zh-subject').fill('春季上新');
+  await page.getByTestId('zh-body').fill('<p>{{ member.name }}，春季新品到店</p>');
+  await page.getByTestId('save-template').click();
+  const templateRow = page.getByTestId('templates-page').locator('tbody tr', { hasText: '烟测邮件' });
+  await templateRow.waitFor();
+  await templateRow.getByTestId('edit-template').click();
+  await page.getByTestId('preview-member').fill(memberId);
+  await page.getByTestId('preview-run').click();
+  await page.getByTestId('preview-body').getByText('春季新品到店').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-message-template.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-messaging-broadcasts').click();
+  await page.getByTestId('new-broadcast').click();
+  await page.getByTestId('broadcast-name').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-broadcast-create.png') });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-messaging-deliveries').click();
+  await page.getByTestId('deliveries-page').waitFor();
+  await page.getByTestId('nav-messaging-channels').click();
+  await page.getByTestId('save-messaging-settings').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-messaging-channels.png'), fullPage: true });
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
@@ -256,7 +397,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

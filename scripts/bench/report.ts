@@ -158,3 +158,20 @@ export function goalMet(b: { goal?: number; atMost?: boolean; ratio: number }): 
   if (b.goal === undefined) return true;
   return b.atMost ? b.ratio <= b.goal : b.ratio >= b.goal;
 }
+
+export function memberBundleSection(size: { initial_js_gzip: number; files: { file: string; gzip: number }[]; lazy: { file: string; gzip: number }[] }): ReportSection {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const largestLazy = Math.max(0, ...size.lazy.map((l) => l.gzip));
+  return {
+    id: 'member-bundle',
+    markdown: `## Member center card page
+
+The JavaScript a phone downloads before the member card shows (the entry chunk and its static imports, from
+Vite's manifest, gzip level 9); every other page loads on demand.
+
+| initial JS (gzip) | files | goal | met | lazy pages | largest lazy page |
+| ---: | ---: | ---: | --- | ---: | ---: |
+| **${kb(size.initial_js_gzip)}** | ${size.files.length} | < 200 KB | ${size.initial_js_gzip < 200 * 1024 ? 'yes' : '**no**'} | ${size.lazy.length} | ${kb(largestLazy)} |
+`,
+  };
+}

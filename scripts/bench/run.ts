@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { median } from './load.ts';
-import { expirySection, goalMet, importSection, writeReport, type ReportSection, type ScenarioResult } from './report.ts';
+import { cardPageSize } from '../member-bundle-size.mjs';
+import { expirySection, goalMet, importSection, memberBundleSection, writeReport, type ReportSection, type ScenarioResult } from './report.ts';
 import type { Measurement, ScenarioContext } from './scenario.ts';
 import { orderIngest, scenarios, type BenchSetup } from './scenarios.ts';
 import { measureExpiry } from './expiry-scale.ts';
@@ -155,6 +156,9 @@ try {
     console.log(`  bare GROUP BY ${tiers.baselineSeconds.toFixed(1)} s, evaluation ${tiers.evaluationSeconds.toFixed(1)} s (ratio ${(tiers.evaluationSeconds / tiers.baselineSeconds).toFixed(2)}); ${JSON.stringify(tiers.counts)}`);
     sections.push(tierSection(tiers));
   }
+
+  // The member center's card page: what a phone downloads before it shows the card (the build made it).
+  sections.push(memberBundleSection(cardPageSize(path.join(root, 'apps/member/dist'))));
 
   const pgVersion = await queryOne<{ server_version: string }>('show server_version');
   const reportPath = writeReport(path.join(root, 'docs/benchmarks.md'), results, {

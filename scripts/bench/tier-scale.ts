@@ -11,7 +11,8 @@ import { createSegmentConditions } from '../../apps/server/src/modules/segments/
 import { createTenant } from '../../apps/server/src/modules/access/access.service.ts';
 import { runEvaluation } from '../../apps/server/src/modules/tiers/runs.ts';
 import { createProgram } from '../../apps/server/src/modules/tiers/tiers.service.ts';
-import { generateData, systemContext } from '../../apps/server/src/seed/generate.ts';
+import { systemContext } from '../../apps/server/src/seed/bulk.ts';
+import { generateData } from '../../apps/server/src/seed/generate.ts';
 import type { ReportSection } from './report.ts';
 
 export interface TierScaleResult {

@@ -1,5 +1,10 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { membershipEn, membershipZh } from './i18n-membership.ts';
+import { benefitsEn, benefitsZh } from './i18n.benefits.ts';
+import { journeysEn, journeysZh } from './i18n-journeys.ts';
+import { messagingEn, messagingZh } from './i18n-messaging.ts';
+import { partnersEn, partnersZh, pricingEn, pricingZh } from './i18n-partners.ts';
 
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
@@ -7,7 +12,10 @@ const zhCN = {
     points: '积分', pointsRules: '积分规则', pointsSettings: '积分设置', rewards: '兑换商品', liability: '积分负债',
     coupons: '优惠券', couponTemplates: '券模板', couponIssue: '发券', couponWriteOff: '门店核销',
     analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售',
-    segmentation: '人群', segments: '人群圈选', rfm: 'RFM 分析', lifecycle: '生命周期', tiers: '会员等级' },
+    segmentation: '人群', segments: '人群圈选', rfm: 'RFM 分析', lifecycle: '生命周期', tiers: '会员等级',
+    membership: '付费会员', membershipPlans: '付费方案', membershipSubscriptions: '订阅', membershipReports: '付费会员报表', membershipSettings: '付费会员设置', benefits: '权益',
+    partners: '异业联盟', pricing: '会员价与限量', memberPrices: '会员价', scarce: '限量发售与抽签', journeys: '自动化旅程',
+    messaging: '消息触达', messagingChannels: '渠道与频控', messageTemplates: '消息模板', broadcasts: '群发', deliveries: '发送记录' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
     confirmDelete: '确定删除吗？', saved: '已保存', deleted: '已删除', all: '全部', logout: '退出登录', language: 'English',
@@ -17,7 +25,13 @@ const zhCN = {
     title: '登录运营后台', subtitle: '私域会员运营，从这里开始', tenant: '品牌标识', email: '邮箱', password: '密码', submit: '登录',
     tenantRequired: '请输入品牌标识', emailRequired: '请输入有效的邮箱', passwordRequired: '请输入密码',
   },
-  dashboard: { welcome: '欢迎回来，{{name}}', intro: '这里是 {{tenant}} 的会员运营后台。会员、积分、等级、权益与自动化营销等模块将陆续上线。', timeZone: '时区', role: '角色' },
+  dashboard: {
+    welcome: '欢迎回来，{{name}}', intro: '这里是 {{tenant}} 的会员运营后台：今天的经营概况如下。', timeZone: '时区', role: '角色',
+    members: '会员总数', newMembers: '近 {{days}} 天新增 {{count}} 人', activeBuyers: '近 90 天消费会员', buyersInWindow: '近 {{days}} 天 {{count}} 人消费',
+    todaySales: '今日销售额', windowSales: '近 {{days}} 天销售额', orders: '{{count}} 笔订单', pointsOwed: '积分负债',
+    pointsExpiring: '30 天内到期 {{points}} 分', trend: '经营趋势', lastDays: '近 {{days}} 天', salesAxis: '销售额', countAxis: '数量',
+    salesSeries: '销售额（扣除退款）', ordersSeries: '订单数', newMembersSeries: '新增会员',
+  },
   roles: { owner: '品牌主理人', admin: '管理员', operator: '运营', analyst: '分析师', store_staff: '门店店员' },
   stores: {
     title: '门店管理', code: '门店编码', name: '门店名称', province: '省份', city: '城市', district: '区县', address: '详细地址',
@@ -112,10 +126,11 @@ const zhCN = {
     live: '实时更新依据', sweep: '定时刷新', computedAt: '最近全量计算', export: '导出', recomputed: '已重新计算：{{members}} 人',
     combine: '条件关系', and: '全部满足（且）', or: '任一满足（或）', not: '不', is: '是', addCondition: '添加条件', liveCount: '当前符合人数', tookMs: '（{{ms}} 毫秒）',
     lastDays: '近', days: '天', allTime: '全部时间', memberNo: '会员号', memberName: '姓名', phone: '手机号', city: '城市',
-    conditions: { city: '城市', gender: '性别', tag: '标签', orders_count: '订单数', orders_amount: '消费金额', last_order: '距上次购买', event: '行为事件次数', points: '积分余额', consent: '已授权营销', lifecycle: '生命周期阶段', rfm: 'RFM 价值分组' },
+    conditions: { city: '城市', gender: '性别', tag: '标签', orders_count: '订单数', orders_amount: '消费金额', last_order: '距上次购买', event: '行为事件次数', points: '积分余额', consent: '已授权营销', lifecycle: '生命周期阶段', rfm: 'RFM 价值分组', tier: '会员等级', clv_percentile: 'CLV 百分位', influence: '影响力指数', heavy_user: '重度用户', paid_status: '付费会员' },
+    program: '等级体系', tiers: '等级', percentile: '百分位', anyPlan: '任意方案', anyStatus: '任意状态', yes: '是', no: '否',
     placeholders: { city: '如 上海市', event: '事件类型，如 page_view' },
     genders: { female: '女', male: '男', unknown: '未知' },
-    units: { orders_count: '单', orders_amount: '元', last_order: '天', event: '次', points: '分' },
+    units: { orders_count: '单', orders_amount: '元', last_order: '天', event: '次', points: '分', clv_percentile: '百分位', influence: '分' },
   },
   rfm: {
     title: 'RFM 分析', computedAt: '计算于 {{at}}', recompute: '立即重新计算', recomputed: '已为 {{members}} 位会员评分', group: '价值分组', members: '人数', spend: '消费金额',
@@ -151,7 +166,7 @@ const zhCN = {
     evaluations: { yearly: '每年 1 月 1 日', anniversary: '会员周年日', monthly: '每月 1 日' }, policies: { one_level: '降一级', to_qualifying: '降到达标等级' }, statuses: { active: '启用', paused: '暂停' },
     qualify: '升级条件', retain: '保级条件', addRetain: '添加保级条件', removeRetain: '移除保级条件', all: '全部满足', any: '满足任一', addCondition: '添加条件', addGroup: '添加条件组',
     metric: '指标', window: '统计周期', value: '门槛',
-    metrics: { spend_fen: '消费金额（扣除退款）', orders: '订单数', visit_days: '到店天数', visit_months: '消费月数', days_since_last_purchase: '距上次消费天数', points_earned: '获得积分', paid_membership: '付费会员（待上线，计为 0）', referrals: '邀请人数（待上线，计为 0）' },
+    metrics: { spend_fen: '消费金额（扣除退款）', orders: '订单数', visit_days: '到店天数', visit_months: '消费月数', days_since_last_purchase: '距上次消费天数', points_earned: '获得积分', paid_membership: '持有付费会员（是 = 1）', referrals: '邀请人数（待上线，计为 0）' },
     ops: { gte: '≥', lte: '≤' }, windows: { calendar_year: '自然年', anniversary_year: '会员年度', rolling_months: '近 N 个月' }, months: '月数',
     publish: '发布新版本', effectiveFrom: '生效时间', note: '说明', evaluateNow: '生效时立即重新评估全部会员', published: '已发布第 {{version}} 版', version: '第 {{version}} 版', inForce: '当前生效',
     runSimulation: '模拟当前草稿', asOf: '评估时点', before: '当前', after: '模拟后', moveMatrix: '迁移矩阵（行：当前等级，列：模拟后等级）', sample: '样本会员', simulatedMembers: '共 {{count}} 位会员',
@@ -165,7 +180,6 @@ const zhCN = {
     templates: '优惠券模板', create: '新建券模板', edit: '编辑券模板', empty: '还没有券模板', name: '名称', description: '说明', kind: '券类型', value: '面额与条件', validity: '有效期',
     kinds: { cash: '满减券', percent: '折扣券', free_item: '商品兑换券', free_shipping: '免运费券' },
     status: { active: '发放中', paused: '已暂停' }, couponStatus: { available: '可使用', reserved: '已锁定', redeemed: '已核销', expired: '已过期' },
-    cashValue: '减 {{value}}', minSpend: '满 {{value}} 可用', noThreshold: '无门槛', percentValue: '{{zhe}} 折，最多减 {{cap}}', freeItem: '免费 {{sku}} × {{qty}}', freeShipping: '免运费',
     fixedDates: '{{from}} 至 {{until}}', untilDate: '至 {{until}}', relativeDays: '领取后 {{days}} 天内', stock: '库存', stockLeft: '剩余 {{left}} / {{total}}', unlimited: '不限', perMember: '每人限领', perMemberValue: '每人 {{n}} 张',
     issued: '已发放', redeemed: '已核销', redemptionRate: '核销率', discount: '优惠金额', revenue: '带动销售额', revenueHint: '核销时关联订单的实付金额',
     pause: '暂停发放', resume: '恢复发放', paused: '已暂停发放，已发出的券仍可使用', resumed: '已恢复发放', addStock: '追加库存', addStockCount: '追加数量', stockAdded: '已追加库存', issue: '发券',
@@ -195,6 +209,7 @@ const zhCN = {
       COUPON_TEMPLATE_PAUSED: '该券模板已暂停发放', COUPON_OUT_OF_STOCK: '库存不足', COUPON_LIMIT_REACHED: '已达到每人限领张数', COUPON_TEMPLATE_IN_USE: '已有券发出，条款不能再修改',
     },
   },
+  benefits: benefitsZh,
 };
 
 type Messages = typeof zhCN;
@@ -205,7 +220,10 @@ const en: Messages = {
     points: 'Points', pointsRules: 'Earning rules', pointsSettings: 'Points settings', rewards: 'Rewards', liability: 'Points liability',
     coupons: 'Coupons', couponTemplates: 'Templates', couponIssue: 'Issue coupons', couponWriteOff: 'Store write-off',
     analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales',
-    segmentation: 'Segments', segments: 'Segment builder', rfm: 'RFM', lifecycle: 'Lifecycle', tiers: 'Tiers' },
+    segmentation: 'Segments', segments: 'Segment builder', rfm: 'RFM', lifecycle: 'Lifecycle', tiers: 'Tiers',
+    membership: 'Paid membership', membershipPlans: 'Plans', membershipSubscriptions: 'Subscriptions', membershipReports: 'Reports', membershipSettings: 'Settings', benefits: 'Benefits',
+    partners: 'Alliance partners', pricing: 'Prices & launches', memberPrices: 'Member prices', scarce: 'Launches & ballots', journeys: 'Journeys',
+    messaging: 'Messaging', messagingChannels: 'Channels & caps', messageTemplates: 'Templates', broadcasts: 'Broadcasts', deliveries: 'Delivery log' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
     confirmDelete: 'Delete this?', saved: 'Saved', deleted: 'Deleted', all: 'All', logout: 'Sign out', language: '中文',
@@ -215,7 +233,13 @@ const en: Messages = {
     title: 'Sign in to the console', subtitle: 'Private-domain membership operations start here', tenant: 'Brand', email: 'Email', password: 'Password', submit: 'Sign in',
     tenantRequired: 'Enter the brand', emailRequired: 'Enter a valid email', passwordRequired: 'Enter the password',
   },
-  dashboard: { welcome: 'Welcome back, {{name}}', intro: 'This is the membership console of {{tenant}}. Members, points, tiers, benefits and automated messaging arrive module by module.', timeZone: 'Time zone', role: 'Role' },
+  dashboard: {
+    welcome: 'Welcome back, {{name}}', intro: 'This is the membership console of {{tenant}}: how the business stands today.', timeZone: 'Time zone', role: 'Role',
+    members: 'Members', newMembers: '{{count}} new in the last {{days}} days', activeBuyers: 'Buyers in the last 90 days', buyersInWindow: '{{count}} bought in the last {{days}} days',
+    todaySales: 'Sales today', windowSales: 'Sales, last {{days}} days', orders: '{{count}} orders', pointsOwed: 'Points owed',
+    pointsExpiring: '{{points}} points expire within 30 days', trend: 'Trend', lastDays: 'Last {{days}} days', salesAxis: 'Sales', countAxis: 'Count',
+    salesSeries: 'Sales (net of refunds)', ordersSeries: 'Orders', newMembersSeries: 'New members',
+  },
   roles: { owner: 'Owner', admin: 'Admin', operator: 'Operator', analyst: 'Analyst', store_staff: 'Store staff' },
   stores: {
     title: 'Stores', code: 'Code', name: 'Name', province: 'Province', city: 'City', district: 'District', address: 'Address',
@@ -310,10 +334,11 @@ const en: Messages = {
     live: 'Updated live by', sweep: 'scheduled sweep', computedAt: 'Last full computation', export: 'Export', recomputed: 'Recomputed: {{members}} members',
     combine: 'Combine', and: 'All of (and)', or: 'Any of (or)', not: 'Not', is: 'Is', addCondition: 'Add condition', liveCount: 'Members matching now', tookMs: ' ({{ms}} ms)',
     lastDays: 'Last', days: 'days', allTime: 'all time', memberNo: 'Member no.', memberName: 'Name', phone: 'Phone', city: 'City',
-    conditions: { city: 'City', gender: 'Gender', tag: 'Tag', orders_count: 'Orders', orders_amount: 'Spend', last_order: 'Days since last order', event: 'Event count', points: 'Points balance', consent: 'Marketing consent', lifecycle: 'Lifecycle stage', rfm: 'RFM value group' },
+    conditions: { city: 'City', gender: 'Gender', tag: 'Tag', orders_count: 'Orders', orders_amount: 'Spend', last_order: 'Days since last order', event: 'Event count', points: 'Points balance', consent: 'Marketing consent', lifecycle: 'Lifecycle stage', rfm: 'RFM value group', tier: 'Tier', clv_percentile: 'CLV percentile', influence: 'Influence index', heavy_user: 'Heavy user', paid_status: 'Paid member' },
+    program: 'Tier program', tiers: 'Tiers', percentile: 'percentile', anyPlan: 'any plan', anyStatus: 'any status', yes: 'Yes', no: 'No',
     placeholders: { city: 'e.g. 上海市', event: 'event type, e.g. page_view' },
     genders: { female: 'Female', male: 'Male', unknown: 'Unknown' },
-    units: { orders_count: 'orders', orders_amount: '¥', last_order: 'days', event: 'times', points: 'points' },
+    units: { orders_count: 'orders', orders_amount: '¥', last_order: 'days', event: 'times', points: 'points', clv_percentile: 'percentile', influence: 'points' },
   },
   rfm: {
     title: 'RFM analysis', computedAt: 'Computed {{at}}', recompute: 'Recompute now', recomputed: 'Scored {{members}} members', group: 'Value group', members: 'Members', spend: 'Spend',
@@ -349,7 +374,7 @@ const en: Messages = {
     evaluations: { yearly: 'Every Jan 1', anniversary: "On the member's anniversary", monthly: 'On the 1st of each month' }, policies: { one_level: 'One level down', to_qualifying: 'The qualifying tier' }, statuses: { active: 'Active', paused: 'Paused' },
     qualify: 'Qualifies with', retain: 'Keeps it with', addRetain: 'Add a retention rule', removeRetain: 'Remove retention rule', all: 'All of', any: 'Any of', addCondition: 'Add condition', addGroup: 'Add group',
     metric: 'Metric', window: 'Window', value: 'Threshold',
-    metrics: { spend_fen: 'Spend (net of refunds)', orders: 'Orders', visit_days: 'Visit days', visit_months: 'Months with purchases', days_since_last_purchase: 'Days since last purchase', points_earned: 'Points earned', paid_membership: 'Paid membership (coming; counts 0)', referrals: 'Referrals (coming; counts 0)' },
+    metrics: { spend_fen: 'Spend (net of refunds)', orders: 'Orders', visit_days: 'Visit days', visit_months: 'Months with purchases', days_since_last_purchase: 'Days since last purchase', points_earned: 'Points earned', paid_membership: 'Holds a paid membership (yes = 1)', referrals: 'Referrals (coming; counts 0)' },
     ops: { gte: '≥', lte: '≤' }, windows: { calendar_year: 'Calendar year', anniversary_year: 'Membership year', rolling_months: 'Last N months' }, months: 'Months',
     publish: 'Publish a new version', effectiveFrom: 'Effective from', note: 'Note', evaluateNow: 'Re-evaluate every member when it takes effect', published: 'Version {{version}} published', version: 'Version {{version}}', inForce: 'In force',
     runSimulation: 'Simulate the draft', asOf: 'As of', before: 'Now', after: 'Simulated', moveMatrix: 'Move matrix (rows: tier now, columns: simulated tier)', sample: 'Sample members', simulatedMembers: '{{count}} members',
@@ -363,7 +388,6 @@ const en: Messages = {
     templates: 'Coupon templates', create: 'New template', edit: 'Edit template', empty: 'No coupon templates yet', name: 'Name', description: 'Description', kind: 'Kind', value: 'Value and threshold', validity: 'Validity',
     kinds: { cash: 'Cash off', percent: 'Percent off', free_item: 'Free item', free_shipping: 'Free shipping' },
     status: { active: 'Issuing', paused: 'Paused' }, couponStatus: { available: 'Available', reserved: 'Reserved', redeemed: 'Redeemed', expired: 'Expired' },
-    cashValue: '{{value}} off', minSpend: 'on {{value}} or more', noThreshold: 'no minimum', percentValue: '{{pct}}% off, at most {{cap}}', freeItem: '{{sku}} × {{qty}} free', freeShipping: 'Free shipping',
     fixedDates: '{{from}} to {{until}}', untilDate: 'until {{until}}', relativeDays: '{{days}} days from issue', stock: 'Stock', stockLeft: '{{left}} of {{total}} left', unlimited: 'Unlimited', perMember: 'Per member', perMemberValue: '{{n}} per member',
     issued: 'Issued', redeemed: 'Redeemed', redemptionRate: 'Redemption rate', discount: 'Discount given', revenue: 'Revenue influenced', revenueHint: 'Paid totals of the orders the coupons were redeemed on',
     pause: 'Pause issuing', resume: 'Resume issuing', paused: 'Issuing paused; coupons already issued stay usable', resumed: 'Issuing resumed', addStock: 'Add stock', addStockCount: 'Add', stockAdded: 'Stock added', issue: 'Issue',
@@ -393,6 +417,7 @@ const en: Messages = {
       COUPON_TEMPLATE_PAUSED: 'The template is paused', COUPON_OUT_OF_STOCK: 'Out of stock', COUPON_LIMIT_REACHED: 'The per-member limit is reached', COUPON_TEMPLATE_IN_USE: 'Coupons were issued: the terms can no longer change',
     },
   },
+  benefits: benefitsEn,
 };
 
 export type Language = 'zh-CN' | 'en';
@@ -407,7 +432,7 @@ export function rememberLanguage(language: Language) {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: { ...zhCN, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh } }, en: { translation: { ...en, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

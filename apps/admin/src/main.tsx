@@ -30,13 +30,28 @@ const TiersPage = lazy(() => import('./pages/TiersPage.tsx').then((m) => ({ defa
 const PointsLiabilityPage = lazy(() => import('./pages/PointsLiabilityPage.tsx').then((m) => ({ default: m.PointsLiabilityPage })));
 const ClvPage = lazy(() => import('./pages/ClvPage.tsx').then((m) => ({ default: m.ClvPage })));
 const ParetoPage = lazy(() => import('./pages/ParetoPage.tsx').then((m) => ({ default: m.ParetoPage })));
+const JourneysPage = lazy(() => import('./pages/JourneysPage.tsx').then((m) => ({ default: m.JourneysPage })));
+// The flow canvas (@xyflow/react) loads only with the editor.
+const JourneyEditorPage = lazy(() => import('./pages/JourneyEditorPage.tsx').then((m) => ({ default: m.JourneyEditorPage })));
+const MessageTemplatesPage = lazy(() => import('./pages/MessageTemplatesPage.tsx').then((m) => ({ default: m.MessageTemplatesPage })));
+const BroadcastsPage = lazy(() => import('./pages/BroadcastsPage.tsx').then((m) => ({ default: m.BroadcastsPage })));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage.tsx').then((m) => ({ default: m.DeliveriesPage })));
+const MessagingChannelsPage = lazy(() => import('./pages/MessagingChannelsPage.tsx').then((m) => ({ default: m.MessagingChannelsPage })));
 const SegmentsPage = lazy(() => import('./pages/SegmentsPage.tsx').then((m) => ({ default: m.SegmentsPage })));
 const RfmPage = lazy(() => import('./pages/RfmLifecyclePage.tsx').then((m) => ({ default: m.RfmPage })));
 const LifecyclePage = lazy(() => import('./pages/RfmLifecyclePage.tsx').then((m) => ({ default: m.LifecyclePage })));
 const RegionalPage = lazy(() => import('./pages/RegionalPage.tsx').then((m) => ({ default: m.RegionalPage })));
 const CouponTemplatesPage = lazy(() => import('./pages/CouponTemplatesPage.tsx').then((m) => ({ default: m.CouponTemplatesPage })));
 const CouponIssuePage = lazy(() => import('./pages/CouponIssuePage.tsx').then((m) => ({ default: m.CouponIssuePage })));
+const BenefitsPage = lazy(() => import('./pages/BenefitsPage.tsx').then((m) => ({ default: m.BenefitsPage })));
+const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
+const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
+const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
 const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
+const MembershipPlansPage = lazy(() => import('./pages/MembershipPlansPage.tsx').then((m) => ({ default: m.MembershipPlansPage })));
+const MembershipSubscriptionsPage = lazy(() => import('./pages/MembershipSubscriptionsPage.tsx').then((m) => ({ default: m.MembershipSubscriptionsPage })));
+const MembershipReportsPage = lazy(() => import('./pages/MembershipReportsPage.tsx').then((m) => ({ default: m.MembershipReportsPage })));
+const MembershipSettingsPage = lazy(() => import('./pages/MembershipSettingsPage.tsx').then((m) => ({ default: m.MembershipSettingsPage })));
 
 function applyLanguage(language: Language) {
   void i18next.changeLanguage(language);
@@ -99,6 +114,13 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="analytics/clv" element={<ClvPage />} />
         <Route path="analytics/pareto" element={<ParetoPage />} />
         <Route path="analytics/regional" element={<RegionalPage />} />
+        <Route path="journeys" element={<JourneysPage />} />
+        <Route path="journeys/:id" element={<JourneyEditorPage />} />
+        <Route path="messaging" element={<Navigate to="/messaging/templates" replace />} />
+        <Route path="messaging/templates" element={<MessageTemplatesPage />} />
+        <Route path="messaging/broadcasts" element={<BroadcastsPage />} />
+        <Route path="messaging/deliveries" element={<DeliveriesPage />} />
+        <Route path="messaging/channels" element={<MessagingChannelsPage />} />
         <Route path="segments" element={<Navigate to="/segments/list" replace />} />
         <Route path="segments/list" element={<SegmentsPage />} />
         <Route path="segments/rfm" element={<RfmPage />} />
@@ -108,6 +130,16 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="coupons/templates" element={<CouponTemplatesPage />} />
         <Route path="coupons/issue" element={<CouponIssuePage />} />
         <Route path="coupons/write-off" element={<CouponWriteOffPage />} />
+        <Route path="partners" element={<PartnersPage />} />
+        <Route path="pricing" element={<Navigate to="/pricing/member-prices" replace />} />
+        <Route path="pricing/member-prices" element={<MemberPricesPage />} />
+        <Route path="pricing/scarce" element={<ScarceProductsPage />} />
+        <Route path="membership" element={<Navigate to="/membership/plans" replace />} />
+        <Route path="membership/plans" element={<MembershipPlansPage />} />
+        <Route path="membership/subscriptions" element={<MembershipSubscriptionsPage />} />
+        <Route path="membership/reports" element={<MembershipReportsPage />} />
+        <Route path="membership/settings" element={<MembershipSettingsPage />} />
+        <Route path="benefits" element={<BenefitsPage />} />
         <Route path="tags" element={<TagsPage />} />
         <Route path="member-imports" element={<MemberImportPage />} />
         <Route path="custom-fields" element={<CustomFieldsPage />} />

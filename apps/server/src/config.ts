@@ -44,6 +44,10 @@ const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  HEARTH_MEMBER_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // WeChat's API hosts; tests point them at a local fake.
+  HEARTH_WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  HEARTH_WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +68,7 @@ export interface Config {
   cookieSecure: boolean;
   secretsKey?: Buffer;
   logLevel: string;
+  memberPortal: { sessionDays: number; wechatApiBase: string; wechatOpenBase: string };
 }
 
 export class ConfigError extends Error {
@@ -111,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     cookieSecure: e.HEARTH_COOKIE_SECURE ?? false,
     secretsKey: e.HEARTH_SECRETS_KEY ? Buffer.from(e.HEARTH_SECRETS_KEY, 'base64') : undefined,
     logLevel: e.LOG_LEVEL,
+    memberPortal: { sessionDays: e.HEARTH_MEMBER_SESSION_DAYS, wechatApiBase: e.HEARTH_WECHAT_API_BASE.replace(/\/$/, ''), wechatOpenBase: e.HEARTH_WECHAT_OPEN_BASE.replace(/\/$/, '') },
   };
 }
 

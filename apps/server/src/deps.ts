@@ -28,7 +28,7 @@ export interface AppDeps {
 }
 
 export interface Actor {
-  type: 'operator' | 'api_key' | 'system';
+  type: 'operator' | 'api_key' | 'system' | 'member';
   id: string | null;
   /** Human-readable: operator email or API key name and prefix. */
   label: string;

@@ -11,7 +11,7 @@ import { registerPointsJobs } from './modules/points/expiry.job.ts';
 import { registerPointsMemberHooks, registerPointsOrderHooks } from './modules/points/points.hooks.ts';
 import { tiersRoutes } from './modules/tiers/tiers.routes.ts';
 import { registerTierJobs } from './modules/tiers/runs.ts';
-import { registerTierMemberHooks, registerTierOrderHooks, registerTierPointsHooks } from './modules/tiers/tiers.hooks.ts';
+import { registerTierMembershipJobs, registerTierMemberHooks, registerTierOrderHooks, registerTierPointsHooks } from './modules/tiers/tiers.hooks.ts';
 import { accessRoutes } from './modules/access/access.routes.ts';
 import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -31,8 +31,10 @@ import { registerImportJob } from './modules/members/import.job.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { registerPlatformJobs } from './jobs/queue.service.ts';
 import { membershipRoutes } from './modules/membership/membership.routes.ts';
+import { membershipReportRoutes } from './modules/membership/reports.routes.ts';
 import { registerMembershipJobs } from './modules/membership/membership.jobs.ts';
 import { registerMembershipMemberHooks } from './modules/membership/membership.hooks.ts';
+import { registerMembershipConditions } from './modules/membership/membership.conditions.ts';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.ts';
 import { registerAnalyticsJobs, registerAnalyticsMemberHooks } from './modules/analytics/analytics.jobs.ts';
 import { createSegmentConditions } from './modules/segments/conditions.ts';
@@ -41,7 +43,23 @@ import { segmentsRoutes } from './modules/segments/segments.routes.ts';
 import { registerSegmentJobs, subscribeSegmentTriggers } from './modules/segments/segments.jobs.ts';
 import { couponsRoutes } from './modules/coupons/coupons.routes.ts';
 import { registerCouponJobs } from './modules/coupons/coupons.jobs.ts';
+import { memberPortalRoutes } from './modules/member-portal/member-portal.routes.ts';
+import { registerMemberPortalJobs, registerMemberPortalMemberHooks } from './modules/member-portal/member-portal.hooks.ts';
+import { journeysRoutes } from './modules/journeys/journeys.routes.ts';
+import { registerJourneyJobs } from './modules/journeys/journeys.jobs.ts';
+import { registerJourneyMemberHooks } from './modules/journeys/journeys.hooks.ts';
 import { registerCouponMemberHooks, registerCouponOrderHooks, registerCouponPointsHooks } from './modules/coupons/coupons.hooks.ts';
+import { messagingRoutes } from './modules/messaging/messaging.routes.ts';
+import { registerMessagingJobs } from './modules/messaging/messaging.jobs.ts';
+import { registerMessagingMemberHooks } from './modules/messaging/messaging.hooks.ts';
+import { partnersRoutes } from './modules/partners/partners.routes.ts';
+import { registerPartnerJobs } from './modules/partners/callbacks.ts';
+import { registerPartnerMemberHooks } from './modules/partners/partners.hooks.ts';
+import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
+import { registerPricingMemberHooks } from './modules/pricing/pricing.hooks.ts';
+import { benefitsRoutes } from './modules/benefits/benefits.routes.ts';
+import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
+import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -68,11 +86,37 @@ export const hearthModules: HearthModule[] = [
   { name: 'products', routes: productsRoutes },
   { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
-  { name: 'membership', routes: membershipRoutes, jobs: registerMembershipJobs, memberHooks: registerMembershipMemberHooks },
+  {
+    name: 'membership',
+    routes: (api, context) => {
+      membershipRoutes(api, context);
+      membershipReportRoutes(api, context);
+    },
+    jobs: registerMembershipJobs,
+    memberHooks: registerMembershipMemberHooks,
+    segmentConditions: registerMembershipConditions,
+  },
   { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks, segmentConditions: registerAnalyticsConditions },
   { name: 'segments', routes: segmentsRoutes, jobs: registerSegmentJobs, segmentConditions: registerBuiltinConditions },
-  { name: 'tiers', routes: tiersRoutes, jobs: registerTierJobs, memberHooks: registerTierMemberHooks, orderHooks: registerTierOrderHooks, pointsHooks: registerTierPointsHooks, segmentConditions: registerTierConditions },
+  {
+    name: 'tiers',
+    routes: tiersRoutes,
+    jobs: (registry) => {
+      registerTierJobs(registry);
+      registerTierMembershipJobs(registry);
+    },
+    memberHooks: registerTierMemberHooks,
+    orderHooks: registerTierOrderHooks,
+    pointsHooks: registerTierPointsHooks,
+    segmentConditions: registerTierConditions,
+  },
   { name: 'coupons', routes: couponsRoutes, jobs: registerCouponJobs, memberHooks: registerCouponMemberHooks, orderHooks: registerCouponOrderHooks, pointsHooks: registerCouponPointsHooks },
+  { name: 'partners', routes: partnersRoutes, jobs: registerPartnerJobs, memberHooks: registerPartnerMemberHooks },
+  { name: 'messaging', routes: messagingRoutes, jobs: registerMessagingJobs, memberHooks: registerMessagingMemberHooks },
+  { name: 'member-portal', routes: memberPortalRoutes, jobs: registerMemberPortalJobs, memberHooks: registerMemberPortalMemberHooks },
+  { name: 'pricing', routes: pricingRoutes, memberHooks: registerPricingMemberHooks },
+  { name: 'benefits', routes: benefitsRoutes, jobs: registerBenefitJobs, memberHooks: registerBenefitMemberHooks, orderHooks: registerBenefitOrderHooks, pointsHooks: registerBenefitPointsHooks },
+  { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

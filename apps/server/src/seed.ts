@@ -23,6 +23,7 @@ import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
 import { confirmOfflinePayment, purchase } from './modules/membership/membership.service.ts';
 import { createPlan } from './modules/membership/plans.service.ts';
+import { createBenefit } from './modules/benefits/catalogue.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
@@ -65,10 +66,11 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     for (const store of demoStores) stores.push(await createStore(inTrx, ctx, { ...store, status: 'active' }));
     const memberIds = await seedDemoMembers(inTrx, ctx, stores.map((s) => s.id));
     await seedDemoPoints(inTrx, ctx);
-    await seedDemoTiers(inTrx, ctx);
+    const benefits = await seedDemoBenefits(inTrx, ctx);
+    await seedDemoTiers(inTrx, ctx, benefits);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
     await seedDemoCoupons(inTrx, ctx, memberIds);
-    await seedDemoMembership(inTrx, ctx, memberIds);
+    await seedDemoMembership(inTrx, ctx, memberIds, benefits);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
@@ -186,7 +188,7 @@ async function seedDemoPoints(deps: AppDeps, ctx: RequestContext) {
  * The demo brand's ladder 普通 / 银卡 / 金卡 / 白金卡 by calendar-year spend (金卡 also by frequency), evaluated on
  * Jan 1; thresholds suit a coffee shop's forty demo orders, so the seed's orders upgrade a few members live.
  */
-async function seedDemoTiers(deps: AppDeps, ctx: RequestContext) {
+async function seedDemoTiers(deps: AppDeps, ctx: RequestContext, b: Record<string, string>) {
   const spend = (fen: number) => ({ metric: 'spend_fen' as const, op: 'gte' as const, value: fen, window: { kind: 'calendar_year' as const } });
   await createProgram(deps, ctx, {
     name: '炉边会员等级',
@@ -196,10 +198,10 @@ async function seedDemoTiers(deps: AppDeps, ctx: RequestContext) {
     grace_days: 30,
     notice_days: 30,
     tiers: [
-      { code: 'normal', name: '普通', color: '#8c8c8c', icon: 'user', earning_multiplier: 1, benefits: [] },
-      { code: 'silver', name: '银卡', color: '#a6a6a6', icon: 'star', earning_multiplier: 1.2, benefits: [{ code: 'birthday_coffee', name: '生日咖啡' }] },
-      { code: 'gold', name: '金卡', color: '#d4a017', icon: 'crown', earning_multiplier: 1.5, benefits: [{ code: 'birthday_coffee', name: '生日咖啡' }, { code: 'free_upsize', name: '免费升杯' }] },
-      { code: 'platinum', name: '白金卡', color: '#5b6cff', icon: 'trophy', earning_multiplier: 2, benefits: [{ code: 'birthday_coffee', name: '生日咖啡' }, { code: 'free_upsize', name: '免费升杯' }, { code: 'priority', name: '专属客服' }] },
+      { code: 'normal', name: '普通', color: '#8c8c8c', icon: 'user', earning_multiplier: 1, benefit_ids: [] },
+      { code: 'silver', name: '银卡', color: '#a6a6a6', icon: 'star', earning_multiplier: 1.2, benefit_ids: [b.birthday_coffee!] },
+      { code: 'gold', name: '金卡', color: '#d4a017', icon: 'crown', earning_multiplier: 1.5, benefit_ids: [b.birthday_coffee!, b.free_upsize!] },
+      { code: 'platinum', name: '白金卡', color: '#5b6cff', icon: 'trophy', earning_multiplier: 2, benefit_ids: [b.birthday_coffee!, b.free_upsize!, b.priority!] },
     ],
     rules: {
       tiers: [
@@ -213,6 +215,22 @@ async function seedDemoTiers(deps: AppDeps, ctx: RequestContext) {
       ],
     },
   });
+}
+
+/** The benefits catalogue the demo ladder and plan refer to; returns their ids by code. */
+async function seedDemoBenefits(deps: AppDeps, ctx: RequestContext): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const input of [
+    { code: 'birthday_coffee', name: '生日咖啡', name_en: 'Birthday coffee', usage_limit: { period: 'year' as const, uses: 1 }, value_fen: 3200, config: { type: 'birthday_gift' as const, gift: { kind: 'points' as const, points: 320 } } },
+    { code: 'free_upsize', name: '免费升杯', name_en: 'Free upsize', usage_limit: { period: 'month' as const, uses: 2 }, value_fen: 400, config: { type: 'free_service' as const, service: '中杯升大杯' } },
+    { code: 'priority', name: '专属客服', name_en: 'Priority service', config: { type: 'custom' as const, detail: '专属客服与新品优先品鉴' } },
+    { code: 'drinks_10off', name: '饮品 9 折', name_en: '10% off drinks', config: { type: 'discount' as const, mode: 'percent' as const, percent_off_bp: 1000, min_spend_fen: 0, categories: ['饮品'], skus: [], stackable: false } },
+    { code: 'double_points', name: '双倍积分', name_en: 'Double points', config: { type: 'points_multiplier' as const, multiplier: 2 } },
+    { code: 'free_shipping', name: '满 39 免运费', name_en: 'Free delivery over ¥39', config: { type: 'free_shipping' as const, min_spend_fen: 3900 } },
+  ]) {
+    ids[input.code] = (await createBenefit(deps, ctx, { status: 'active', ...input })).id;
+  }
+  return ids;
 }
 
 /** Four coupon templates, a few coupons in members' hands, one of them written off at a store. */
@@ -235,8 +253,8 @@ async function seedDemoCoupons(deps: AppDeps, ctx: RequestContext, memberIds: st
 }
 
 /** 付费会员: ¥99 a year with a 7-day trial; the first demo member paid at the counter. */
-async function seedDemoMembership(deps: AppDeps, ctx: RequestContext, memberIds: string[]) {
-  const plan = await createPlan(deps, ctx, { name: '付费会员', description: '全年饮品 9 折、每月 2 张免费升杯、生日双倍积分', price_fen: 9900, period: 'year', trial_days: 7, auto_renew_allowed: true, benefit_ids: [], upgrade_to: [], status: 'active' });
+async function seedDemoMembership(deps: AppDeps, ctx: RequestContext, memberIds: string[], b: Record<string, string>) {
+  const plan = await createPlan(deps, ctx, { name: '付费会员', description: '全年饮品 9 折、每月 2 张免费升杯、双倍积分、满 ¥39 免运费', price_fen: 9900, period: 'year', trial_days: 7, auto_renew_allowed: true, benefit_ids: [b.drinks_10off!, b.free_upsize!, b.double_points!, b.free_shipping!], upgrade_to: [], status: 'active' });
   const { payment } = await purchase(deps, ctx, memberIds[0]!, { plan_id: plan.id, provider: 'offline', auto_renew: true });
   await confirmOfflinePayment(deps, ctx, payment.id);
 }

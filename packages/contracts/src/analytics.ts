@@ -150,3 +150,23 @@ export const forecastSchema = z.object({
   ),
 });
 export type Forecast = z.infer<typeof forecastSchema>;
+
+export const overviewQuerySchema = z.object({
+  days: z.coerce.number().int().min(7).max(92).default(30).describe('Days up to today (tenant time zone) in the series; the comparison is the same number of days before'),
+});
+
+const periodFiguresSchema = z.object({ orders: z.number().int(), revenue_fen: z.number().int(), buyers: z.number().int(), new_members: z.number().int() });
+
+export const overviewSchema = z.object({
+  time_zone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  members: z.number().int().describe('Members that are neither merged nor erased'),
+  active_buyers_90d: z.number().int().describe('Members with an order in the last 90 days'),
+  today: periodFiguresSchema,
+  window: periodFiguresSchema,
+  previous_window: periodFiguresSchema,
+  points: z.object({ outstanding_points: z.number().int(), outstanding_fen: z.number().int(), expiring_30d_points: z.number().int() }),
+  daily: z.array(z.object({ day: z.string(), orders: z.number().int(), revenue_fen: z.number().int(), new_members: z.number().int() })),
+});
+export type Overview = z.infer<typeof overviewSchema>;

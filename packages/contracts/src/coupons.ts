@@ -181,3 +181,18 @@ export const couponReportRowSchema = z.object({
 });
 export type CouponIssuance = z.infer<typeof issuanceSchema>;
 export type CouponReportRow = z.infer<typeof couponReportRowSchema>;
+
+export const couponMonthlyReportSchema = z.object({
+  data: z.array(
+    z.object({
+      month: z.string().describe('YYYY-MM in the tenant time zone'),
+      template_id: z.uuid(),
+      template_name: z.string(),
+      issued: z.number().int(),
+      redeemed: z.number().int(),
+      discount_fen: z.number().int(),
+      revenue_influenced_fen: z.number().int().describe('Paid totals of the distinct orders that redeemed a coupon of the template in the month'),
+    }),
+  ),
+});
+export type CouponMonthlyReport = z.infer<typeof couponMonthlyReportSchema>;

@@ -112,3 +112,79 @@ export const wechatConfigInputSchema = z.object({
 });
 
 export const wechatConfigSchema = z.object({ provider: z.literal('wechat'), mchid: z.string(), appid: z.string(), merchant_serial: z.string(), platform_serial: z.string(), notify_base_url: z.string() });
+
+// Reports (#7 item 8). Months are YYYY-MM in the tenant's time zone, oldest first, the current month last
+// (counted up to now); ratios are basis points rounded down, null when there is nothing to divide by.
+export const reportMonthsQuerySchema = z.object({ months: z.coerce.number().int().min(1).max(36).default(12).describe('How many months up to and including the current one') });
+
+export const paidRatioReportSchema = z.object({
+  data: z.array(
+    z.object({
+      month: z.string(),
+      members: z.number().int().describe('Members registered by the end of the month (merged duplicates left out)'),
+      paid_members: z.number().int().describe('Members holding a paid membership (trials included, as isPaidMember) at the end of the month, or now for the current month'),
+      ratio_bp: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const revenueShareReportSchema = z.object({
+  data: z.array(
+    z.object({
+      month: z.string(),
+      member_orders: z.number().int(),
+      paid_member_orders: z.number().int().describe('Orders placed while their member held a paid membership'),
+      member_revenue_fen: z.number().int().describe('Paid less refunded, of every order with a member'),
+      paid_member_revenue_fen: z.number().int(),
+      share_bp: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const renewalReportSchema = z.object({
+  data: z.array(
+    z.object({
+      month: z.string(),
+      due: z.number().int().describe('Paid periods that ended in the month (trials, upgraded and refunded periods do not count)'),
+      renewed: z.number().int().describe('Of those, the periods a renewal payment carried on'),
+      rate_bp: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const churnReportSchema = z.object({
+  data: z.array(
+    z.object({
+      month: z.string(),
+      plan_id: z.uuid(),
+      plan_name: z.string(),
+      expired: z.number().int(),
+      canceled: z.number().int().describe('Cancellations decided in the month (the subscription later expires, and counts again then)'),
+      refunded: z.number().int(),
+      churned: z.number().int().describe('expired + canceled + refunded'),
+    }),
+  ),
+});
+
+export const refundQuoteSchema = z.object({
+  subscription_id: z.uuid(),
+  policy: z.enum(['full', 'pro_rata']),
+  amount_fen: z.number().int().describe('What a refund now would return: the same computation as the refund itself'),
+  period_value_fen: z.number().int(),
+  used_days: z.number().int(),
+  unused_days: z.number().int(),
+  period_days: z.number().int(),
+  full_refund_days: z.number().int(),
+});
+
+export type Plan = z.infer<typeof planSchema>;
+export type Subscription = z.infer<typeof subscriptionSchema>;
+export type MembershipPayment = z.infer<typeof paymentSchema>;
+export type MembershipView = z.infer<typeof membershipSchema>;
+export type RefundQuote = z.infer<typeof refundQuoteSchema>;
+export type MembershipSettings = z.infer<typeof membershipSettingsSchema>;
+export type WechatConfig = z.infer<typeof wechatConfigSchema>;
+export type PaidRatioReport = z.infer<typeof paidRatioReportSchema>;
+export type RevenueShareReport = z.infer<typeof revenueShareReportSchema>;
+export type RenewalReport = z.infer<typeof renewalReportSchema>;
+export type ChurnReport = z.infer<typeof churnReportSchema>;

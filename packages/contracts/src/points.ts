@@ -181,6 +181,7 @@ export const liabilitySchema = z.object({
   outstanding_fen: z.number().int(),
   held_points: z.number().int(),
   pending_points: z.number().int(),
+  expiring_30d_points: z.number().int().describe('Points whose lots expire within the next 30 days'),
   debt_points: z.number().int(),
   members_with_points: z.number().int(),
   expiring_by_month: z.array(z.object({ month: z.string(), points: z.number().int(), value_fen: z.number().int() })),

@@ -109,6 +109,15 @@ const influenceSchema = z
   .refine((c) => c.index !== undefined || c.heavy_user !== undefined, { path: ['index'], message: 'give index, heavy_user or both' })
   .describe('Influence index 0–100 and the heavy-user flag, recomputed daily (members without a row: 0 and false)');
 
+export const paidStatuses = ['trialing', 'active', 'past_due', 'grace', 'canceled'] as const;
+const paidStatusSchema = z
+  .object({
+    type: z.literal('paid_status'),
+    plan_ids: z.array(z.uuid()).min(1).max(50).optional().describe('Only a membership of one of these plans'),
+    statuses: z.array(z.enum(paidStatuses)).min(1).optional().describe('Only in one of these statuses, e.g. active, or grace (the period ended unpaid; benefits until the grace end)'),
+  })
+  .describe('Holds a paid membership now: benefits not yet ended (a trial, active, canceled until the period end, past due or in grace until the grace end). Use not for members without one');
+
 export const conditionSchemas = [
   profileSchema,
   customFieldSchema,
@@ -128,6 +137,7 @@ export const conditionSchemas = [
   tierSchema,
   clvPercentileSchema,
   influenceSchema,
+  paidStatusSchema,
 ] as const;
 export const conditionSchema = z.discriminatedUnion('type', conditionSchemas);
 export type Condition = z.infer<typeof conditionSchema>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Metrics a qualification condition can test. `paid_membership` and `referrals` are slots for the modules
- * that will own them (paid membership, referrals): until those exist they evaluate to 0.
+ * Metrics a qualification condition can test. `paid_membership` is 1 while the member holds a paid
+ * membership at the decision's instant (the window does not apply), else 0. `referrals` is a slot for the
+ * referrals module: until it exists it evaluates to 0.
  */
 export const tierMetrics = ['spend_fen', 'orders', 'visit_days', 'visit_months', 'days_since_last_purchase', 'points_earned', 'paid_membership', 'referrals'] as const;
 export type TierMetric = (typeof tierMetrics)[number];
@@ -51,7 +52,7 @@ export const tierInputSchema = z.object({
   color: z.string().trim().regex(/^#[0-9a-fA-F]{6}$/).default('#8c8c8c'),
   icon: z.string().trim().max(200).nullable().default(null).describe('An icon name or image URL'),
   earning_multiplier: z.number().min(0).max(100).multipleOf(0.01).default(1).describe('Applied to points earned on the member’s orders'),
-  benefits: z.array(z.object({ code: z.string().trim().min(1).max(60), name: z.string().trim().min(1).max(100), detail: z.string().max(500).optional() })).max(50).default([]).describe('Held until the benefits module arrives'),
+  benefit_ids: z.array(z.uuid()).max(50).optional().describe('Catalogue benefits (GET /benefits) the tier’s members hold; omitted on a kept tier: unchanged'),
 });
 
 export const tierProgramSettingsSchema = z.object({
@@ -77,7 +78,7 @@ export const tierSchema = z.object({
   color: z.string(),
   icon: z.string().nullable(),
   earning_multiplier: z.number(),
-  benefits: z.array(z.object({ code: z.string(), name: z.string(), detail: z.string().optional() })),
+  benefit_ids: z.array(z.uuid()).describe('Catalogue benefits the tier’s members hold'),
 });
 export type Tier = z.infer<typeof tierSchema>;
 

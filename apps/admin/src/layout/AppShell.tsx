@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, CrownOutlined, GiftOutlined, ProfileOutlined, ShoppingCartOutlined, AuditOutlined, CloudUploadOutlined, DashboardOutlined, FireFilled, IdcardOutlined, LineChartOutlined, TagOutlined, TagsOutlined, GlobalOutlined, LogoutOutlined, ScheduleOutlined, ShopOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -55,6 +55,18 @@ const menu: MenuEntry[] = [
   },
   { path: '/tiers', label: 'nav.tiers', icon: <CrownOutlined />, permission: 'tiers:read' },
   {
+    path: '/membership',
+    label: 'nav.membership',
+    icon: <WalletOutlined />,
+    permission: 'membership:read',
+    children: [
+      { path: '/membership/plans', label: 'nav.membershipPlans', permission: 'membership:read' },
+      { path: '/membership/subscriptions', label: 'nav.membershipSubscriptions', permission: 'membership:read' },
+      { path: '/membership/reports', label: 'nav.membershipReports', permission: 'membership:read' },
+      { path: '/membership/settings', label: 'nav.membershipSettings', permission: 'membership:read' },
+    ],
+  },
+  {
     path: '/coupons',
     label: 'nav.coupons',
     icon: <TagOutlined />,
@@ -63,6 +75,31 @@ const menu: MenuEntry[] = [
       { path: '/coupons/templates', label: 'nav.couponTemplates', permission: 'coupons:read' },
       { path: '/coupons/issue', label: 'nav.couponIssue', permission: 'coupons:issue' },
       { path: '/coupons/write-off', label: 'nav.couponWriteOff', permission: 'coupons:redeem' },
+    ],
+  },
+  { path: '/journeys', label: 'nav.journeys', icon: <NodeIndexOutlined />, permission: 'journeys:read' },
+  {
+    path: '/messaging',
+    label: 'nav.messaging',
+    icon: <MessageOutlined />,
+    permission: 'messaging:read',
+    children: [
+      { path: '/messaging/templates', label: 'nav.messageTemplates', permission: 'messaging:read' },
+      { path: '/messaging/broadcasts', label: 'nav.broadcasts', permission: 'messaging:read' },
+      { path: '/messaging/deliveries', label: 'nav.deliveries', permission: 'messaging:read' },
+      { path: '/messaging/channels', label: 'nav.messagingChannels', permission: 'messaging:manage' },
+    ],
+  },
+  { path: '/benefits', label: 'nav.benefits', icon: <SafetyCertificateOutlined />, permission: 'benefits:read' },
+  { path: '/partners', label: 'nav.partners', icon: <BranchesOutlined />, permission: 'partners:read' },
+  {
+    path: '/pricing',
+    label: 'nav.pricing',
+    icon: <ThunderboltOutlined />,
+    permission: 'pricing:read',
+    children: [
+      { path: '/pricing/member-prices', label: 'nav.memberPrices', permission: 'pricing:read' },
+      { path: '/pricing/scarce', label: 'nav.scarce', permission: 'pricing:read' },
     ],
   },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
@@ -93,8 +130,10 @@ export function AppShell({ onSwitchLanguage }: { onSwitchLanguage: () => void })
         return children.length ? [{ ...base, children }] : [];
       });
   const items = toItems(menu);
-  const selected = leaves.filter((m) => m.path !== '/' && location.pathname.startsWith(m.path)).map((m) => m.path);
-  const groupOpen = menu.filter((m) => m.children && location.pathname.startsWith(m.path)).map((m) => m.path);
+  // By whole path segments: /membership is not under /members.
+  const under = (path: string) => location.pathname === path || location.pathname.startsWith(`${path}/`);
+  const selected = leaves.filter((m) => m.path !== '/' && under(m.path)).map((m) => m.path);
+  const groupOpen = menu.filter((m) => m.children && under(m.path)).map((m) => m.path);
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

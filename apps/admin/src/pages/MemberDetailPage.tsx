@@ -8,7 +8,9 @@ import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { MemberConsentCard, MemberMergeModal, MemberTagsCard } from './MemberActions.tsx';
+import { MemberBenefitsSection } from './MemberBenefitsSection.tsx';
 import { MemberCouponsSection } from './MemberCouponsSection.tsx';
+import { MemberMembershipSection } from './MemberMembershipSection.tsx';
 import { MemberPointsSection } from './MemberPointsSection.tsx';
 import { MemberTierSection } from './MemberTierSection.tsx';
 
@@ -130,9 +132,11 @@ export function MemberDetailPage() {
           </Card>
         </Col>
       </Row>
+      <MemberMembershipSection memberId={m.id} active={m.status === 'active'} />
       <MemberTierSection memberId={m.id} active={m.status === 'active'} />
       <MemberPointsSection memberId={m.id} active={m.status === 'active'} />
       <MemberCouponsSection memberId={m.id} active={m.status === 'active'} />
+      <MemberBenefitsSection memberId={m.id} active={m.status === 'active'} />
       <MemberMergeModal memberId={m.id} open={merging} onClose={() => setMerging(false)} onMerged={() => { setMerging(false); void load(false); }} />
       <Modal title={t('members.erase')} open={erasing} onOk={erase} onCancel={() => setErasing(false)} okButtonProps={{ danger: true, disabled: !reason.trim() }}>
         <Typography.Paragraph>{t('members.eraseConfirm')}</Typography.Paragraph>

@@ -2,12 +2,14 @@ import { useCallback, useEffect, useState } from 'react';
 import { App, Button, Card, Drawer, Form, Input, InputNumber, Radio, Select, Space, Statistic, Switch, Table, Tag } from 'antd';
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { lifecycleStages, rfmGroups, type Condition, type Preview, type Rule, type Segment } from '@hearth/contracts/segments';
+import { lifecycleStages, paidStatuses, rfmGroups, type Condition, type Preview, type Rule, type Segment } from '@hearth/contracts/segments';
+import type { Plan } from '@hearth/contracts/membership';
+import type { TierProgram } from '@hearth/contracts/tiers';
 import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 
-type RowKind = 'city' | 'gender' | 'tag' | 'orders_count' | 'orders_amount' | 'last_order' | 'event' | 'points' | 'consent' | 'lifecycle' | 'rfm';
+type RowKind = 'city' | 'gender' | 'tag' | 'orders_count' | 'orders_amount' | 'last_order' | 'event' | 'points' | 'consent' | 'lifecycle' | 'rfm' | 'tier' | 'clv_percentile' | 'influence' | 'heavy_user' | 'paid_status';
 interface Row {
   id: number;
   kind: RowKind;
@@ -16,9 +18,13 @@ interface Row {
   number?: number;
   days?: number;
   values?: string[];
+  /** tier: the program; paid_status: the statuses (values hold the plans). */
+  program?: string;
+  statuses?: string[];
 }
 
-const kinds: RowKind[] = ['city', 'gender', 'tag', 'orders_count', 'orders_amount', 'last_order', 'event', 'points', 'consent', 'lifecycle', 'rfm'];
+const kinds: RowKind[] = ['city', 'gender', 'tag', 'orders_count', 'orders_amount', 'last_order', 'event', 'points', 'consent', 'lifecycle', 'rfm', 'tier', 'clv_percentile', 'influence', 'heavy_user', 'paid_status'];
+const numberKinds: RowKind[] = ['orders_count', 'orders_amount', 'last_order', 'event', 'points', 'clv_percentile', 'influence'];
 
 /** One builder row as a rule condition; undefined while the row is incomplete. */
 function toCondition(row: Row): Condition | undefined {
@@ -47,6 +53,16 @@ function toCondition(row: Row): Condition | undefined {
       return row.values?.length ? { type: 'lifecycle', stages: row.values as (typeof lifecycleStages)[number][] } : undefined;
     case 'rfm':
       return row.values?.length ? { type: 'rfm', groups: row.values as (typeof rfmGroups)[number][] } : undefined;
+    case 'tier':
+      return row.program && row.values?.length ? { type: 'tier', program_id: row.program, tier_ids: row.values } : undefined;
+    case 'clv_percentile':
+      return row.number === undefined ? undefined : { type: 'clv_percentile', compare: gte(row.number)! };
+    case 'influence':
+      return row.number === undefined ? undefined : { type: 'influence', index: gte(row.number) };
+    case 'heavy_user':
+      return { type: 'influence', heavy_user: true };
+    case 'paid_status':
+      return { type: 'paid_status', plan_ids: row.values?.length ? row.values : undefined, statuses: row.statuses?.length ? (row.statuses as (typeof paidStatuses)[number][]) : undefined };
   }
 }
 
@@ -133,13 +149,19 @@ function SegmentBuilder({ open, onClose }: { open: boolean; onClose: (saved: boo
   const [rows, setRows] = useState<Row[]>([{ id: 1, kind: 'orders_count', not: false, number: 1 }]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [tags, setTags] = useState<{ value: string; label: string }[]>([]);
+  const [programs, setPrograms] = useState<TierProgram[]>([]);
+  const [plans, setPlans] = useState<Plan[]>([]);
+  const { can } = useSession();
   useEffect(() => {
     if (!open) return;
+    // The pickers of the tier and paid-status conditions; an operator without those permissions just gets none.
+    if (can('tiers:read')) void api<{ data: TierProgram[] }>('/tier-programs').then((r) => setPrograms(r.data), () => setPrograms([]));
+    if (can('membership:read')) void api<{ data: Plan[] }>('/membership/plans').then((r) => setPlans(r.data), () => setPlans([]));
     void api<{ data: { name: string; tags: { id: string; name: string }[] }[] }>('/tag-groups').then(
       (r) => setTags(r.data.flatMap((g) => g.tags.map((tag) => ({ value: tag.id, label: `${g.name} / ${tag.name}` })))),
       () => setTags([]),
     );
-  }, [open]);
+  }, [open, can]);
   const rule = toRule(combine, rows);
   const ruleKey = JSON.stringify(rule ?? null);
   // The live count: one preview query, a moment after the last edit.
@@ -184,15 +206,27 @@ function SegmentBuilder({ open, onClose }: { open: boolean; onClose: (saved: boo
         {rows.map((row) => (
           <Space key={row.id} wrap style={{ marginBottom: 12 }} data-testid="segment-condition">
             <Switch checkedChildren={t('segments.not')} unCheckedChildren={t('segments.is')} checked={row.not} onChange={(not) => update(row.id, { not })} />
-            <Select style={{ width: 160 }} value={row.kind} onChange={(kind: RowKind) => update(row.id, { kind, text: undefined, number: undefined, values: undefined, days: undefined })} options={kinds.map((k) => ({ value: k, label: t(`segments.conditions.${k}`) }))} />
+            <Select style={{ width: 160 }} showSearch={{ optionFilterProp: 'label' }} value={row.kind} onChange={(kind: RowKind) => update(row.id, { kind, text: undefined, number: undefined, values: undefined, days: undefined, program: undefined, statuses: undefined })} options={kinds.map((k) => ({ value: k, label: t(`segments.conditions.${k}`) }))} />
             {(row.kind === 'city' || row.kind === 'event') && <Input style={{ width: 140 }} placeholder={t(`segments.placeholders.${row.kind}`)} value={row.text} onChange={(e) => update(row.id, { text: e.target.value || undefined })} />}
             {row.kind === 'gender' && <Select style={{ width: 120 }} value={row.text} onChange={(text: string) => update(row.id, { text })} options={['female', 'male', 'unknown'].map((g) => ({ value: g, label: t(`segments.genders.${g}`) }))} />}
             {row.kind === 'consent' && <Select style={{ width: 140 }} value={row.text} onChange={(text: string) => update(row.id, { text })} options={['sms', 'email', 'wechat', 'app_push'].map((c) => ({ value: c, label: c }))} />}
             {row.kind === 'tag' && <Select mode="multiple" style={{ minWidth: 220 }} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={tags} />}
             {row.kind === 'lifecycle' && <Select mode="multiple" style={{ minWidth: 220 }} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={stageOptions} />}
             {row.kind === 'rfm' && <Select mode="multiple" style={{ minWidth: 260 }} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={groupOptions} />}
-            {['orders_count', 'orders_amount', 'last_order', 'event', 'points'].includes(row.kind) && (
-              <InputNumber min={0} addonBefore="≥" addonAfter={t(`segments.units.${row.kind}`)} value={row.number} onChange={(v) => update(row.id, { number: v ?? undefined })} />
+            {row.kind === 'tier' && (
+              <>
+                <Select style={{ width: 160 }} placeholder={t('segments.program')} value={row.program} onChange={(program: string) => update(row.id, { program, values: undefined })} options={programs.map((p) => ({ value: p.id, label: p.name }))} data-testid="segment-tier-program" />
+                <Select mode="multiple" style={{ minWidth: 200 }} placeholder={t('segments.tiers')} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={(programs.find((p) => p.id === row.program)?.tiers ?? []).map((tier) => ({ value: tier.id, label: tier.name }))} data-testid="segment-tier-tiers" />
+              </>
+            )}
+            {row.kind === 'paid_status' && (
+              <>
+                <Select mode="multiple" allowClear style={{ minWidth: 180 }} placeholder={t('segments.anyPlan')} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={plans.map((p) => ({ value: p.id, label: p.name }))} data-testid="segment-paid-plans" />
+                <Select mode="multiple" allowClear style={{ minWidth: 200 }} placeholder={t('segments.anyStatus')} value={row.statuses} onChange={(statuses: string[]) => update(row.id, { statuses })} options={paidStatuses.map((s) => ({ value: s, label: t(`membership.statuses.${s}`) }))} data-testid="segment-paid-statuses" />
+              </>
+            )}
+            {numberKinds.includes(row.kind) && (
+              <InputNumber min={0} max={['clv_percentile', 'influence'].includes(row.kind) ? 100 : undefined} addonBefore="≥" addonAfter={t(`segments.units.${row.kind}`)} value={row.number} onChange={(v) => update(row.id, { number: v ?? undefined })} />
             )}
             {['orders_count', 'orders_amount', 'event'].includes(row.kind) && (
               <InputNumber min={1} max={3650} addonBefore={t('segments.lastDays')} addonAfter={t('segments.days')} placeholder={t('segments.allTime')} value={row.days} onChange={(v) => update(row.id, { days: v ?? undefined })} />

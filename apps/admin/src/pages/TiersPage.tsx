@@ -8,6 +8,7 @@ import type { TierEvaluationRun, TierProgram, TierProgramInput, TierRules, TierS
 import { api, ApiError } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
+import { BenefitPicker } from './BenefitPicker.tsx';
 import { TierRuleBuilder } from './TierRuleBuilder.tsx';
 
 // ECharts is large: loaded only when a chart is on screen.
@@ -23,10 +24,10 @@ const defaultLadder = (t: (key: string) => string): TierProgramInput => ({
   grace_days: 30,
   notice_days: 30,
   tiers: [
-    { code: 'normal', name: '普通', color: '#8c8c8c', icon: null, earning_multiplier: 1, benefits: [] },
-    { code: 'silver', name: '银卡', color: '#a6a6a6', icon: null, earning_multiplier: 1.2, benefits: [] },
-    { code: 'gold', name: '金卡', color: '#d4a017', icon: null, earning_multiplier: 1.5, benefits: [] },
-    { code: 'platinum', name: '白金卡', color: '#5b6cff', icon: null, earning_multiplier: 2, benefits: [] },
+    { code: 'normal', name: '普通', color: '#8c8c8c', icon: null, earning_multiplier: 1, benefit_ids: [] },
+    { code: 'silver', name: '银卡', color: '#a6a6a6', icon: null, earning_multiplier: 1.2, benefit_ids: [] },
+    { code: 'gold', name: '金卡', color: '#d4a017', icon: null, earning_multiplier: 1.5, benefit_ids: [] },
+    { code: 'platinum', name: '白金卡', color: '#5b6cff', icon: null, earning_multiplier: 2, benefit_ids: [] },
   ],
   rules: {
     tiers: [
@@ -130,10 +131,10 @@ function LadderCard({ program, onSaved, disabled }: { program: TierProgram; onSa
     const values = await form.validateFields();
     setSaving(true);
     try {
-      // The form edits neither icons nor benefits: a kept tier keeps its own, so saving never drops them.
+      // The form does not edit icons: a kept tier keeps its own, so saving never drops them.
       const tiers = values.tiers.map((tier) => {
         const kept = program.tiers.find((p) => p.id === tier.id);
-        return { ...tier, icon: kept?.icon ?? null, benefits: kept?.benefits ?? [], color: typeof tier.color === 'string' ? tier.color : tier.color.toHexString() };
+        return { ...tier, icon: kept?.icon ?? null, benefit_ids: tier.benefit_ids ?? [], color: typeof tier.color === 'string' ? tier.color : tier.color.toHexString() };
       });
       await api(`/tier-programs/${program.id}`, { method: 'PUT', idempotent: true, body: { ...values, tiers } });
       message.success(t('common.saved'));
@@ -166,10 +167,11 @@ function LadderCard({ program, onSaved, disabled }: { program: TierProgram; onSa
                   <Form.Item name={[field.name, 'name']} label={index === 0 ? t('tiers.tierName') : undefined} rules={[{ required: true }]}><Input style={{ width: 120 }} /></Form.Item>
                   <Form.Item name={[field.name, 'color']} label={index === 0 ? t('tiers.color') : undefined}><ColorPicker format="hex" disabledAlpha /></Form.Item>
                   <Form.Item name={[field.name, 'earning_multiplier']} label={index === 0 ? t('tiers.multiplier') : undefined}><InputNumber min={0} max={100} step={0.1} precision={2} style={{ width: 90 }} /></Form.Item>
+                  <Form.Item name={[field.name, 'benefit_ids']} label={index === 0 ? t('tiers.benefits') : undefined}><BenefitPicker style={{ width: 280 }} /></Form.Item>
                   {index === 0 ? <Tag style={{ marginTop: 34 }}>{t('tiers.entry')}</Tag> : !disabled && <Button type="text" icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} aria-label={t('common.delete')} />}
                 </Space>
               ))}
-              {!disabled && <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ code: `tier${fields.length}`, name: '', color: '#8c8c8c', icon: null, earning_multiplier: 1, benefits: [] })}>{t('tiers.addTier')}</Button>}
+              {!disabled && <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ code: `tier${fields.length}`, name: '', color: '#8c8c8c', icon: null, earning_multiplier: 1, benefit_ids: [] })}>{t('tiers.addTier')}</Button>}
             </>
           )}
         </Form.List>

@@ -1,28 +1,18 @@
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
+import { couponThresholdText, couponValueText } from '@hearth/contracts/coupon-text';
 import type { CouponTemplate } from '@hearth/contracts/coupons';
 import { ApiError } from '../api.ts';
-import { formatFen } from '../format.ts';
+
+// zhe (1500 bp off → 8.5 折) lives with the member-facing wording in contracts.
+export { zhe } from '@hearth/contracts/coupon-text';
 
 export const couponStatusColor = { available: 'green', reserved: 'gold', redeemed: 'blue', expired: 'default' } as const;
 export const kindColor = { cash: 'volcano', percent: 'magenta', free_item: 'cyan', free_shipping: 'geekblue' } as const;
 
-/** 1500 basis points off is 8.5 折 (the price is 85 % of the original). */
-export function zhe(percentOffBp: number): string {
-  return String((10000 - percentOffBp) / 1000);
-}
-
-/** A template's value and threshold in one line: 满 ¥100.00 可用，减 ¥20.00. */
-export function describeValue(t: TFunction, terms: CouponTemplate['terms']): string {
-  const value =
-    terms.kind === 'cash'
-      ? t('coupons.cashValue', { value: formatFen(terms.value_fen ?? 0) })
-      : terms.kind === 'percent'
-        ? t('coupons.percentValue', { zhe: zhe(terms.percent_off_bp ?? 0), pct: (terms.percent_off_bp ?? 0) / 100, cap: formatFen(terms.cap_fen ?? 0) })
-        : terms.kind === 'free_item'
-          ? t('coupons.freeItem', { sku: terms.free_sku, qty: terms.free_qty ?? 1 })
-          : t('coupons.freeShipping');
-  const threshold = terms.min_spend_fen > 0 ? t('coupons.minSpend', { value: formatFen(terms.min_spend_fen) }) : t('coupons.noThreshold');
-  return `${threshold} · ${value}`;
+/** A template's value and threshold in one line: 满 ¥100.00 可用 · 减 ¥20.00 (worded in contracts, as members read it). */
+export function describeValue(_t: TFunction, terms: CouponTemplate['terms']): string {
+  const locale = i18next.language === 'en' ? 'en' : 'zh-CN';
+  return `${couponThresholdText(terms, locale)} · ${couponValueText(terms, locale)}`;
 }
 
 export function describeValidity(t: TFunction, terms: CouponTemplate['terms']): string {

@@ -65,7 +65,7 @@ interface PlatformTables {
     tenant_id: string;
     id: string;
     occurred_at: CreatedAt;
-    actor_type: 'operator' | 'api_key' | 'system';
+    actor_type: 'operator' | 'api_key' | 'system' | 'member';
     actor_id: string | null;
     actor_label: string | null;
     action: string;

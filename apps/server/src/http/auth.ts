@@ -21,6 +21,8 @@ declare module 'fastify' {
     public?: boolean;
     /** The permission this route needs; checked before the body is parsed. */
     permission?: Permission;
+    /** A member-center route: signed in by a member session (modules/member-portal), never by operator credentials. */
+    memberSession?: boolean;
   }
 }
 
@@ -57,7 +59,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps): Authenticator
   app.decorateRequest('ctx', null);
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
-    if (config.public || !request.url.startsWith('/api/v1/')) return;
+    if (config.public || config.memberSession || !request.url.startsWith('/api/v1/')) return;
     const principal = await authenticate(request);
     request.ctx = { tenantId: principal.tenantId, actor: principal.actor, requestId: request.id, ip: request.ip };
     if (config.permission && !principal.actor.permissions.has(config.permission)) {

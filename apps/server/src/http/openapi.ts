@@ -22,6 +22,8 @@ export async function registerOpenApi(app: FastifyInstance) {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key: `Authorization: Bearer hk_…`' },
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Console session (writes also need x-hearth-csrf)' },
+          memberSession: { type: 'apiKey', in: 'cookie', name: 'hearth_member', description: 'Member center session, /me routes only (writes also need x-hearth-csrf)' },
+          memberBearer: { type: 'http', scheme: 'bearer', description: 'A member session token for a mini program, /me routes only: `Authorization: Bearer hm_…`' },
         },
       },
     },

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/database.ts';
 import type { JobRegistry } from './registry.ts';
@@ -48,6 +49,36 @@ export function eventRow(ctx: Pick<RequestContext, 'tenantId' | 'actor' | 'reque
  * job subscribes to it, since subscriber jobs are enqueued with the event. Otherwise use emitEvent.
  */
 export const canInlineEvent = (registry: JobRegistry, type: string) => registry.subscribersOf(type).length === 0;
+
+/**
+ * The subscriber jobs of events that a hot path writes inside its own single statement, as that statement's
+ * last CTE body, so an event with subscribers costs no extra round trip. `events` names a CTE of the same
+ * statement that inserted the events `returning tenant_id, id, type, payload, occurred_at`; `candidates`
+ * are their ids with the types each may turn out to have (known before the statement runs, so every job
+ * gets a time-ordered id like emitEvents' jobs). The job payload is emitEvents' — `{ event }` with the
+ * time as ISO 8601 in UTC — and the key the same `event:<id>`.
+ */
+export function subscriberJobsSql(registry: JobRegistry, events: string, candidates: readonly { id: string; types: readonly string[] }[]): RawBuilder<unknown> {
+  return sql`insert into jobs (${sql.join(subscriberJobColumns.map((c) => sql.ref(c)))})
+    ${subscriberJobRows(registry, events, candidates)}
+    on conflict (tenant_id, name, dedupe_key) where dedupe_key is not null do nothing`;
+}
+
+export const subscriberJobColumns = ['tenant_id', 'id', 'name', 'dedupe_key', 'payload', 'max_attempts', 'run_at'] as const;
+
+/** The rows of subscriberJobsSql, in the order of subscriberJobColumns (for a query builder's insert). */
+export function subscriberJobRows(registry: JobRegistry, events: string, candidates: readonly { id: string; types: readonly string[] }[]): RawBuilder<unknown> {
+  const jobs = candidates.flatMap((c) =>
+    c.types.flatMap((type) => registry.subscribersOf(type).map((name) => ({ eventId: c.id, type, name, id: uuidv7(), maxAttempts: registry.get(name)!.maxAttempts ?? 5 }))),
+  );
+  return sql`select e.tenant_id, s.id, s.name, 'event:' || e.id::text,
+      jsonb_build_object('event', jsonb_build_object('tenant_id', e.tenant_id, 'id', e.id, 'type', e.type, 'payload', e.payload,
+        'occurred_at', to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
+      s.max_attempts, ${new Date()}::timestamptz
+    from ${sql.table(events)} e
+    join unnest(${jobs.map((j) => j.eventId)}::uuid[], ${jobs.map((j) => j.type)}::text[], ${jobs.map((j) => j.name)}::text[], ${jobs.map((j) => j.id)}::uuid[], ${jobs.map((j) => j.maxAttempts)}::int[])
+      as s(event_id, type, name, id, max_attempts) on s.event_id = e.id and s.type = e.type`;
+}
 
 /**
  * emitEvent for many events at once (a job that touches thousands of members): one insert for the events

@@ -28,6 +28,9 @@ class ShutdownError extends Error {
 }
 
 const DEFAULT_MAX_BACKOFF_MS = 3_600_000;
+/** How soon a worker that found work within the last BUSY_WINDOW_MS looks again after an empty claim. */
+const BUSY_POLL_MS = 50;
+const BUSY_WINDOW_MS = 10_000;
 
 /**
  * The job worker: claims due jobs (FOR UPDATE SKIP LOCKED), runs their handlers, and records the outcome.
@@ -160,6 +163,7 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
   }
 
   async function pollLoop() {
+    let lastFound = 0;
     while (!stopping) {
       let claimed = 0;
       try {
@@ -168,10 +172,14 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
         deps.log.error({ err }, 'claiming jobs failed');
       }
       if (stopping) break;
+      if (claimed > 0) lastFound = Date.now();
       // Found work and still has room: look again at once; otherwise sleep until the poll interval or a job ends.
       if (claimed > 0 && running.size < concurrency) continue;
+      // While work keeps coming (a stream of orders waking live segments), look again soon rather than a whole
+      // interval later: a job enqueued just after an empty claim would otherwise wait up to pollMs.
+      const sleepMs = Date.now() - lastFound < BUSY_WINDOW_MS ? Math.min(BUSY_POLL_MS, deps.config.jobs.pollMs) : deps.config.jobs.pollMs;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deps.config.jobs.pollMs);
+        const timer = setTimeout(resolve, sleepMs);
         wake = () => {
           clearTimeout(timer);
           resolve();

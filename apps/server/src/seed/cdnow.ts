@@ -11,7 +11,7 @@ import { randomToken } from '../modules/access/secrets.ts';
 // As in the generator: members must be numbered from the tenant's own counter, in bulk.
 import { findIdentities, lockIdentities, nextMemberNumbers, type IdentityKey } from '../modules/members/members.repo.ts';
 import { upsertProducts } from '../modules/products/products.service.ts';
-import { inBulkTransaction, insertOrders, systemContext, type NewOrder } from './generate.ts';
+import { inBulkTransaction, insertOrders, systemContext, type NewOrder } from './bulk.ts';
 
 export const CDNOW_TENANT_SLUG = 'cdnow';
 export const CDNOW_OWNER_EMAIL = 'owner@cdnow.demo';

@@ -155,5 +155,7 @@ describe('data generator on an empty database', () => {
     // The demo's twenty members come first; the generated ones continue the numbering.
     const last = await t.deps.db.selectFrom('members').select(({ fn }) => fn.max('member_no').as('no')).where('tenant_id', '=', result.tenantId).executeTakeFirstOrThrow();
     expect(last.no).toBe('M00000040');
-  });
+    // The demo brand's seed (orders through the real order path, tiers, segments) runs first: well over
+    // the default 30 s when the two cores are busy.
+  }, 180_000);
 });

@@ -45,6 +45,17 @@ export async function createTenant(db: Db, input: NewTenant) {
   });
 }
 
+/** An active tenant by its slug, for sign-ins that name their brand (the member center); undefined otherwise. */
+export async function findActiveTenant(db: Db, slug: string) {
+  const tenant = await repo.findTenantBySlug(db, slug);
+  return tenant && tenant.status === 'active' ? { id: tenant.id, slug: tenant.slug, name: tenant.name, time_zone: tenant.time_zone, locale: tenant.locale } : undefined;
+}
+
+export async function findActiveTenantById(db: Db, id: string) {
+  const tenant = await repo.findTenant(db, id);
+  return tenant && tenant.status === 'active' ? { id: tenant.id, slug: tenant.slug, name: tenant.name, time_zone: tenant.time_zone, locale: tenant.locale } : undefined;
+}
+
 export interface LoginInput {
   tenant: string;
   email: string;

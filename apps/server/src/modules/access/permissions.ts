@@ -43,21 +43,37 @@ export const permissionCatalogue = {
   'tiers:read': '查看会员等级 / Read tiers, member tiers and simulations',
   'tiers:manage': '等级体系与升降级规则 / Manage tier ladders, rules and evaluations',
   'tiers:assign': '手工指定会员等级（留痕） / Assign a member’s tier by hand (audited)',
+  'partners:read': '查看异业联盟伙伴、券码库存与结算统计 / Read alliance partners, code stock and settlement usage',
+  'partners:manage': '管理异业伙伴、权益、券码导入与核销回传 / Manage partners, their benefits, code imports and redemption reports',
+  'partners:allocate': '为会员领取异业权益 / Allocate partner benefits to members',
+  'pricing:read': '查看会员价、限量发售与抽签 / Read member prices, launches and ballots',
+  'pricing:manage': '维护会员价，创建限量发售与抽签并开奖 / Manage member prices, create launches and ballots and draw them',
+  'pricing:sell': '限量商品预留与抽签报名 / Reserve launch units and enter ballots for members',
+  'messaging:read': '查看消息模板、发送记录与群发 / Read message templates, the delivery log and broadcasts',
+  'messaging:send': '发送消息与群发 / Send messages and broadcasts',
+  'messaging:manage': '渠道凭据、频控、免打扰与模板 / Manage channel credentials, caps, quiet hours and templates',
+  'benefits:read': '查看权益、会员可用权益与节省金额 / Read benefits, members’ entitlements and savings',
+  'benefits:use': '使用与撤销会员权益、权益报价 / Use and undo members’ benefits, quote carts',
+  'benefits:grant': '活动发放与收回权益 / Grant and revoke benefits for campaigns',
+  'benefits:manage': '权益目录 / Manage the benefits catalogue',
+  'journeys:read': '查看自动化旅程与效果 / Read journeys, their entries and stats',
+  'journeys:write': '编辑、发布、暂停与停止旅程 / Edit, publish, pause and stop journeys',
+  'journeys:enter': '把会员放入旅程（接口触发） / Enter members into a journey (API trigger)',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use'],
 };
 
 export function isPermission(value: string): value is Permission {

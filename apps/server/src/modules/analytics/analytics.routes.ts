@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { analyticsSettingsSchema, clvSummarySchema, heavyUserSchema, influenceMemberSchema, memberClvSchema, paretoQuerySchema, paretoReportSchema, forecastQuerySchema, forecastSchema, regionalQuerySchema, regionalReportSchema } from '@hearth/contracts/analytics';
+import { analyticsSettingsSchema, clvSummarySchema, heavyUserSchema, influenceMemberSchema, memberClvSchema, paretoQuerySchema, paretoReportSchema, forecastQuerySchema, forecastSchema, overviewQuerySchema, overviewSchema, regionalQuerySchema, regionalReportSchema } from '@hearth/contracts/analytics';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { enqueueClvFit } from './analytics.jobs.ts';
 import { clvSummary, getMemberClv, listMemberClv } from './clv.service.ts';
 import { listInfluencers, refreshMemberAnalytics } from './influence.service.ts';
+import { overview } from './overview.service.ts';
 import { listHeavyUsers, paretoReport } from './pareto.service.ts';
 import { regionalForecast, regionalReport } from './regional.service.ts';
 import { getAnalyticsSettings, updateAnalyticsSettings } from './settings.service.ts';
@@ -15,6 +16,15 @@ const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema };
 
 export function analyticsRoutes(api: Api, context: RouteContext) {
   const { deps } = context;
+  api.get(
+    '/analytics/overview',
+    {
+      config: { permission: 'analytics:read' },
+      schema: { tags, summary: 'The console overview: members, buyers, orders and revenue today, in the last N days and the N days before, day by day; points owed', security: authenticated, querystring: overviewQuerySchema, response: { 200: overviewSchema, ...errors } },
+    },
+    async (request) => overview(deps, requestContext(request), request.query),
+  );
+
   api.get(
     '/analytics/clv',
     {

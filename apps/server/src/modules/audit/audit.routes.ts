@@ -7,7 +7,7 @@ import { listAudit } from './audit.service.ts';
 const auditRowSchema = z.object({
   id: z.uuid(),
   occurred_at: z.string(),
-  actor_type: z.enum(['operator', 'api_key', 'system']),
+  actor_type: z.enum(['operator', 'api_key', 'system', 'member']),
   actor_id: z.string().nullable(),
   actor_label: z.string().nullable(),
   action: z.string(),

@@ -5,6 +5,7 @@ import {
   cancelInputSchema,
   confirmInputSchema,
   couponQuoteSchema,
+  couponMonthlyReportSchema,
   couponReportRowSchema,
   couponSchema,
   couponSettingsSchema,
@@ -21,6 +22,7 @@ import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { acceptCsvStreams, csvUploadStream, sendCsv } from '../../imports/csv-files.ts';
 import { couponQr, couponReport, listMemberCoupons, lookupCoupon } from './coupons.service.ts';
+import { couponMonthlyReport } from './reports.service.ts';
 import { linkReward, listRewardLinks } from './coupons.hooks.ts';
 import { getIssuance, issuanceErrorsCsv, issueCoupon, listIssuances, serializeIssuance, startBulkIssuance } from './issuance.service.ts';
 import { addStock, createTemplate, getSettings, getTemplate, listTemplates, setTemplateStatus, updateSettings, updateTemplate } from './templates.service.ts';
@@ -80,6 +82,21 @@ export function couponsRoutes(api: Api, { deps }: RouteContext) {
       },
     },
     async (request) => ({ data: await couponReport(deps, requestContext(request), request.query) }),
+  );
+
+  api.get(
+    '/coupons/reports/monthly',
+    {
+      config: { permission: 'coupons:read' },
+      schema: {
+        tags,
+        summary: 'Per month (tenant zone) and template: coupons issued and redeemed, discount given, revenue influenced (orders that redeemed a coupon)',
+        security: authenticated,
+        querystring: z.object({ months: z.coerce.number().int().min(1).max(36).default(12).describe('How many months up to and including the current one') }),
+        response: { 200: couponMonthlyReportSchema },
+      },
+    },
+    async (request) => couponMonthlyReport(deps, requestContext(request), request.query.months),
   );
 
   api.get(

@@ -23,6 +23,13 @@ export async function listMemberCoupons(deps: AppDeps, ctx: RequestContext, memb
   return { data: await serializeCoupons(deps.db, ctx.tenantId, page.data, deps.clock.now()), next_cursor: page.next_cursor };
 }
 
+/** One of the member's coupons; another member's id is not found. */
+export async function getMemberCoupon(deps: AppDeps, ctx: RequestContext, memberId: string, couponId: string): Promise<Coupon> {
+  const row = await deps.db.selectFrom('coupons').selectAll().where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('id', '=', couponId).executeTakeFirst();
+  if (!row) throw notFound('Coupon');
+  return (await serializeCoupons(deps.db, ctx.tenantId, [row], deps.clock.now()))[0]!;
+}
+
 /** A coupon by what was typed or scanned; a code whose check symbol fails is a 400 naming the field. */
 export async function getCouponByCode(deps: AppDeps, ctx: RequestContext, input: string, field = 'code'): Promise<CouponRow> {
   const code = requireCode(input, field);
@@ -109,4 +116,18 @@ export async function couponReport(deps: AppDeps, ctx: RequestContext, range: { 
     from coupon_templates t where t.tenant_id = ${ctx.tenantId}
     order by t.id desc`.execute(deps.db);
   return result.rows;
+}
+
+/** What a member's redeemed coupons took off their orders in [from, to): their part of the member's savings. */
+export async function couponSavingsFen(db: Db, tenantId: string, memberId: string, from: Date, to: Date): Promise<number> {
+  const row = await db
+    .selectFrom('coupons')
+    .select(sql<number>`coalesce(sum(discount_fen), 0)::bigint`.as('fen'))
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('status', '=', 'redeemed')
+    .where('redeemed_at', '>=', from)
+    .where('redeemed_at', '<', to)
+    .executeTakeFirstOrThrow();
+  return Number(row.fen);
 }

@@ -122,7 +122,7 @@ export async function issueChunk(trx: Db, deps: AppDeps, ctx: RequestContext, te
     for (const r of rows) counts.set(r.member_id, { all: r.all, here: r.here });
   }
   let stockLeft = template.stock_total === null ? Infinity : template.stock_total - template.issued_count;
-  const values: (Omit<DB['coupons'], 'status' | 'restored_count' | 'created_at' | 'updated_at'> & { tenant_id: string })[] = [];
+  const values: (Omit<DB['coupons'], 'status' | 'restored_count' | 'created_at' | 'updated_at'> & { tenant_id: string; created_at: Date })[] = [];
   for (const target of targets) {
     if (target.error) {
       skipped.push({ line: target.line, field: target.field ?? 'member_id', code: target.error.code as SkipCode, message: target.error.message });
@@ -163,6 +163,8 @@ export async function issueChunk(trx: Db, deps: AppDeps, ctx: RequestContext, te
         order_external_id: null,
         discount_fen: null,
         expiring_notified_at: null,
+        // The injected clock, not the database's: the monthly report counts issues by it.
+        created_at: now.toJSDate(),
       });
     }
     counts.set(target.memberId, { all: count.all + n, here: count.here + n });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { memberChannels } from '@hearth/contracts/members';
 import type { Db } from '../../db/database.ts';
-import type { AppDeps, RequestContext } from '../../deps.ts';
+import type { RequestContext } from '../../deps.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';

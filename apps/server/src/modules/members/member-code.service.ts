@@ -33,6 +33,24 @@ export async function currentMemberCode(deps: AppDeps, ctx: RequestContext, memb
   };
 }
 
+/**
+ * The card's codes for this minute and the next `steps - 1`, so the member center keeps showing a valid
+ * code offline for that long. The secret never leaves the server: each code is only accepted in its own
+ * minute and the one after, and once.
+ */
+export async function memberCodeWindow(deps: AppDeps, ctx: RequestContext, memberId: string, steps: number) {
+  const member = await repo.findMember(deps.db, ctx.tenantId, memberId);
+  if (!member || member.status !== 'active') throw notFound('Member');
+  const secret = await memberSecret(deps, ctx.tenantId, memberId);
+  const first = stepAt(deps.clock.now());
+  const at = (step: number) => new Date(step * CODE_STEP_SECONDS * 1000).toISOString();
+  return Array.from({ length: steps }, (_, i) => first + i).map((step) => ({
+    code: `${member.member_no}.${step}.${signature(secret, member.member_no, step)}`,
+    shows_from: at(step),
+    shows_until: at(step + 1),
+  }));
+}
+
 /** Checks a scanned code at the counter; an expired, forged or already used code is refused. */
 export async function verifyMemberCode(deps: AppDeps, ctx: RequestContext, code: string) {
   const match = /^(M\d{8,})\.(\d{1,12})\.([A-Za-z0-9_-]{16})$/.exec(code.trim());

@@ -52,7 +52,7 @@ export async function registerMember(
       ...profile,
       custom_fields: JSON.stringify(profile.custom_fields ?? {}),
       channel: input.channel,
-      registered_at: input.registered_at ?? new Date(),
+      registered_at: input.registered_at ?? deps.clock.now(),
       status: 'active',
       merged_into: null,
       erased_at: null,
@@ -240,4 +240,11 @@ export async function activeMemberIds(db: Db, tenantId: string, ids: readonly st
 export async function memberIdsByPhone(db: Db, tenantId: string, phones: readonly string[]): Promise<Map<string, string>> {
   const found = await repo.findIdentities(db, tenantId, phones.map((value) => ({ type: 'phone', app_id: '', value })));
   return new Map(found.map((i) => [i.value, i.member_id]));
+}
+
+/** Active members born in a month (1–12), in key order after `afterId`: the birthday-gift job's chunks. */
+export async function memberIdsBornInMonth(db: Db, tenantId: string, month: number, afterId: string | null, limit: number): Promise<string[]> {
+  let q = db.selectFrom('members').select('id').where('tenant_id', '=', tenantId).where('birthday_month', '=', month).where('status', '=', 'active');
+  if (afterId) q = q.where('id', '>', afterId);
+  return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
 }

@@ -33,6 +33,13 @@ export async function setConsent(deps: AppDeps, ctx: RequestContext, memberId: s
   });
 }
 
+/** The member's current consent per channel (channels never answered are absent). */
+export async function getConsents(deps: AppDeps, ctx: RequestContext, memberId: string) {
+  await getMemberRow(deps.db, ctx, memberId);
+  const rows = await deps.db.selectFrom('member_consents').select(['channel', 'granted', 'updated_at']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).execute();
+  return rows.map((r) => ({ channel: r.channel as ConsentUpdate['channel'], granted: r.granted, updated_at: r.updated_at.toISOString() }));
+}
+
 /** A link that withdraws one channel's consent for one member, valid without signing in. */
 export async function unsubscribeLink(deps: AppDeps, ctx: RequestContext, memberId: string, channel: string): Promise<string> {
   await getMemberRow(deps.db, ctx, memberId);

@@ -73,6 +73,13 @@ export async function listTagGroups(deps: AppDeps, ctx: RequestContext) {
   };
 }
 
+/** Which of these tags the member carries, for eligibility checks in other modules. */
+export async function tagsOfMember(db: AppDeps['db'], tenantId: string, memberId: string, tagIds: readonly string[]): Promise<Set<string>> {
+  if (!tagIds.length) return new Set();
+  const rows = await db.selectFrom('member_tags').select('tag_id').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('tag_id', 'in', [...tagIds]).execute();
+  return new Set(rows.map((r) => r.tag_id));
+}
+
 export interface TaggingRequest {
   tag_id: string;
   action: 'add' | 'remove';

@@ -9,6 +9,7 @@ import {
   purchaseInputSchema,
   purchaseResultSchema,
   reasonInputSchema,
+  refundQuoteSchema,
   refundResultSchema,
   subscriptionSchema,
   subscriptionStatuses,
@@ -22,7 +23,8 @@ import { AppError } from '../../http/errors.ts';
 import { cancelMembership, confirmOfflinePayment, getMembership, getPayment, listSubscriptions, purchase, refundMembership, serializePayment, settlePayment, startTrial } from './membership.service.ts';
 import { membershipActor } from './membership.jobs.ts';
 import { createPlan, getMembershipSettings, getPlan, listPlans, retirePlan, updateMembershipSettings, updatePlan } from './plans.service.ts';
-import { getProvider, saveWechatConfig } from './providers.service.ts';
+import { getProvider, getWechatConfig, saveWechatConfig } from './providers.service.ts';
+import { quoteRefund } from './refund-quote.ts';
 
 const tags = ['membership'];
 const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema, 502: problemSchema };
@@ -38,6 +40,9 @@ export function membershipRoutes(api: Api, context: RouteContext) {
   api.get('/membership/settings', { config: { permission: 'membership:read' }, schema: { tags, summary: 'Refund policy, grace and reminder days, payment timeouts', security: authenticated, response: { 200: membershipSettingsSchema } } }, async (request) => getMembershipSettings(deps, requestContext(request)));
   api.put('/membership/settings', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'Change the membership settings', security: authenticated, body: membershipSettingsSchema, response: { 200: membershipSettingsSchema, ...errors } } }, async (request) => updateMembershipSettings(deps, requestContext(request), request.body));
   api.put('/membership/providers/wechat', { config: { permission: 'membership:manage' }, schema: { tags, summary: 'WeChat Pay API v3 credentials of this brand (keys are sealed at rest and never shown again)', security: authenticated, body: wechatConfigInputSchema, response: { 200: wechatConfigSchema, ...errors } } }, async (request) => saveWechatConfig(deps, requestContext(request), request.body));
+
+  api.get('/membership/providers/wechat', { config: { permission: 'membership:read' }, schema: { tags, summary: 'The WeChat Pay merchant this brand configured (never the keys)', security: authenticated, response: { 200: wechatConfigSchema, 404: problemSchema } } }, async (request) => getWechatConfig(deps, requestContext(request)));
+  api.get('/members/:id/membership/refund-quote', { config: { permission: 'membership:read' }, schema: { tags, summary: 'What a refund now would return, by the tenant’s policy (shown before confirming a refund)', security: authenticated, params: idParamsSchema, response: { 200: refundQuoteSchema, 404: problemSchema, 422: problemSchema } } }, async (request) => quoteRefund(deps, requestContext(request), request.params.id));
 
   api.get('/members/:id/membership', { config: { permission: 'membership:read' }, schema: { tags, summary: 'The member’s paid membership: current subscription, every transition, payments and refunds', security: authenticated, params: idParamsSchema, response: { 200: membershipSchema, 404: problemSchema } } }, async (request) => getMembership(deps, requestContext(request), request.params.id));
   api.post('/members/:id/membership/purchase', { config: { permission: 'membership:write' }, schema: { tags, summary: 'Buy, renew or upgrade: opens a pending payment (WeChat: JSAPI parameters); the membership starts when it is paid', security: authenticated, params: idParamsSchema, body: purchaseInputSchema, response: { 201: purchaseResultSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await purchase(deps, requestContext(request), request.params.id, request.body)));

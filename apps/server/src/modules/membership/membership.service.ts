@@ -11,30 +11,38 @@ import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { getMemberRow } from '../members/members.service.ts';
 import type { ProviderName } from './membership.tables.ts';
-import { addDays, periodDays, periodEnd, proRataFen, unusedDays } from './periods.ts';
+import { addDays, periodDays, periodEnd, proRataFen, refundDue, unusedDays } from './periods.ts';
 import { getPlanRow } from './plans.service.ts';
 import { getProvider } from './providers.service.ts';
 import { assertTransition, entitledStatuses, type SubscriptionStatus } from './transitions.ts';
 
 export type SubscriptionRow = Selectable<DB['membership_subscriptions']>;
 export type PaymentRow = Selectable<DB['membership_payments']>;
-const liveStatuses: SubscriptionStatus[] = ['trialing', 'active', 'past_due', 'grace', 'canceled'];
+export const liveStatuses: SubscriptionStatus[] = ['trialing', 'active', 'past_due', 'grace', 'canceled'];
 
 /**
  * Whether the member holds a paid membership at `at`, and which: the call tiers, benefits and segments
- * make. A refunded or expired subscription answers null at once; a canceled one until its period ends;
- * past_due and grace until the grace end.
+ * make (their set-based SQL is entitlement.ts, the same rule). A refunded or expired subscription answers
+ * null at once; a canceled one, or a trial that does not renew, until its period ends; past_due and grace
+ * until the grace end; an active one, or a trial that renews, until its period end plus the grace days —
+ * the grace end it gets if it is not paid by then, so the benefits do not lapse until the period-end job
+ * has moved it.
  */
 export async function paidMembershipAt(db: Db, tenantId: string, memberId: string, at: Date): Promise<{ subscription_id: string; plan_id: string; status: SubscriptionStatus; until: Date } | null> {
   const row = await db
     .selectFrom('membership_subscriptions')
-    .select(['id', 'plan_id', 'status', 'current_period_end', 'grace_ends_at', 'trial_ends_at'])
+    .select(['id', 'plan_id', 'status', 'auto_renew', 'current_period_end', 'grace_ends_at', 'trial_ends_at'])
     .where('tenant_id', '=', tenantId)
     .where('member_id', '=', memberId)
     .where('status', 'in', entitledStatuses)
     .executeTakeFirst();
   if (!row) return null;
-  const until = row.status === 'past_due' || row.status === 'grace' ? (row.grace_ends_at ?? row.current_period_end) : row.current_period_end;
+  let until = row.current_period_end;
+  if (row.status === 'past_due' || row.status === 'grace') until = row.grace_ends_at ?? row.current_period_end;
+  else if (row.status === 'active' || (row.status === 'trialing' && row.auto_renew)) {
+    const { zone, graceDays } = await loadMembershipSetup(db, tenantId);
+    until = addDays(row.current_period_end, graceDays, zone);
+  }
   return at < until ? { subscription_id: row.id, plan_id: row.plan_id, status: row.status, until } : null;
 }
 
@@ -297,10 +305,7 @@ export async function refundMembership(deps: AppDeps, ctx: RequestContext, membe
     await getMemberRow(trx, ctx, memberId);
     const sub = await lockLive(trx, ctx.tenantId, memberId);
     if (!sub || sub.status === 'trialing') throw new AppError('NOTHING_TO_REFUND', 'The member has no paid period to refund');
-    const { zone, fullRefundDays } = await loadMembershipSetup(trx, ctx.tenantId);
-    const usedDays = Math.floor(DateTime.fromJSDate(now, { zone }).diff(DateTime.fromJSDate(sub.current_period_start, { zone }), 'days').days);
-    const policy: 'full' | 'pro_rata' = usedDays < fullRefundDays ? 'full' : 'pro_rata';
-    const due = policy === 'full' ? sub.period_value_fen : proRataFen(sub.period_value_fen, unusedDays(now, sub.current_period_end, zone), periodDays(sub.current_period_start, sub.current_period_end, zone));
+    const { policy, amount_fen: due } = refundDue(sub, now, await loadMembershipSetup(trx, ctx.tenantId));
     const payments = await trx.selectFrom('membership_payments').selectAll().where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('subscription_id', '=', sub.id).where('status', '=', 'paid').orderBy('paid_at', 'desc').forUpdate().execute();
     let left = due;
     const refunds = [];

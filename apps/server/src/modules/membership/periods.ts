@@ -38,3 +38,18 @@ export function proRataFen(valueFen: number, unused: number, total: number): num
   if (unused <= 0 || total <= 0) return 0;
   return Math.floor((valueFen * Math.min(unused, total)) / total);
 }
+
+/**
+ * What refunding the subscription at `now` returns by the tenant's policy: the whole period's value within
+ * full_refund_days of its start, else the unused whole days' share rounded down to the fen. The refund
+ * itself and the console's quote (shown before staff confirm) both compute it here.
+ */
+export function refundDue(sub: { current_period_start: Date; current_period_end: Date; period_value_fen: number }, now: Date, setup: { zone: string; fullRefundDays: number }) {
+  const { zone, fullRefundDays } = setup;
+  const usedDays = Math.floor(DateTime.fromJSDate(now, { zone }).diff(DateTime.fromJSDate(sub.current_period_start, { zone }), 'days').days);
+  const unused = unusedDays(now, sub.current_period_end, zone);
+  const total = periodDays(sub.current_period_start, sub.current_period_end, zone);
+  const policy: 'full' | 'pro_rata' = usedDays < fullRefundDays ? 'full' : 'pro_rata';
+  const amount = policy === 'full' ? sub.period_value_fen : proRataFen(sub.period_value_fen, unused, total);
+  return { policy, amount_fen: amount, used_days: Math.max(0, usedDays), unused_days: unused, period_days: total, full_refund_days: fullRefundDays };
+}

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, notFound } from '../../http/errors.ts';
 import { openSecret, sealSecret } from '../../secret-box.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { offlineProvider, type PaymentProvider } from './providers/provider.ts';
@@ -43,6 +43,12 @@ export async function saveWechatConfig(deps: AppDeps, ctx: RequestContext, input
     await recordAudit(trx, ctx, { action: 'membership.provider_configured', resourceType: 'payment_provider', details: { provider: 'wechat', mchid: input.mchid, appid: input.appid } });
   });
   return wechatConfigView(input);
+}
+
+export async function getWechatConfig(deps: AppDeps, ctx: RequestContext) {
+  const c = await deps.db.selectFrom('membership_provider_configs').select(['mchid', 'appid', 'merchant_serial', 'platform_serial', 'notify_base_url']).where('tenant_id', '=', ctx.tenantId).where('provider', '=', 'wechat').executeTakeFirst();
+  if (!c) throw notFound('WeChat Pay configuration');
+  return wechatConfigView(c);
 }
 
 export function wechatConfigView(c: { mchid: string; appid: string; merchant_serial: string; platform_serial: string; notify_base_url: string }) {

@@ -1,14 +1,11 @@
-import type { Readable } from 'node:stream';
 import { sql, type Generated, type Selectable } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import { orderInputSchema, type OrderImport, type OrderInput } from '@hearth/contracts/orders';
 import type { DB } from '../../db/schema.ts';
 import { withTransaction } from '../../db/transaction.ts';
-import type { AppDeps, RequestContext } from '../../deps.ts';
-import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../http/pagination.ts';
-import { countDataLines, csvRecords, detectEncoding, errorsCsv, saveUpload, type ImportError } from '../../imports/csv-files.ts';
-import { enqueueJob } from '../../jobs/enqueue.ts';
+import type { RequestContext } from '../../deps.ts';
+import { AppError } from '../../http/errors.ts';
+import { countDataLines, csvRecords, detectEncoding, type ImportError } from '../../imports/csv-files.ts';
+import type { CsvImportKind } from '../../imports/csv-imports.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { createOrder } from './orders.service.ts';
@@ -42,42 +39,15 @@ const BATCH = 200;
 export const ORDER_IMPORT_COLUMNS =
   'external_id (订单号), occurred_at (下单时间), channel (渠道), store_code (门店编码), member_phone (会员手机号) or member_id, sku (商品编码), qty (数量), unit_price (单价, ¥), line_discount (折扣, ¥), shipping (运费, ¥), total_paid (实付, ¥), payment_method (支付方式), flags (gift_card|non_earning)';
 
-/** Saves the uploaded CSV as it streams in, records the import and queues the job that processes it. */
-export async function startOrderImport(deps: AppDeps, ctx: RequestContext, upload: Readable, fileName: string | null): Promise<OrderImport & { job_id: string }> {
-  const id = uuidv7();
-  const { filePath, bytes } = await saveUpload(deps.config.dataDir, ctx.tenantId, id, upload);
-  return withTransaction(deps.db, async (trx) => {
-    const row = await trx
-      .insertInto('order_imports')
-      .values({ tenant_id: ctx.tenantId, id, status: 'queued', file_name: fileName, file_path: filePath, encoding: null, total_rows: null, created_by: ctx.actor.label, finished_at: null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const job = await enqueueJob(trx, deps.jobs, { tenantId: ctx.tenantId, name: ORDER_IMPORT_JOB, key: `import:${id}`, payload: { import_id: id, actor: ctx.actor.label } });
-    await recordAudit(trx, ctx, { action: 'order.import_start', resourceType: 'order_import', resourceId: id, details: { bytes, file_name: fileName } });
-    return { ...serializeOrderImport(row), job_id: job.id };
-  });
-}
-
-export async function getOrderImport(deps: AppDeps, ctx: RequestContext, id: string): Promise<OrderImport> {
-  const row = await deps.db.selectFrom('order_imports').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Order import');
-  return serializeOrderImport(row);
-}
-
-export async function listOrderImports(deps: AppDeps, ctx: RequestContext, query: { limit: number; cursor?: string }) {
-  const before = decodeCursor(query.cursor);
-  let q = deps.db.selectFrom('order_imports').selectAll().where('tenant_id', '=', ctx.tenantId).orderBy('id', 'desc').limit(query.limit + 1);
-  if (before) q = q.where('id', '<', before);
-  const page = toPage(await q.execute(), query.limit);
-  return { data: page.data.map(serializeOrderImport), next_cursor: page.next_cursor };
-}
-
-export async function* orderImportErrorsCsv(deps: AppDeps, ctx: RequestContext, id: string): AsyncGenerator<string> {
-  await getOrderImport(deps, ctx, id);
-  yield* errorsCsv((after) =>
-    deps.db.selectFrom('order_import_errors').select(['line', 'field', 'code', 'message']).where('tenant_id', '=', ctx.tenantId).where('import_id', '=', id).where('line', '>', after).orderBy('line').limit(5000).execute(),
-  );
-}
+/** Order imports: the routes and use cases every CSV import shares (imports/csv-imports.ts) over these tables. */
+export const orderImports: CsvImportKind<'order_imports', OrderImport> = {
+  table: 'order_imports',
+  errorsTable: 'order_import_errors',
+  job: ORDER_IMPORT_JOB,
+  audit: { action: 'order.import_start', resourceType: 'order_import' },
+  noun: 'Order import',
+  serialize: serializeOrderImport,
+};
 
 interface OrderRows {
   externalId: string;

@@ -4,8 +4,8 @@ import { identitySchema } from '@hearth/contracts/members';
 import { orderImportSchema, orderInputSchema, orderSchema, refundInputSchema } from '@hearth/contracts/orders';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
-import { acceptCsvStreams, csvUploadStream, sendCsv } from '../../imports/csv-files.ts';
-import { getOrderImport, listOrderImports, ORDER_IMPORT_COLUMNS, orderImportErrorsCsv, startOrderImport } from './orders.import.ts';
+import { csvImportRoutes } from '../../imports/csv-imports.ts';
+import { ORDER_IMPORT_COLUMNS, orderImports } from './orders.import.ts';
 import { attachOrder, createOrder, createOrders, getOrder, listOrders } from './orders.service.ts';
 import { refundOrder } from './refunds.service.ts';
 
@@ -120,44 +120,15 @@ export function ordersRoutes(api: Api, { deps }: RouteContext) {
     async (request) => attachOrder(deps, requestContext(request), request.params.id, request.body),
   );
 
-  api.register(async (scope) => {
-    acceptCsvStreams(scope);
-    scope.post(
-      '/orders/import',
-      {
-        config: { permission: 'orders:write' },
-        schema: {
-          tags,
-          summary: 'Import orders from CSV (UTF-8 or GBK; one row per order line; idempotent by order id; runs as a job)',
-          description: `Send \`Content-Type: text/csv\`. Columns: ${ORDER_IMPORT_COLUMNS}. Rows of one order are adjacent and repeat its order id; order-level columns are read from its first row. Answers 202; follow progress with GET /orders/imports/{id}.`,
-          security: authenticated,
-          consumes: ['text/csv'],
-          querystring: z.object({ file_name: z.string().max(200).optional() }),
-          response: { 202: orderImportSchema.extend({ job_id: z.uuid() }), 400: problemSchema, 413: problemSchema, 415: problemSchema },
-        },
-      },
-      async (request, reply) => {
-        const { file_name } = request.query as { file_name?: string };
-        return reply.status(202).send(await startOrderImport(deps, requestContext(request), csvUploadStream(request), file_name ?? null));
-      },
-    );
+  csvImportRoutes(api, deps, orderImports, {
+    base: '/orders',
+    tags,
+    read: 'orders:read',
+    write: 'orders:write',
+    schema: orderImportSchema,
+    summary: 'Import orders from CSV (UTF-8 or GBK; one row per order line; idempotent by order id; runs as a job)',
+    description: `Send \`Content-Type: text/csv\`. Columns: ${ORDER_IMPORT_COLUMNS}. Rows of one order are adjacent and repeat its order id; order-level columns are read from its first row.`,
+    listSummary: 'Order imports, newest first',
+    errorsFile: 'order-import',
   });
-
-  api.get(
-    '/orders/imports',
-    { config: { permission: 'orders:read' }, schema: { tags, summary: 'Order imports, newest first', security: authenticated, querystring: paginationQuerySchema, response: { 200: pageSchema(orderImportSchema) } } },
-    async (request) => listOrderImports(deps, requestContext(request), request.query),
-  );
-
-  api.get(
-    '/orders/imports/:id',
-    { config: { permission: 'orders:read' }, schema: { tags, summary: 'An order import with its progress and counts', security: authenticated, params: idParamsSchema, response: { 200: orderImportSchema, 404: problemSchema } } },
-    async (request) => getOrderImport(deps, requestContext(request), request.params.id),
-  );
-
-  api.get(
-    '/orders/imports/:id/errors.csv',
-    { config: { permission: 'orders:read' }, schema: { tags, summary: 'The rejected orders’ rows with line numbers and reasons, as CSV', security: authenticated, params: idParamsSchema } },
-    async (request, reply) => sendCsv(reply, orderImportErrorsCsv(deps, requestContext(request), request.params.id), `order-import-${request.params.id}-errors.csv`),
-  );
 }

@@ -9,7 +9,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError, type FieldError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
-import { canInlineEvent, emitEvent, emitEvents, eventRow } from '../../jobs/outbox.ts';
+import { emitEvent, eventRow, subscriberJobColumns, subscriberJobRows } from '../../jobs/outbox.ts';
 import { auditRow, recordAudit } from '../audit/audit.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
 import './orders.tables.ts';
@@ -151,25 +151,27 @@ async function prepareOrder(deps: AppDeps, ctx: RequestContext, input: OrderInpu
   };
 }
 
-/** Orders, their lines, audit rows and `order.created` events in one statement, then the order hooks. */
+/** Orders, their lines, audit rows, `order.created` events and their subscribers' jobs in one statement, then the order hooks. */
 async function writeOrders(trx: Db, deps: AppDeps, ctx: RequestContext, orders: NewOrder[]): Promise<Order[]> {
   const payloadOf = (o: NewOrder) => ({ order_id: o.row.id, member_id: o.row.member_id, total_paid_fen: o.row.total_paid_fen, occurred_at: o.row.occurred_at.toISOString() });
-  const inlineEvents = canInlineEvent(deps.jobs, 'order.created');
+  const events = orders.map((o) => eventRow(ctx, 'order.created', payloadOf(o)));
   const written = await trx
     .with('o', (db) => db.insertInto('orders').values(orders.map((o) => o.row)).returning(['id', 'created_at']))
     .with('l', (db) => db.insertInto('order_lines').values(orders.flatMap((o) => o.lines)))
     .with('a', (db) =>
       db.insertInto('audit_log').values(orders.map((o) => auditRow(ctx, { action: 'order.create', resourceType: 'order', resourceId: o.row.id, details: { external_id: o.row.external_id, total_paid_fen: o.row.total_paid_fen } }))),
     )
-    .with('e', (db) =>
-      inlineEvents
-        ? db.insertInto('domain_events').values(orders.map((o) => eventRow(ctx, 'order.created', payloadOf(o))))
-        : db.insertInto('domain_events').expression(db.selectFrom('domain_events').selectAll().where(sql<boolean>`false`)),
+    .with('e', (db) => db.insertInto('domain_events').values(events).returning(['tenant_id', 'id', 'type', 'payload', 'occurred_at']))
+    .with('j', (db) =>
+      db
+        .insertInto('jobs')
+        .columns([...subscriberJobColumns])
+        .expression(subscriberJobRows(deps.jobs, 'e', events.map((e) => ({ id: e.id, types: ['order.created'] }))))
+        .onConflict((oc) => oc.columns(['tenant_id', 'name', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing()),
     )
     .selectFrom('o')
     .select(['id', 'created_at'])
     .execute();
-  if (!inlineEvents) await emitEvents(trx, deps.jobs, ctx.actor, orders.map((o) => ({ tenantId: ctx.tenantId, type: 'order.created', payload: payloadOf(o) })), ctx.requestId);
   const createdAt = new Map(written.map((w) => [w.id, w.created_at]));
   const created = orders.map((o) =>
     serializeOrder(

@@ -23,6 +23,13 @@ export interface EarningModifier {
   multiplier: number;
 }
 
+/** Rows of a set-based modifier source, by member, in the order returned. */
+export function groupModifiers(rows: readonly { member_id: string; rule: string; detail: string; multiplier: number | string }[]): Map<string, EarningModifier[]> {
+  const byMember = new Map<string, EarningModifier[]>();
+  for (const r of rows) byMember.set(r.member_id, [...(byMember.get(r.member_id) ?? []), { rule: r.rule, detail: r.detail, multiplier: Number(r.multiplier) }]);
+  return byMember;
+}
+
 export interface EarningContext {
   categories: ReadonlyMap<string, readonly string[]>;
   modifiers: readonly EarningModifier[];

@@ -5,8 +5,10 @@ import { earningRulesSchema, type EarningRules, type PointsSettings } from '@hea
 import type { DB } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { canInlineEvent, emitEvent, emitEvents } from '../../jobs/outbox.ts';
+import { emitEvent, subscriberJobsSql } from '../../jobs/outbox.ts';
+import { groupModifiers, type EarningModifier } from './earning.ts';
 import type { LedgerAccount, PointsTransactionKind } from './points.tables.ts';
+import type { EarningModifierSource } from './rules.service.ts';
 import './points.tables.ts';
 
 export type AccountRow = Selectable<DB['points_accounts']>;
@@ -241,6 +243,8 @@ export interface EarningLock {
   rules: { version: number; effectiveFrom: Date; rules: EarningRules }[];
   categories: Map<string, string[]>;
   setup: TenantPointsSetup;
+  /** The set-based earning modifier sources' values per member, read under the lock, indexed like the sources. */
+  memberModifiers: (Map<string, EarningModifier[]> | undefined)[];
 }
 
 /**
@@ -249,7 +253,14 @@ export interface EarningLock {
  * debt as of the lock, earlier awards for the same sources, the rule versions, the products' categories,
  * and the tenant's settings and time zone.
  */
-export async function lockForEarnings(trx: Db, tenantId: string, args: { memberIds: string[]; latestAt: Date; skus: string[]; sourceKeys: string[] }): Promise<EarningLock> {
+export async function lockForEarnings(
+  trx: Db,
+  tenantId: string,
+  args: { memberIds: string[]; latestAt: Date; skus: string[]; sourceKeys: string[]; now: Date; modifierSources: readonly EarningModifierSource[] },
+): Promise<EarningLock> {
+  const memberIds = [...new Set(args.memberIds)].sort();
+  const sets = args.modifierSources.map((source) => source.memberModifiers?.({ tenantId, now: args.now, lockedAccounts: 'account', memberIds }));
+  const ctes = sets.flatMap((set) => (set?.ctes ? [set.ctes] : []));
   const result = await sql<{
     debts: Record<string, number>;
     earlier: Record<string, unknown> | null;
@@ -257,13 +268,14 @@ export async function lockForEarnings(trx: Db, tenantId: string, args: { memberI
     categories: Record<string, string[]> | null;
     time_zone: string;
     settings: Record<string, unknown> | null;
+    [modifiers: `modifiers_${number}`]: { member_id: string; rule: string; detail: string; multiplier: number }[] | null;
   }>`
     with account as (
       insert into points_accounts (tenant_id, member_id)
-      select ${tenantId}::uuid, m from unnest(${[...new Set(args.memberIds)].sort()}::uuid[]) m order by m
+      select ${tenantId}::uuid, m from unnest(${memberIds}::uuid[]) m order by m
       on conflict (tenant_id, member_id) do update set updated_at = points_accounts.updated_at
       returning member_id, debt
-    )
+    )${sql.join(ctes.map((cte) => sql`, ${cte}`), sql``)}
     select (select jsonb_object_agg(member_id, debt) from account) as debts,
       (select jsonb_object_agg(source_key, details) from points_transactions
         where tenant_id = ${tenantId} and member_id = any(${args.memberIds}::uuid[]) and source_key = any(${args.sourceKeys}::text[])) as earlier,
@@ -272,6 +284,7 @@ export async function lockForEarnings(trx: Db, tenantId: string, args: { memberI
       (select jsonb_object_agg(sku, category_path) from products where tenant_id = ${tenantId} and sku = any(${[...new Set(args.skus)]}::text[])) as categories,
       t.time_zone,
       (select to_jsonb(s) from points_settings s where s.tenant_id = ${tenantId}) as settings
+      ${sql.join(sets.map((set, i) => (set ? sql`, (select jsonb_agg(to_jsonb(x)) from (${set.rows}) x) as ${sql.ref(`modifiers_${i}`)}` : sql``)), sql``)}
     from tenants t where t.id = ${tenantId}`.execute(trx);
   const row = result.rows[0]!;
   return {
@@ -280,6 +293,7 @@ export async function lockForEarnings(trx: Db, tenantId: string, args: { memberI
     rules: (row.rules ?? []).map((r) => ({ version: r.version, effectiveFrom: new Date(r.effective_from), rules: earningRulesSchema.parse(r.rules) })),
     categories: new Map(Object.entries(row.categories ?? {})),
     setup: setupFromRow(row.time_zone, row.settings),
+    memberModifiers: sets.map((set, i) => (set ? groupModifiers(row[`modifiers_${i}`] ?? []) : undefined)),
   };
 }
 
@@ -314,9 +328,7 @@ export async function writeCredits(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: Re
     const txnId = uuidv7();
     return { c, txnId, lotId: uuidv7(), repaid, lotAmount: c.points - repaid, postings, details: repaid ? { ...c.details, debt_repaid: repaid } : c.details };
   });
-  const events = [...new Set(credits.map((c) => c.event))];
-  const inlineEvents = [...events, 'points.balance_changed'].every((type) => canInlineEvent(deps.jobs, type));
-  const creditEvents = rows.map((r) => ({ type: r.c.event, payload: { member_id: r.c.memberId, points: r.c.points, order_id: r.c.orderId, transaction_id: r.txnId, available_at: r.c.availableAt.toISOString() } }));
+  const creditEvents = rows.map((r) => ({ id: uuidv7(), type: r.c.event, payload: { member_id: r.c.memberId, points: r.c.points, order_id: r.c.orderId, transaction_id: r.txnId, available_at: r.c.availableAt.toISOString() } }));
   const lots = rows.filter((r) => r.lotAmount > 0);
   const postings = rows.flatMap((r) => r.postings.map((p) => ({ memberId: r.c.memberId, txnId: r.txnId, ...p })));
   const perMember = new Map<string, { points: number; repaid: number; earned: number; cause: string }>();
@@ -329,7 +341,9 @@ export async function writeCredits(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: Re
   }
   const t = ctx.tenantId;
   const members = [...perMember.keys()];
-  const result = await sql<AccountRow & { cause: string; event_id: string }>`
+  const balanceEventIds = members.map(() => uuidv7());
+  const eventCandidates = [...creditEvents.map((e) => ({ id: e.id, types: [e.type] })), ...balanceEventIds.map((id) => ({ id, types: ['points.balance_changed'] }))];
+  await sql`
     with txn as (
       insert into points_transactions (tenant_id, member_id, id, kind, points, source_key, order_id, business_day, details, actor)
       select ${t}::uuid, x.member_id, x.id, x.kind, x.points, x.source_key, x.order_id, x.business_day, x.details, ${ctx.actor.label}::text
@@ -357,7 +371,7 @@ export async function writeCredits(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: Re
     ),
     change(member_id, points, repaid, earned, cause, event_id) as (
       select * from unnest(${members}::uuid[], ${members.map((m) => perMember.get(m)!.points)}::bigint[], ${members.map((m) => perMember.get(m)!.repaid)}::bigint[],
-        ${members.map((m) => perMember.get(m)!.earned)}::bigint[], ${members.map((m) => perMember.get(m)!.cause)}::text[], ${members.map(() => uuidv7())}::uuid[])
+        ${members.map((m) => perMember.get(m)!.earned)}::bigint[], ${members.map((m) => perMember.get(m)!.cause)}::text[], ${balanceEventIds}::uuid[])
     ),
     account as (
       update points_accounts a set balance = a.balance + change.points, debt = a.debt - change.repaid,
@@ -369,18 +383,15 @@ export async function writeCredits(trx: Db, deps: Pick<AppDeps, 'jobs'>, ctx: Re
     events as (
       insert into domain_events (tenant_id, id, type, payload, actor_type, actor_id, request_id)
       select ${t}::uuid, e.id, e.type, e.payload, ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
-      from unnest(${creditEvents.map(() => uuidv7())}::uuid[], ${creditEvents.map((e) => e.type)}::text[], ${creditEvents.map((e) => JSON.stringify(e.payload))}::jsonb[]) as e(id, type, payload)
-      where ${inlineEvents}::boolean
+      from unnest(${creditEvents.map((e) => e.id)}::uuid[], ${creditEvents.map((e) => e.type)}::text[], ${creditEvents.map((e) => JSON.stringify(e.payload))}::jsonb[]) as e(id, type, payload)
       union all
       select ${t}::uuid, a.event_id, 'points.balance_changed',
         jsonb_build_object('member_id', a.member_id, 'balance', a.balance, 'held', a.held, 'debt', a.debt, 'cause', a.cause),
         ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
-      from account a where ${inlineEvents}::boolean
-    )
+      from account a
+      returning tenant_id, id, type, payload, occurred_at
+    ),
+    jobs as (${subscriberJobsSql(deps.jobs, 'events', eventCandidates)})
     select * from account`.execute(trx);
-  if (!inlineEvents) {
-    const balances = result.rows.map((a) => ({ type: 'points.balance_changed', payload: { member_id: a.member_id, balance: a.balance, held: a.held, debt: a.debt, cause: a.cause } }));
-    await emitEvents(trx, deps.jobs, ctx.actor, [...creditEvents, ...balances].map((e) => ({ tenantId: t, ...e })), ctx.requestId);
-  }
   return rows.map((r) => r.txnId);
 }

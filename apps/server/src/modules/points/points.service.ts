@@ -45,6 +45,8 @@ export async function earnForOrders(trx: Db, deps: AppDeps, ctx: RequestContext,
     latestAt: new Date(Math.max(...memberOrders.map((o) => Date.parse(o.occurred_at)))),
     skus: memberOrders.flatMap((o) => o.lines.map((l) => l.sku)),
     sourceKeys: memberOrders.map(sourceKey),
+    now: deps.clock.now(),
+    modifierSources: deps.pointsHooks.earningModifiers(),
   });
   const { setup } = known;
   const ruleAt = (at: Date) => known.rules.find((r) => r.effectiveFrom <= at) ?? null;
@@ -63,7 +65,7 @@ export async function earnForOrders(trx: Db, deps: AppDeps, ctx: RequestContext,
       const occurredAt = new Date(order.occurred_at);
       const day = businessDay(occurredAt, setup.timeZone);
       const earnedToday = rule.rules.cap_per_day != null ? (earnedByDay.get(dayKey(memberId, day)) ?? 0) : null;
-      const explanation = await scoreForMember(deps, trx, ctx, { memberId, occurredAt, order: earningOrder, inForce: rule, categories: known.categories, timeZone: setup.timeZone, earnedToday });
+      const explanation = await scoreForMember(deps, trx, ctx, { memberId, occurredAt, order: earningOrder, inForce: rule, categories: known.categories, timeZone: setup.timeZone, earnedToday, memberModifiers: known.memberModifiers });
       explanations.push(explanation);
       if (explanation.points <= 0) continue;
       const debtBefore = known.debts.get(memberId) ?? 0;
@@ -388,6 +390,7 @@ export async function liabilityReport(deps: AppDeps, ctx: RequestContext) {
       .select([
         sql<number>`coalesce(sum(remaining) filter (where expires_at is null or expires_at > ${now}), 0)::bigint`.as('open'),
         sql<number>`coalesce(sum(remaining) filter (where available_at > ${now} and (expires_at is null or expires_at > ${now})), 0)::bigint`.as('pending'),
+        sql<number>`coalesce(sum(remaining) filter (where expires_at > ${now} and expires_at <= ${DateTime.fromJSDate(now).plus({ days: 30 }).toJSDate()}), 0)::bigint`.as('expiring'),
       ])
       .where('tenant_id', '=', ctx.tenantId)
       .where('remaining', '>', 0)
@@ -405,6 +408,7 @@ export async function liabilityReport(deps: AppDeps, ctx: RequestContext) {
     outstanding_fen: pointsValueFen(outstanding, settings),
     held_points: accounts.held,
     pending_points: lots.pending,
+    expiring_30d_points: lots.expiring,
     debt_points: accounts.debt,
     members_with_points: accounts.members,
     expiring_by_month: byMonth.rows.map((r) => ({ month: r.month, points: Number(r.points), value_fen: pointsValueFen(Number(r.points), settings) })),

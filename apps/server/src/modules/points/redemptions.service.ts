@@ -6,7 +6,7 @@ import type { Redemption, RedemptionInput } from '@hearth/contracts/points';
 import type { DB } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { canInlineEvent, eventRow } from '../../jobs/outbox.ts';
+import { eventRow, subscriberJobsSql } from '../../jobs/outbox.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError } from '../../http/errors.ts';
@@ -158,7 +158,6 @@ async function writeRedemption(trx: Db, deps: AppDeps, ctx: RequestContext, r: N
   const kind = r.holdOnly ? 'hold' : 'spend';
   const counter = r.holdOnly ? 'held' : 'redeemed';
   const eventType = r.holdOnly ? 'points.held' : 'points.spent';
-  const inlineEvents = canInlineEvent(deps.jobs, eventType) && canInlineEvent(deps.jobs, 'points.balance_changed');
   const spentEvent = eventRow(ctx, eventType, { member_id: r.memberId, points: r.points, value_fen: r.valueFen, redemption_id: id, kind: r.input.kind });
   const balanceEventId = uuidv7();
   const details = { external_id: r.input.external_id, kind: r.input.kind, value_fen: r.valueFen, ...(r.input.reward_id ? { reward_id: r.input.reward_id, quantity: r.input.quantity } : {}) };
@@ -191,13 +190,14 @@ async function writeRedemption(trx: Db, deps: AppDeps, ctx: RequestContext, r: N
     events as (
       insert into domain_events (tenant_id, id, type, payload, actor_type, actor_id, request_id)
       select ${t}::uuid, ${spentEvent.id}::uuid, ${eventType}::text, ${spentEvent.payload}::jsonb, ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
-      where ${inlineEvents}::boolean
       union all
       select ${t}::uuid, ${balanceEventId}::uuid, 'points.balance_changed',
         jsonb_build_object('member_id', ${m}::uuid, 'balance', a.balance, 'held', a.held, 'debt', a.debt, 'cause', ${eventType}::text),
         ${ctx.actor.type}::text, ${ctx.actor.id}::text, ${ctx.requestId}::text
-      from account a where ${inlineEvents}::boolean
+      from account a
+      returning tenant_id, id, type, payload, occurred_at
     ),
+    jobs as (${subscriberJobsSql(deps.jobs, 'events', [{ id: spentEvent.id, types: [eventType] }, { id: balanceEventId, types: ['points.balance_changed'] }])}),
     redemption as (
       insert into points_redemptions (tenant_id, member_id, id, external_id, content_hash, kind, status, points, value_fen, order_total_fen, reward_id, quantity, store_id, hold_txn_id, hold_expires_at)
       values (${t}, ${m}, ${id}, ${r.input.external_id}, ${r.hash}, ${r.input.kind}, ${r.holdOnly ? 'held' : 'captured'}, ${r.points}, ${r.valueFen}, ${r.input.order_total_fen ?? null},
@@ -205,12 +205,7 @@ async function writeRedemption(trx: Db, deps: AppDeps, ctx: RequestContext, r: N
       returning *
     )
     select redemption.*, account.balance, account.held as account_held, account.debt from redemption, account`.execute(trx);
-  const row = result.rows[0]!;
-  if (!inlineEvents) {
-    const account = { balance: row.balance, held: (row as unknown as { account_held: number }).account_held, debt: row.debt, member_id: m } as AccountRow;
-    await announce(trx, deps, ctx, eventType, JSON.parse(spentEvent.payload) as Record<string, unknown>, account);
-  }
-  return row;
+  return result.rows[0]!;
 }
 
 /** Capture spends a hold; cancel gives its points back to the lots they came from. Repeating either is a no-op. */

@@ -1,19 +1,46 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { earningRulesSchema, type EarningExplanation, type EarningRules, type EarningRuleVersion, type PointsPreviewInput } from '@hearth/contracts/points';
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { validationError } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { noPoints, scoreOrder, type EarningModifier, type EarningOrder } from './earning.ts';
+import { groupModifiers, noPoints, scoreOrder, type EarningModifier, type EarningOrder } from './earning.ts';
 import { businessDay, loadPointsSetup } from './ledger.ts';
 import './points.tables.ts';
 import '../products/products.service.ts';
 
-/** A later module's multiplier for a member's order (tier multiplier, member-day multiplier …). */
+/**
+ * A later module's multiplier for a member's order (tier multiplier, member-day multiplier …), in one of two
+ * forms: `modifiersFor`, asked order by order (for modifiers that depend on the order's time or channel), or
+ * `memberModifiers`, SQL for a set of members that the order path embeds in the statement locking their
+ * points accounts (one statement for any number of orders, instead of a round trip per order).
+ */
 export interface EarningModifierSource {
   name: string;
-  modifiersFor(db: Db, ctx: RequestContext, args: { memberId: string; occurredAt: Date; channel: string }): Promise<EarningModifier[]>;
+  modifiersFor?(db: Db, ctx: RequestContext, args: { memberId: string; occurredAt: Date; channel: string }): Promise<EarningModifier[]>;
+  memberModifiers?(args: MemberModifiersArgs): MemberModifiersSql;
+}
+
+export interface MemberModifiersArgs {
+  tenantId: string;
+  now: Date;
+  /**
+   * On the order path: the name of a CTE of (member_id) whose rows are the members' points accounts, locked
+   * by then. The source may lock rows of its own there, after those (so the locks are taken in one order),
+   * and must then read the members' current values through that lock (insert … on conflict do update …
+   * returning reads the latest committed row), since the statement's snapshot predates the lock waits.
+   * Elsewhere (preview) null, with `memberIds` given: a plain read.
+   */
+  lockedAccounts: string | null;
+  memberIds: readonly string[];
+}
+
+export interface MemberModifiersSql {
+  /** CTEs (`name as (…)`) the rows need, or null. */
+  ctes: RawBuilder<unknown> | null;
+  /** Rows of (member_id, rule, detail, multiplier), each member's in the order they apply. */
+  rows: RawBuilder<{ member_id: string; rule: string; detail: string; multiplier: number }>;
 }
 
 /** Runs in the transaction that spent points on a reward (a coupon reward issues its coupon); throwing undoes the spend. */
@@ -105,13 +132,18 @@ export async function scoreForMember(
     timeZone: string;
     /** What the member earned that business day, when the caller already knows (a batch keeps its own count). */
     earnedToday?: number | null;
+    /** The set-based sources' modifiers, by source index, when the caller read them (the order path does, under its lock). */
+    memberModifiers?: readonly (ReadonlyMap<string, EarningModifier[]> | undefined)[];
   },
 ): Promise<EarningExplanation> {
   const { inForce, memberId } = request;
   const modifiers: EarningModifier[] = [];
   if (memberId) {
-    for (const source of deps.pointsHooks.earningModifiers()) {
-      modifiers.push(...(await source.modifiersFor(db, ctx, { memberId, occurredAt: request.occurredAt, channel: request.order.channel })));
+    const sources = deps.pointsHooks.earningModifiers();
+    const bySource = request.memberModifiers ?? (sources.some((s) => s.memberModifiers) ? await readMemberModifiers(db, deps, ctx, [memberId]) : []);
+    for (const [i, source] of sources.entries()) {
+      if (source.modifiersFor) modifiers.push(...(await source.modifiersFor(db, ctx, { memberId, occurredAt: request.occurredAt, channel: request.order.channel })));
+      else modifiers.push(...(bySource[i]?.get(memberId) ?? []));
     }
   }
   let earnedToday = request.earnedToday ?? null;
@@ -127,6 +159,21 @@ export async function scoreForMember(
     earnedToday = row.points;
   }
   return scoreOrder(inForce.rules, inForce.version, request.order, { categories: request.categories, modifiers, earnedToday });
+}
+
+/** The set-based modifier sources' values for some members, without locking (preview). Indexed like the sources. */
+async function readMemberModifiers(db: Db, deps: AppDeps, ctx: RequestContext, memberIds: string[]) {
+  const out: (Map<string, EarningModifier[]> | undefined)[] = [];
+  for (const source of deps.pointsHooks.earningModifiers()) {
+    if (!source.memberModifiers) {
+      out.push(undefined);
+      continue;
+    }
+    const read = source.memberModifiers({ tenantId: ctx.tenantId, now: deps.clock.now(), lockedAccounts: null, memberIds });
+    const { rows } = await sql<{ member_id: string; rule: string; detail: string; multiplier: number }>`${read.ctes ? sql`with ${read.ctes} ` : sql``}${read.rows}`.execute(db);
+    out.push(groupModifiers(rows));
+  }
+  return out;
 }
 
 export async function previewEarning(deps: AppDeps, ctx: RequestContext, input: PointsPreviewInput): Promise<EarningExplanation> {

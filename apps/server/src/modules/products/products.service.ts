@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { Product, productBulkItemSchema } from '@hearth/contracts/products';
+import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { notFound } from '../../http/errors.ts';
@@ -86,6 +87,20 @@ export async function existingSkus(deps: AppDeps, ctx: RequestContext, skus: str
   if (skus.length === 0) return new Set();
   const rows = await deps.db.selectFrom('products').select('sku').where('tenant_id', '=', ctx.tenantId).where('sku', 'in', [...new Set(skus)]).execute();
   return new Set(rows.map((r) => r.sku));
+}
+
+/** Name and list price of these SKUs, in one read (member-price quotes). */
+export async function productsBySku(db: Db, tenantId: string, skus: readonly string[]): Promise<Map<string, { name: string; list_price_fen: number }>> {
+  if (!skus.length) return new Map();
+  const rows = await db.selectFrom('products').select(['sku', 'name', 'list_price_fen']).where('tenant_id', '=', tenantId).where('sku', 'in', [...new Set(skus)]).execute();
+  return new Map(rows.map((r) => [r.sku, { name: r.name, list_price_fen: r.list_price_fen }]));
+}
+
+/** Each known SKU's category path (every level), for scoping discounts by category. */
+export async function categoriesBySku(deps: Pick<AppDeps, 'db'>, ctx: Pick<RequestContext, 'tenantId'>, skus: string[]): Promise<Map<string, string[]>> {
+  if (skus.length === 0) return new Map();
+  const rows = await deps.db.selectFrom('products').select(['sku', 'category_path']).where('tenant_id', '=', ctx.tenantId).where('sku', 'in', [...new Set(skus)]).execute();
+  return new Map(rows.map((r) => [r.sku, r.category_path]));
 }
 
 export interface ProductQuery {

@@ -142,6 +142,13 @@ export async function listSegmentMembers(deps: AppDeps, ctx: RequestContext, id:
   return { data: page.data.map((r) => ({ ...maskSample(r), entered_at: r.entered_at.toISOString() })), next_cursor: page.next_cursor };
 }
 
+/** Which of these segments the member is in now (live or static), for eligibility checks in other modules. */
+export async function segmentsOfMember(db: AppDeps['db'], tenantId: string, memberId: string, segmentIds: readonly string[]): Promise<Set<string>> {
+  if (!segmentIds.length) return new Set();
+  const rows = await db.selectFrom('segment_members').select('segment_id').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('segment_id', 'in', [...segmentIds]).execute();
+  return new Set(rows.map((r) => r.segment_id));
+}
+
 export async function listMembershipHistory(deps: AppDeps, ctx: RequestContext, id: string, query: { limit: number; cursor?: string }) {
   await getSegmentRow(deps.db, ctx.tenantId, id);
   const before = decodeCursor(query.cursor);
@@ -381,4 +388,25 @@ function csvCell(value: string | number | null): string {
   // A cell starting with = + - @ is a formula to Excel: quote it as text.
   const text = /^[=+\-@]/.test(String(value)) ? `'${value}` : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Which of the given segments the member is in now (messaging picks a template variant by segment). */
+export async function segmentsContaining(db: AppDeps['db'], tenantId: string, memberId: string, segmentIds: readonly string[]): Promise<Set<string>> {
+  if (!segmentIds.length) return new Set();
+  const rows = await db.selectFrom('segment_members').select('segment_id').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('segment_id', 'in', segmentIds).execute();
+  return new Set(rows.map((r) => r.segment_id));
+}
+
+/** A segment's member ids after `after` in key order, `limit` of them: a fan-out walks a segment with this. */
+export async function segmentMemberIds(db: AppDeps['db'], tenantId: string, segmentId: string, after: string | null, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('segment_members')
+    .select('member_id')
+    .where('tenant_id', '=', tenantId)
+    .where('segment_id', '=', segmentId)
+    .$if(after !== null, (q) => q.where('member_id', '>', after!))
+    .orderBy('member_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.member_id);
 }

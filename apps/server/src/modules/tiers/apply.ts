@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
 import type { TierRules } from '@hearth/contracts/tiers';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { canInlineEvent, emitEvents } from '../../jobs/outbox.ts';
+import { emitEvents, subscriberJobsSql } from '../../jobs/outbox.ts';
 import { decisionsSql, numeric, type DecisionMode, type Ladder, type MetricsSource, type Outcome } from './evaluate.ts';
 import { gapFor } from './progress.ts';
 
@@ -12,9 +12,14 @@ export const tiersActor: RequestContext['actor'] = { type: 'system', id: null, l
 
 /**
  * The ladders of a tenant with the rule version in force at `at` (one statement: it runs on every order).
- * `programId` narrows to one ladder, `activeOnly` skips paused ones.
+ * `programId` narrows to one ladder, `activeOnly` skips paused ones. `lockMembers` (the order path) also
+ * creates or locks those members' rows of every returned ladder that has rules, in key order, in the
+ * same statement (as lockOrCreateMemberTiers).
  */
-export async function loadLadders(db: Db, tenantId: string, at: Date, options: { programId?: string; activeOnly?: boolean } = {}): Promise<Ladder[]> {
+export async function loadLadders(db: Db, tenantId: string, at: Date, options: { programId?: string; activeOnly?: boolean; lockMembers?: readonly string[] } = {}): Promise<Ladder[]> {
+  const lock = options.lockMembers?.length
+    ? sql`with locked as (${lockOrCreateSql(tenantId, sql`select m.id as member_id from unnest(${[...options.lockMembers].sort()}::uuid[]) as m(id)`, at, options)}) `
+    : sql``;
   const { rows } = await sql<{
     id: string;
     evaluation: Ladder['evaluation'];
@@ -26,7 +31,7 @@ export async function loadLadders(db: Db, tenantId: string, at: Date, options: {
     rules: TierRules | null;
     version: number | null;
   }>`
-    select p.id, p.evaluation, p.downgrade_policy, p.grace_days, p.notice_days, tn.time_zone,
+    ${lock}select p.id, p.evaluation, p.downgrade_policy, p.grace_days, p.notice_days, tn.time_zone,
       (select jsonb_agg(jsonb_build_object('id', t.id, 'code', t.code, 'rank', t.rank, 'name', t.name) order by t.rank)
        from tiers t where t.tenant_id = p.tenant_id and t.program_id = p.id) as tiers,
       r.rules, r.version
@@ -76,6 +81,29 @@ export async function lockOrCreateMemberTiers(trx: Db, ladder: Ladder, memberIds
     on conflict (tenant_id, member_id, program_id) do update set updated_at = member_tiers.updated_at`.execute(trx);
 }
 
+/**
+ * lockOrCreateMemberTiers for the members selected by `members` (a query of member_id) in every ladder of
+ * the tenant with rules in force at `now`, as a statement to embed as a CTE: it returns each locked row's
+ * (member_id, program_id, tier_id), read after the lock (so the latest committed tier).
+ */
+export function lockOrCreateSql(tenantId: string, members: RawBuilder<unknown>, now: Date, options: { programId?: string; activeOnly?: boolean } = { activeOnly: true }): RawBuilder<unknown> {
+  return sql`insert into member_tiers (tenant_id, member_id, program_id, tier_id, since, rule_version)
+    select p.tenant_id, a.member_id, p.id, e.id, ${now}::timestamptz, r.version
+    from (${members}) a
+    cross join tier_programs p
+    join tiers e on e.tenant_id = p.tenant_id and e.program_id = p.id and e.rank = 0
+    join lateral (
+      select v.version from tier_rule_versions v
+      where v.tenant_id = p.tenant_id and v.program_id = p.id and v.effective_from <= ${now}::timestamptz
+      order by v.effective_from desc, v.version desc limit 1) r on true
+    where p.tenant_id = ${tenantId}
+      ${options.programId ? sql`and p.id = ${options.programId}` : sql``}
+      ${options.activeOnly ? sql`and p.status = 'active'` : sql``}
+    order by a.member_id, p.id
+    on conflict (tenant_id, member_id, program_id) do update set updated_at = member_tiers.updated_at
+    returning member_id, program_id, tier_id`;
+}
+
 export interface AppliedChange {
   member_id: string;
   outcome: Exclude<Outcome, 'none'>;
@@ -105,10 +133,9 @@ export async function applyDecisions(
   if (!memberIds.length) return [];
   const historyIds = memberIds.map(() => uuidv7());
   const eventIds = memberIds.map(() => uuidv7());
-  // Events go in the same statement while no job subscribes to them (as on the points hot paths); with
-  // subscribers, emitEvents also enqueues their jobs. tier.expiring_soon carries what keeps the tier,
-  // computed here, so it always goes through emitEvents.
-  const inline = ['tier.upgraded', 'tier.downgraded', 'tier.retained'].every((type) => canInlineEvent(deps.jobs, type));
+  // Events and their subscribers' jobs go in the same statement (as on the points hot paths).
+  // tier.expiring_soon carries what keeps the tier, computed here, so it goes through emitEvents.
+  const inlineTypes = ['tier.upgraded', 'tier.downgraded', 'tier.retained'];
   const graceUntil = ladder.graceDays > 0 ? DateTime.fromJSDate(asOf, { zone: ladder.timeZone }).plus({ days: ladder.graceDays }).toJSDate() : null;
   const entryId = ladder.tiers[0]!.id;
   const { rows } = await sql<AppliedChange & { metrics: unknown }>`
@@ -161,13 +188,15 @@ export async function applyDecisions(
           'rule_version', ${ladder.ruleVersion}::int, 'at', ${asOf.toISOString()}::text),
         ${meta.actor.type}, ${meta.actor.id}::text
       from ch join up using (member_id)
-      where ${inline}::boolean and ch.outcome <> 'grace_started'
-    )
+      where ch.outcome <> 'grace_started'
+      returning tenant_id, id, type, payload, occurred_at
+    ),
+    j as (${subscriberJobsSql(deps.jobs, 'e', eventIds.map((id) => ({ id, types: inlineTypes })))})
     select ch.member_id, ch.outcome, ch.reason, ch.cur_rank, ch.new_rank, ch.target_rank, case when ch.outcome = 'grace_started' then ch.metrics end as metrics,
       case when ch.outcome = 'grace_started' then ${graceUntil}::timestamptz end as grace_until
     from ch join up using (member_id)`.execute(trx);
   const changes = rows.map((r) => ({ ...r, cur_rank: Number(r.cur_rank), new_rank: Number(r.new_rank), target_rank: Number(r.target_rank), metrics: numeric(r.metrics) }));
-  await emitEvents(trx, deps.jobs, meta.actor, changes.filter((c) => !inline || c.outcome === 'grace_started').map((c) => changeEvent(ladder, c, asOf)));
+  await emitEvents(trx, deps.jobs, meta.actor, changes.filter((c) => c.outcome === 'grace_started').map((c) => changeEvent(ladder, c, asOf)));
   return changes;
 }
 

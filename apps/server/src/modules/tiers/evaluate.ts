@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { DateTime } from 'luxon';
 import type { TierCondition, TierGroup, TierInnerGroup, TierMetric, TierRules, TierWindow } from '@hearth/contracts/tiers';
 import type { Db } from '../../db/database.ts';
+import { paidMembersAtSql } from '../membership/entitlement.ts';
 import './tiers.tables.ts';
 
 /** A ladder as evaluation needs it: settings, tiers by rank and the rules in force. */
@@ -182,11 +183,17 @@ export function decisionsSql(ladder: Ladder, asOf: Date, mode: DecisionMode, mem
     source === 'inline'
       ? metricsAggregateSql(ladder, asOf, mode, inChunk)
       : sql`select * from ${sql.table(PREPARED)} p where p.member_id between ${first}::uuid and ${last}::uuid`;
-  const slots = new Set<TierMetric>(['paid_membership', 'referrals']);
+  // Paid membership: 1 while the member holds one at the decision's instant (the evaluation's window ends
+  // just before asOf; the order path decides at asOf), whatever the window. The membership module owns the
+  // rule (entitlementIntervalsSql); this reads it set-based for the whole chunk in the decision statement,
+  // as the metrics read orders, instead of asking isPaidMember member by member.
+  const paidAt = mode === 'evaluate' ? new Date(asOf.getTime() - 1) : asOf;
+  const paidMembers = paidMembersAtSql(ladder.tenantId, paidAt, inChunk);
   const columns = metrics.map((m) => {
     const col = column(m.metric, m.window);
-    // Paid membership and referrals arrive with their own modules; until then they are 0 for everyone.
-    if (slots.has(m.metric)) return sql`0::int as ${col}`;
+    if (m.metric === 'paid_membership') return sql`(c.member_id in (${paidMembers}))::int as ${col}`;
+    // Referrals arrive with their own module; until then they are 0 for everyone.
+    if (m.metric === 'referrals') return sql`0::int as ${col}`;
     if (m.metric === 'days_since_last_purchase') return sql`x.${col}`;
     return sql`coalesce(x.${col}, 0) as ${col}`;
   });

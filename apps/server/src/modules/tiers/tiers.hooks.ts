@@ -5,7 +5,10 @@ import type { Db } from '../../db/database.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
 import type { OrderHooks } from '../orders/order-hooks.ts';
 import type { PointsHooks } from '../points/rules.service.ts';
-import { applyDecisions, loadLadders, lockOrCreateMemberTiers } from './apply.ts';
+import type { JobRegistry } from '../../jobs/registry.ts';
+import type { DomainEvent } from '../../jobs/outbox.ts';
+import { applyDecisions, loadLadders, lockOrCreateMemberTiers, lockOrCreateSql, tiersActor } from './apply.ts';
+import { conditionsOf } from './evaluate.ts';
 import { getMemberTiers, listHistory } from './tiers.service.ts';
 
 /**
@@ -18,31 +21,72 @@ export function registerTierOrderHooks(hooks: OrderHooks) {
   hooks.onMemberOrders(async (trx, deps, ctx, orders) => upgradeOnOrders(trx, deps, ctx, orders.map((o) => o.member_id!)));
 }
 
-/** The members of a write's orders, all at once: one lock statement and one decision statement per ladder. */
+/**
+ * The members of a write's orders, all at once: one statement locking their rows and reading the ladders,
+ * and one decision statement per ladder.
+ */
 export async function upgradeOnOrders(trx: Db, deps: AppDeps, ctx: RequestContext, memberIds: readonly string[]) {
   const ids = [...new Set(memberIds)];
   if (!ids.length) return;
   const now = deps.clock.now();
-  for (const ladder of await loadLadders(trx, ctx.tenantId, now, { activeOnly: true })) {
+  for (const ladder of await loadLadders(trx, ctx.tenantId, now, { activeOnly: true, lockMembers: ids })) {
     if (!ladder.rules) continue;
-    await lockOrCreateMemberTiers(trx, ladder, ids, now);
     await applyDecisions(trx, deps, ladder, now, 'upgrade', ids, { runId: null, actor: ctx.actor });
   }
 }
 
-/** The member's tier multiplies the points of their orders (the entry tier's, too, if it has one). */
+/**
+ * A tier may ask for a paid membership (`paid_membership`): buying one upgrades at once, as an order does,
+ * through the same upgrade path, on the ladders whose rules use that metric. Losing one never downgrades
+ * here; it counts at the next evaluation like a refund.
+ */
+export function registerTierMembershipJobs(registry: JobRegistry) {
+  registry.define<{ event: DomainEvent }>({
+    name: 'tiers.upgrade_on_membership',
+    handler: async ({ db, deps, payload }) => {
+      const memberId = payload.event.payload.member_id;
+      if (typeof memberId !== 'string') return { skipped: 'no member' };
+      const ctx: RequestContext = { tenantId: payload.event.tenant_id, actor: tiersActor, requestId: null, ip: null };
+      const now = deps.clock.now();
+      let ladders = 0;
+      for (const ladder of await loadLadders(db, ctx.tenantId, now, { activeOnly: true })) {
+        if (!conditionsOf(ladder.rules).some((c) => c.metric === 'paid_membership')) continue;
+        await lockOrCreateMemberTiers(db, ladder, [memberId], now);
+        await applyDecisions(db, deps, ladder, now, 'upgrade', [memberId], { runId: null, actor: ctx.actor });
+        ladders += 1;
+      }
+      return { ladders };
+    },
+  });
+  registry.subscribe('membership.started', 'tiers.upgrade_on_membership');
+}
+
+/**
+ * The member's tier multiplies the points of their orders (the entry tier's, too, if it has one). On the
+ * order path this runs inside the points lock statement, right after the accounts are locked: it locks (or
+ * creates) the members' tier rows there, so the multiplier is the tier as a concurrent order of the same
+ * member left it, and the upgrade decision after points waits for nobody.
+ */
 export function registerTierPointsHooks(hooks: PointsHooks) {
   hooks.addEarningModifier({
     name: 'tiers',
-    modifiersFor: async (db, ctx, { memberId }) => {
-      const { rows } = await sql<{ code: string; name: string; program: string; x100: number }>`
-        select coalesce(t.code, e.code) as code, coalesce(t.name, e.name) as name, p.name as program, coalesce(t.earning_multiplier_x100, e.earning_multiplier_x100) as x100
-        from tier_programs p
-        join tiers e on e.tenant_id = p.tenant_id and e.program_id = p.id and e.rank = 0
-        left join member_tiers mt on mt.tenant_id = p.tenant_id and mt.program_id = p.id and mt.member_id = ${memberId}
-        left join tiers t on t.tenant_id = p.tenant_id and t.program_id = p.id and t.id = mt.tier_id
-        where p.tenant_id = ${ctx.tenantId} and p.status = 'active'`.execute(db);
-      return rows.filter((r) => r.x100 !== 100).map((r) => ({ rule: `tier:${r.code}`, detail: `${r.program} ${r.name} ×${r.x100 / 100}`, multiplier: r.x100 / 100 }));
+    memberModifiers: ({ tenantId, now, lockedAccounts, memberIds }) => {
+      const members = lockedAccounts ? sql`select member_id from ${sql.table(lockedAccounts)} order by member_id` : sql`select m.id as member_id from unnest(${[...memberIds]}::uuid[]) as m(id)`;
+      const x100 = sql`coalesce(t.earning_multiplier_x100, e.earning_multiplier_x100)`;
+      return {
+        ctes: lockedAccounts ? sql`tier_locked as (${lockOrCreateSql(tenantId, members, now)})` : null,
+        rows: sql`
+          select a.member_id, 'tier:' || coalesce(t.code, e.code) as rule,
+            p.name || ' ' || coalesce(t.name, e.name) || ' ×' || trim_scale(${x100} / 100.0)::text as detail, ${x100} / 100.0 as multiplier
+          from (${members}) a
+          cross join tier_programs p
+          join tiers e on e.tenant_id = p.tenant_id and e.program_id = p.id and e.rank = 0
+          ${lockedAccounts ? sql`left join tier_locked l on l.member_id = a.member_id and l.program_id = p.id` : sql``}
+          left join member_tiers mt on mt.tenant_id = p.tenant_id and mt.program_id = p.id and mt.member_id = a.member_id
+          left join tiers t on t.tenant_id = p.tenant_id and t.program_id = p.id and t.id = ${lockedAccounts ? sql`coalesce(l.tier_id, mt.tier_id)` : sql`mt.tier_id`}
+          where p.tenant_id = ${tenantId} and p.status = 'active' and ${x100} <> 100
+          order by a.member_id, p.created_at, p.id`,
+      };
     },
   });
 }

@@ -24,6 +24,7 @@ import { AppError, notFound, validationError, type FieldError } from '../../http
 import { emitEvent } from '../../jobs/outbox.ts';
 import { enqueueJob } from '../../jobs/enqueue.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertBenefitIds } from '../benefits/catalogue.service.ts';
 import { loadLadders, lockOrCreateMemberTiers } from './apply.ts';
 import { numeric, readDecisions, type Ladder } from './evaluate.ts';
 import { gapFor } from './progress.ts';
@@ -37,6 +38,7 @@ export async function createProgram(deps: AppDeps, ctx: RequestContext, input: T
   const id = uuidv7();
   const now = deps.clock.now();
   await withTransaction(deps.db, async (trx) => {
+    await checkTierBenefits(trx, ctx.tenantId, input.tiers);
     await trx
       .insertInto('tier_programs')
       .values({ tenant_id: ctx.tenantId, id, name: input.name, status: input.status, evaluation: input.evaluation, downgrade_policy: input.downgrade_policy, grace_days: input.grace_days, notice_days: input.notice_days, created_at: now, updated_at: now })
@@ -57,6 +59,7 @@ export async function updateProgram(deps: AppDeps, ctx: RequestContext, id: stri
   await withTransaction(deps.db, async (trx) => {
     const program = await trx.selectFrom('tier_programs').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
     if (!program) throw notFound('Tier program');
+    await checkTierBenefits(trx, ctx.tenantId, input.tiers);
     const existing = await trx.selectFrom('tiers').selectAll().where('tenant_id', '=', ctx.tenantId).where('program_id', '=', id).execute();
     const keptIds = new Set(input.tiers.flatMap((t) => (t.id ? [t.id] : [])));
     const unknown = input.tiers.findIndex((t) => t.id && !existing.some((e) => e.id === t.id));
@@ -69,7 +72,7 @@ export async function updateProgram(deps: AppDeps, ctx: RequestContext, id: stri
     }
     for (const [rank, t] of input.tiers.entries()) {
       const row = tierRow(ctx.tenantId, id, rank, t);
-      if (t.id) await trx.updateTable('tiers').set({ code: row.code, rank, name: row.name, color: row.color, icon: row.icon, earning_multiplier_x100: row.earning_multiplier_x100, benefits: row.benefits }).where('tenant_id', '=', ctx.tenantId).where('program_id', '=', id).where('id', '=', t.id).execute();
+      if (t.id) await trx.updateTable('tiers').set({ code: row.code, rank, name: row.name, color: row.color, icon: row.icon, earning_multiplier_x100: row.earning_multiplier_x100, ...(t.benefit_ids ? { benefit_ids: row.benefit_ids } : {}) }).where('tenant_id', '=', ctx.tenantId).where('program_id', '=', id).where('id', '=', t.id).execute();
       else await trx.insertInto('tiers').values(row).execute();
     }
     await trx
@@ -243,6 +246,21 @@ export async function getMemberTiers(deps: AppDeps, ctx: RequestContext, memberI
   return out;
 }
 
+/**
+ * The member's current tier id in every ladder (the entry tier where the member has no row yet): what member
+ * prices and eligibility rules compare against, without the metrics getMemberTiers computes.
+ */
+export async function currentTierIds(db: Db, tenantId: string, memberId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('tier_programs as p')
+    .innerJoin('tiers as t0', (j) => j.onRef('t0.tenant_id', '=', 'p.tenant_id').onRef('t0.program_id', '=', 'p.id').on('t0.rank', '=', 0))
+    .leftJoin('member_tiers as mt', (j) => j.onRef('mt.tenant_id', '=', 'p.tenant_id').onRef('mt.program_id', '=', 'p.id').on('mt.member_id', '=', memberId))
+    .select(sql<string>`coalesce(mt.tier_id, t0.id)`.as('tier_id'))
+    .where('p.tenant_id', '=', tenantId)
+    .execute();
+  return rows.map((r) => r.tier_id);
+}
+
 export async function listHistory(deps: AppDeps, ctx: RequestContext, memberId: string): Promise<TierHistoryEntry[]> {
   const member = await deps.db.selectFrom('members').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', memberId).executeTakeFirst();
   if (!member) throw notFound('Member');
@@ -329,12 +347,19 @@ async function insertVersion(trx: Db, ctx: RequestContext, programId: string, ru
   return serializeVersion(row);
 }
 
+/** Benefit ids must name benefits of the tenant's catalogue (the benefits module resolves them). */
+async function checkTierBenefits(trx: Db, tenantId: string, tiers: TierProgramInput['tiers']) {
+  for (const [i, t] of tiers.entries()) {
+    if (t.benefit_ids?.length) await assertBenefitIds(trx, tenantId, t.benefit_ids, `tiers.${i}.benefit_ids`);
+  }
+}
+
 function tierRow(tenantId: string, programId: string, rank: number, t: TierProgramInput['tiers'][number]) {
-  return { tenant_id: tenantId, program_id: programId, id: t.id ?? uuidv7(), code: t.code, rank, name: t.name, color: t.color, icon: t.icon, earning_multiplier_x100: Math.round(t.earning_multiplier * 100), benefits: JSON.stringify(t.benefits) };
+  return { tenant_id: tenantId, program_id: programId, id: t.id ?? uuidv7(), code: t.code, rank, name: t.name, color: t.color, icon: t.icon, earning_multiplier_x100: Math.round(t.earning_multiplier * 100), benefit_ids: [...new Set(t.benefit_ids ?? [])] };
 }
 
 export function serializeTier(t: TierRow): Tier {
-  return { id: t.id, code: t.code, rank: t.rank, name: t.name, color: t.color, icon: t.icon, earning_multiplier: t.earning_multiplier_x100 / 100, benefits: t.benefits as Tier['benefits'] };
+  return { id: t.id, code: t.code, rank: t.rank, name: t.name, color: t.color, icon: t.icon, earning_multiplier: t.earning_multiplier_x100 / 100, benefit_ids: t.benefit_ids };
 }
 
 function serializeVersion(row: Selectable<DB['tier_rule_versions']>): TierRuleVersion {

@@ -25,7 +25,7 @@ declare module '../../db/schema.ts' {
       color: string;
       icon: string | null;
       earning_multiplier_x100: Generated<number>;
-      benefits: Generated<unknown>;
+      benefit_ids: Generated<string[]>;
     };
     tier_rule_versions: {
       tenant_id: string;

@@ -1,0 +1,101 @@
+// Console strings of the paid-membership pages (付费会员), zh-CN first; merged into i18n.ts as `membership`.
+
+export const membershipZh = {
+  statuses: { trialing: '试用中', active: '生效中', past_due: '待续费', grace: '宽限期', canceled: '已取消（到期结束）', expired: '已过期', refunded: '已退款' },
+  periods: { month: '月', quarter: '季', year: '年' },
+  reasons: {
+    paid: '付款开通', trial_started: '开始试用', trial_converted: '试用转为付费', renewed: '续费', upgraded: '升级方案', trial_ended: '试用结束',
+    trial_ended_awaiting_payment: '试用结束，待续费', period_ended_awaiting_payment: '到期，待续费', period_ended: '到期未续费，进入宽限期',
+    period_ended_after_cancel: '已取消，到期结束', grace_ended_unpaid: '宽限期结束，未付款', grace_ended: '宽限期结束',
+  },
+  providers: { offline: '门店收款', wechat: '微信支付' },
+  plans: {
+    title: '付费会员方案', create: '新建方案', edit: '编辑方案', name: '方案名称', description: '说明', price: '价格（元）', priceHint: '输入元，最多两位小数',
+    priceInvalid: '请输入有效金额，如 99 或 99.90', period: '周期', trialDays: '试用天数', autoRenew: '允许自动续费', upgradeTo: '可升级到',
+    status: '状态', statuses: { active: '在售', inactive: '已停售' }, retire: '停售', retireConfirm: '停售后不再售卖，已有订阅照常进行。确定吗？', retired: '已停售',
+    perPeriod: '{{price}} / {{period}}', trial: '{{days}} 天', none: '无', empty: '还没有付费会员方案', benefits: '会员权益', benefitsHint: '付费会员在有效期内享有这些权益（来自权益目录）',
+  },
+  subs: {
+    title: '订阅', status: '状态', allStatuses: '全部状态', allPlans: '全部方案', member: '会员', plan: '方案', periodEnd: '本期结束', graceEnd: '宽限期至',
+    autoRenew: '自动续费', provider: '支付方式', periodsPaid: '已付期数', periodValue: '本期金额', createdAt: '开通时间', open: '查看会员', detail: '订阅详情',
+    transitions: '状态变更', payments: '支付记录', refunds: '退款记录', reason: '原因', actor: '操作人', kind: '类型', amount: '金额', credit: '抵扣', paidAt: '支付时间',
+    kinds: { purchase: '购买', renewal: '续费', upgrade: '升级' },
+    paymentStatuses: { pending: '待支付', paid: '已支付', closed: '已关闭', late: '迟到款项（待退回）', refunded: '已退款' },
+    refundStatuses: { pending: '处理中', processing: '处理中', succeeded: '已退款', failed: '失败（将重试）' },
+    empty: '暂无订阅',
+  },
+  actions: {
+    counterSale: '门店开通 / 续费', memberNo: '会员号或手机号', find: '查找', notFound: '没有找到该会员', plan: '方案', autoRenew: '到期前提醒并生成续费单',
+    createPayment: '生成收款单', amountDue: '应收 {{amount}}', creditNote: '（已抵扣当前方案未用部分 {{credit}}）', confirmPaid: '已收款，确认开通',
+    confirmPaidHint: '请确认顾客已在柜台付款 {{amount}}。', done: '已开通', outcomes: { applied: '已生效', duplicate: '此前已确认', late: '订阅已结束，记为迟到款项', mismatch: '金额不符，未生效' },
+    trial: '开通试用', trialDone: '试用已开始', cancel: '取消续费', cancelTitle: '取消续费（到期结束）', cancelHint: '会员权益保留到本期结束，之后不再续费。', cancelReason: '取消原因', canceled: '已取消续费',
+    refund: '退款', refundTitle: '退款并立即终止', refundReason: '退款原因', refundDone: '已退款 {{amount}}', quote: '按退款政策应退 {{amount}}',
+    policies: { full: '全额退款（{{days}} 天内）', pro_rata: '按未使用天数折算' }, policyNames: { full: '全额', pro_rata: '按未用天数折算' }, quoteDetail: '本期共 {{total}} 天，已用 {{used}} 天，未用 {{unused}} 天；本期金额 {{value}}。',
+    refundWarn: '确认后会员权益立即终止，且不可撤销。', nothingToRefund: '没有可退的付费期',
+  },
+  member: { title: '付费会员', paid: '付费会员', notPaid: '非付费会员', benefitsUntil: '权益有效至', none: '尚未开通付费会员', history: '全部订阅' },
+  settings: {
+    title: '付费会员设置', policy: '退款与续费政策', fullRefundDays: '全额退款期（天）', fullRefundHint: '本期开始后 N 天内退款退全额，之后按未使用天数折算（向下取整到分）',
+    graceDays: '宽限期（天）', graceHint: '到期未续费时权益保留的天数，之后过期', reminderDays: '续费提醒（提前天数）', queryAfter: '未收到支付通知时查询（分钟）', timeout: '未支付关闭（分钟）',
+    saved: '设置已保存', readOnly: '只有管理员可以修改',
+    wechat: '微信支付（API v3）', wechatHint: '商户私钥与 APIv3 密钥加密保存，只可写入、不再显示；修改时请重新填写全部字段。', configured: '已配置商户 {{mchid}}（AppID {{appid}}）', notConfigured: '尚未配置微信支付',
+    mchid: '商户号', appid: 'AppID', merchantSerial: '商户证书序列号', privateKey: '商户私钥（PEM）', apiV3Key: 'APIv3 密钥（32 位）', platformSerial: '平台公钥 ID',
+    platformPublicKey: '微信支付平台公钥（PEM）', baseUrl: '接口地址（默认官方地址）', notifyBaseUrl: '本系统对外地址（用于支付通知）', saveWechat: '保存微信支付配置', wechatSaved: '微信支付配置已保存',
+  },
+  reports: {
+    title: '付费会员报表', months: '最近 {{n}} 个月', paidRatio: '付费会员占比（月末）', members: '会员数', paidMembers: '付费会员数', ratio: '占比',
+    revenueShare: '付费会员消费占比', memberRevenue: '会员消费', paidRevenue: '付费会员消费', share: '占比', renewals: '续费率（按到期月）', due: '到期期数', renewed: '已续费', rate: '续费率',
+    churn: '流失（按方案）', expired: '过期', canceled: '取消', refunded: '退款', coupons: '优惠券（按模板）', template: '券模板', issued: '发放', redeemed: '核销', discount: '优惠金额', revenueInfluenced: '带动消费',
+    yuan: '元', count: '人', periods: '期',
+  },
+};
+
+export const membershipEn: typeof membershipZh = {
+  statuses: { trialing: 'Trial', active: 'Active', past_due: 'Past due', grace: 'Grace', canceled: 'Canceled (ends at period end)', expired: 'Expired', refunded: 'Refunded' },
+  periods: { month: 'month', quarter: 'quarter', year: 'year' },
+  reasons: {
+    paid: 'Paid', trial_started: 'Trial started', trial_converted: 'Trial converted to paid', renewed: 'Renewed', upgraded: 'Upgraded', trial_ended: 'Trial ended',
+    trial_ended_awaiting_payment: 'Trial ended, awaiting payment', period_ended_awaiting_payment: 'Period ended, awaiting payment', period_ended: 'Period ended unpaid: grace',
+    period_ended_after_cancel: 'Canceled, period ended', grace_ended_unpaid: 'Grace ended unpaid', grace_ended: 'Grace ended',
+  },
+  providers: { offline: 'Store counter', wechat: 'WeChat Pay' },
+  plans: {
+    title: 'Paid plans', create: 'New plan', edit: 'Edit plan', name: 'Name', description: 'Description', price: 'Price (¥)', priceHint: 'In yuan, up to two decimals',
+    priceInvalid: 'Enter an amount such as 99 or 99.90', period: 'Period', trialDays: 'Trial days', autoRenew: 'Auto-renew allowed', upgradeTo: 'Upgrades to',
+    status: 'Status', statuses: { active: 'On sale', inactive: 'Retired' }, retire: 'Retire', retireConfirm: 'A retired plan is no longer sold; existing subscriptions run on. Retire it?', retired: 'Retired',
+    perPeriod: '{{price}} / {{period}}', trial: '{{days}} days', none: 'None', empty: 'No paid plans yet', benefits: 'Benefits', benefitsHint: 'What a paid member of this plan may use while it lasts (from the benefits catalogue)',
+  },
+  subs: {
+    title: 'Subscriptions', status: 'Status', allStatuses: 'All statuses', allPlans: 'All plans', member: 'Member', plan: 'Plan', periodEnd: 'Period ends', graceEnd: 'Grace until',
+    autoRenew: 'Auto-renew', provider: 'Payment', periodsPaid: 'Periods paid', periodValue: 'Period value', createdAt: 'Started', open: 'Open member', detail: 'Subscription',
+    transitions: 'Status changes', payments: 'Payments', refunds: 'Refunds', reason: 'Reason', actor: 'By', kind: 'Kind', amount: 'Amount', credit: 'Credit', paidAt: 'Paid at',
+    kinds: { purchase: 'Purchase', renewal: 'Renewal', upgrade: 'Upgrade' },
+    paymentStatuses: { pending: 'Pending', paid: 'Paid', closed: 'Closed', late: 'Late (to be returned)', refunded: 'Refunded' },
+    refundStatuses: { pending: 'Processing', processing: 'Processing', succeeded: 'Refunded', failed: 'Failed (will retry)' },
+    empty: 'No subscriptions',
+  },
+  actions: {
+    counterSale: 'Sell or renew at the counter', memberNo: 'Member no. or phone', find: 'Find', notFound: 'No such member', plan: 'Plan', autoRenew: 'Remind before the end and open a renewal',
+    createPayment: 'Create the payment', amountDue: 'Due {{amount}}', creditNote: ' (the unused part of the current plan, {{credit}}, is credited)', confirmPaid: 'Paid: confirm',
+    confirmPaidHint: 'Confirm the customer paid {{amount}} at the counter.', done: 'Membership started', outcomes: { applied: 'Applied', duplicate: 'Already confirmed', late: 'The subscription had ended: recorded as late', mismatch: 'Amount mismatch: not applied' },
+    trial: 'Start trial', trialDone: 'Trial started', cancel: 'Cancel renewal', cancelTitle: 'Cancel at the period end', cancelHint: 'Benefits stay until the period ends; nothing renews.', cancelReason: 'Reason', canceled: 'Renewal canceled',
+    refund: 'Refund', refundTitle: 'Refund and end now', refundReason: 'Reason', refundDone: 'Refunded {{amount}}', quote: 'The policy refunds {{amount}}',
+    policies: { full: 'Full refund (within {{days}} days)', pro_rata: 'Pro rata by unused days' }, policyNames: { full: 'Full', pro_rata: 'Pro rata' }, quoteDetail: 'The period has {{total}} days: {{used}} used, {{unused}} unused; period value {{value}}.',
+    refundWarn: 'The benefits end at once. This cannot be undone.', nothingToRefund: 'No paid period to refund',
+  },
+  member: { title: 'Paid membership', paid: 'Paid member', notPaid: 'Not a paid member', benefitsUntil: 'Benefits until', none: 'No paid membership yet', history: 'All subscriptions' },
+  settings: {
+    title: 'Paid membership settings', policy: 'Refund and renewal policy', fullRefundDays: 'Full refund window (days)', fullRefundHint: 'Within N days of the period start a refund returns it all; later, the unused days (rounded down to the fen)',
+    graceDays: 'Grace days', graceHint: 'Benefits kept after an unpaid period end, then it expires', reminderDays: 'Renewal reminder (days before)', queryAfter: 'Query a silent payment after (minutes)', timeout: 'Close unpaid after (minutes)',
+    saved: 'Settings saved', readOnly: 'Only admins can change these',
+    wechat: 'WeChat Pay (API v3)', wechatHint: 'The merchant private key and APIv3 key are sealed and write-only; to change anything, fill in every field again.', configured: 'Merchant {{mchid}} configured (AppID {{appid}})', notConfigured: 'WeChat Pay is not configured',
+    mchid: 'Merchant id', appid: 'AppID', merchantSerial: 'Merchant certificate serial', privateKey: 'Merchant private key (PEM)', apiV3Key: 'APIv3 key (32 characters)', platformSerial: 'Platform public key id',
+    platformPublicKey: 'WeChat Pay platform public key (PEM)', baseUrl: 'API base URL (default: WeChat Pay)', notifyBaseUrl: 'This system’s public URL (for notifications)', saveWechat: 'Save WeChat Pay', wechatSaved: 'WeChat Pay saved',
+  },
+  reports: {
+    title: 'Paid membership reports', months: 'Last {{n}} months', paidRatio: 'Paid members (month end)', members: 'Members', paidMembers: 'Paid members', ratio: 'Share',
+    revenueShare: 'Paid members’ share of revenue', memberRevenue: 'Member revenue', paidRevenue: 'Paid members’ revenue', share: 'Share', renewals: 'Renewal rate (by month due)', due: 'Periods due', renewed: 'Renewed', rate: 'Rate',
+    churn: 'Churn by plan', expired: 'Expired', canceled: 'Canceled', refunded: 'Refunded', coupons: 'Coupons by template', template: 'Template', issued: 'Issued', redeemed: 'Redeemed', discount: 'Discount', revenueInfluenced: 'Revenue influenced',
+    yuan: '¥', count: 'members', periods: 'periods',
+  },
+};

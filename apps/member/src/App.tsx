@@ -1,0 +1,93 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { BrowserRouter, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { ConfigProvider } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { useTranslation } from 'react-i18next';
+import { setUnauthenticatedHandler } from './api.ts';
+import { CardPage } from './pages/CardPage.tsx';
+import { CouponIcon, HomeIcon, PointsIcon, UserIcon } from './icons.tsx';
+
+// The card is the page members open at the counter: it ships in the first chunk, the rest loads on demand.
+const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const SignInPage = named(() => import('./pages/SignInPage.tsx'), 'SignInPage');
+const WechatCallbackPage = named(() => import('./pages/SignInPage.tsx'), 'WechatCallbackPage');
+const PointsPage = named(() => import('./pages/PointsPage.tsx'), 'PointsPage');
+const TierPage = named(() => import('./pages/TierPage.tsx'), 'TierPage');
+const CouponsPage = named(() => import('./pages/CouponsPage.tsx'), 'CouponsPage');
+const PlanPage = named(() => import('./pages/PlanPage.tsx'), 'PlanPage');
+const ProfilePage = named(() => import('./pages/ProfilePage.tsx'), 'ProfilePage');
+const InboxPage = named(() => import('./pages/InboxPage.tsx'), 'InboxPage');
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN}>
+      <BrowserRouter basename="/m">
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/auth/wechat" element={<WechatCallbackPage />} />
+            <Route element={<Shell />}>
+              <Route index element={<CardPage />} />
+              <Route path="/points" element={<PointsPage />} />
+              <Route path="/tier" element={<TierPage />} />
+              <Route path="/coupons" element={<CouponsPage />} />
+              <Route path="/plan" element={<PlanPage />} />
+              <Route path="/me" element={<ProfilePage />} />
+              <Route path="/inbox" element={<InboxPage />} />
+            </Route>
+          </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </ConfigProvider>
+  );
+}
+
+export function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div role="status" aria-label={t('common.loading')} style={{ padding: 48, textAlign: 'center' }}>
+      <span className="spinner" />
+    </div>
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(() => {
+    setUnauthenticatedHandler(() => navigate('/sign-in', { replace: true }));
+  }, [navigate]);
+  const tabs = [
+    { key: '/', title: t('nav.home'), icon: <HomeIcon /> },
+    { key: '/points', title: t('nav.points'), icon: <PointsIcon /> },
+    { key: '/coupons', title: t('nav.coupons'), icon: <CouponIcon /> },
+    { key: '/me', title: t('nav.me'), icon: <UserIcon /> },
+  ];
+  const active = tabs.find((tab) => tab.key !== '/' && location.pathname.startsWith(tab.key))?.key ?? '/';
+  return (
+    <div className="page">
+      <Suspense fallback={<Loading />}>
+        <Outlet />
+      </Suspense>
+      {/* A plain tab bar: antd-mobile's would add its animation runtime to the card page's first load. */}
+      <nav className="tabbar" aria-label={t('app.title')}>
+        {tabs.map((tab) => (
+          <button
+            key={tab.key}
+            type="button"
+            className={tab.key === active ? 'tab active' : 'tab'}
+            aria-current={tab.key === active ? 'page' : undefined}
+            onClick={() => navigate(tab.key)}
+            data-testid={`tab-${tab.key === '/' ? 'home' : tab.key.slice(1)}`}
+          >
+            {tab.icon}
+            <span>{tab.title}</span>
+          </button>
+        ))}
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+const zhCN = {
+  app: { title: '会员中心', language: 'English' },
+  nav: { home: '会员卡', points: '积分', coupons: '优惠券', me: '我的' },
+  common: { loading: '加载中…', retry: '重试', confirm: '确定', cancel: '取消', save: '保存', back: '返回', empty: '暂无内容', error: '出错了：{{message}}', offline: '网络不可用，显示的是离线会员码' },
+  signIn: {
+    title: '登录会员中心', subtitle: '登录后查看会员卡、积分与优惠券', phone: '手机号', phonePlaceholder: '请输入 11 位手机号', code: '验证码', codePlaceholder: '6 位数字验证码',
+    sendCode: '获取验证码', resend: '{{seconds}} 秒后重发', submit: '登录 / 注册', wechat: '微信一键登录', agree: '未注册的手机号登录后将自动成为会员',
+    sent: '验证码已发送', errors: { invalid_phone: '手机号格式不正确', wrong_code: '验证码不正确', no_live_code: '验证码已失效，请重新获取', resend_too_soon: '发送太频繁，请稍后再试', too_many_codes: '今日获取次数过多，请稍后再试', locked: '错误次数过多，请 15 分钟后再试', unknown_brand: '品牌不存在' },
+  },
+  card: {
+    title: '会员卡', memberNo: '会员号', showAtCounter: '结账时出示会员码', refreshIn: '{{seconds}} 秒后自动刷新', points: '可用积分', worth: '价值 {{value}}', coupons: '张可用券', paid: '付费会员',
+    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', plan: '权益与付费会员', inbox: '消息', profile: '个人资料与隐私' },
+  },
+  points: {
+    title: '我的积分', available: '可用积分', worth: '价值 {{value}}', pending: '待生效', held: '冻结中', expiring: '即将过期', expiringLine: '{{points}} 积分（价值 {{value}}）将于 {{date}} 过期', spendNow: '去兑换',
+    ledger: '积分明细', rewards: '积分兑换', redeem: '兑换', redeemConfirm: '确定用 {{points}} 积分兑换「{{name}}」？', redeemed: '兑换成功，剩余 {{balance}} 积分', notEnough: '积分不足：还差 {{missing}} 积分', outOfStock: '已兑完',
+    kinds: { earn: '消费获得', spend: '兑换使用', hold: '抵现冻结', capture: '抵现使用', release: '冻结退回', clawback: '退款扣回', expire: '过期', adjust: '调整', merge: '账户合并', partner: '合作伙伴' },
+  },
+  tier: { title: '会员等级', current: '当前等级', validUntil: '有效期至 {{date}}', permanent: '长期有效', next: '升级到 {{tier}}', keep: '保级 {{tier}}', reached: '已达成', top: '您已是最高等级', benefits: '各等级权益', noBenefits: '暂无权益', multiplier: '积分 {{x}} 倍', or: '或' },
+  coupons: {
+    title: '我的优惠券', available: '可使用', used: '已使用', expired: '已过期', validUntil: '有效期至 {{date}}', startsAt: '{{date}} 起可用', use: '去使用', rules: '使用规则', code: '券码', showQr: '到店出示二维码核销',
+    usedAt: '已于 {{date}} 使用', none: '暂无优惠券', qrLabel: '优惠券二维码 {{code}}',
+  },
+  plan: {
+    title: '权益与付费会员', myPlan: '我的付费会员', none: '您还不是付费会员', until: '权益有效期至 {{date}}', autoRenew: '自动续费', cancelAutoRenew: '取消自动续费', cancelConfirm: '取消后当前周期内权益照常享受，到期后不再续费。确定取消？',
+    canceled: '已取消自动续费', buy: '立即开通', renew: '续费', price: '{{price}}/{{period}}', periods: { month: '月', quarter: '季', year: '年' }, trial: '可免费试用 {{days}} 天',
+    payAtCounter: '订单已创建（{{amount}}），请到门店柜台付款，店员确认后即刻生效', payWechat: '微信支付', payOffline: '到店付款', pending: '待付款：{{amount}}',
+    benefits: '我的权益', tierBenefits: '等级权益（{{tier}}）', savings: '本年已为您节省 {{value}}', noBenefits: '暂无可用权益', remaining: '剩余 {{n}} 次', unlimited: '不限次数',
+  },
+  profile: {
+    title: '个人资料', name: '姓名', nickname: '昵称', gender: '性别', genders: { male: '男', female: '女', unknown: '保密' }, birthday: '生日', birthdayOnce: '生日仅可设置一次，设置后如需修改请联系门店',
+    birthdayLocked: '已设置', email: '邮箱', city: '城市', phone: '手机号', saved: '已保存', consents: '消息订阅', channels: { sms: '短信', email: '邮件', wechat: '微信消息', app_push: 'App 推送' },
+    privacy: '隐私与数据', export: '导出我的数据', exportDone: '已生成并下载您的数据', erase: '注销会员并删除个人信息',
+    eraseWarning: '注销后：您的姓名、手机号、生日等个人信息将被永久删除，积分、优惠券与付费会员权益将无法再使用，且不可恢复。消费记录会以匿名方式保留用于品牌对账。',
+    eraseConfirm: '我已了解，确认注销', erased: '已注销，感谢您的陪伴', logout: '退出登录', memberSince: '{{date}} 加入',
+  },
+  inbox: { title: '消息', empty: '暂无消息', read: '已读' },
+  errors: { POINTS_INSUFFICIENT: '积分不足', REWARD_OUT_OF_STOCK: '已兑完', BIRTHDAY_ALREADY_SET: '生日仅可设置一次', SIGN_IN_THROTTLED: '操作太频繁，请稍后再试', SIGN_IN_CODE_INVALID: '验证码不正确或已失效', UNAUTHENTICATED: '请先登录' },
+};
+
+const en: typeof zhCN = {
+  app: { title: 'Member center', language: '中文' },
+  nav: { home: 'Card', points: 'Points', coupons: 'Coupons', me: 'Me' },
+  common: { loading: 'Loading…', retry: 'Retry', confirm: 'OK', cancel: 'Cancel', save: 'Save', back: 'Back', empty: 'Nothing here yet', error: 'Something went wrong: {{message}}', offline: 'Offline: showing a saved member code' },
+  signIn: {
+    title: 'Sign in', subtitle: 'Your member card, points and coupons', phone: 'Mobile number', phonePlaceholder: '11-digit mobile number', code: 'Code', codePlaceholder: '6-digit code',
+    sendCode: 'Send code', resend: 'Resend in {{seconds}} s', submit: 'Sign in / Join', wechat: 'Sign in with WeChat', agree: 'A new number becomes a member when it signs in',
+    sent: 'Code sent', errors: { invalid_phone: 'Not a valid mobile number', wrong_code: 'The code is not correct', no_live_code: 'The code has expired; get a new one', resend_too_soon: 'Too soon; try again shortly', too_many_codes: 'Too many codes; try again later', locked: 'Too many wrong codes; try again in 15 minutes', unknown_brand: 'Unknown brand' },
+  },
+  card: {
+    title: 'Member card', memberNo: 'Member no.', showAtCounter: 'Show this code at the checkout', refreshIn: 'Refreshes in {{seconds}} s', points: 'Points', worth: 'Worth {{value}}', coupons: 'coupons', paid: 'Paid member',
+    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', plan: 'Benefits & paid plan', inbox: 'Messages', profile: 'Profile & privacy' },
+  },
+  points: {
+    title: 'My points', available: 'Available', worth: 'Worth {{value}}', pending: 'Pending', held: 'On hold', expiring: 'Expiring soon', expiringLine: '{{points}} points ({{value}}) expire on {{date}}', spendNow: 'Spend them',
+    ledger: 'History', rewards: 'Rewards', redeem: 'Redeem', redeemConfirm: 'Redeem “{{name}}” for {{points}} points?', redeemed: 'Redeemed; {{balance}} points left', notEnough: 'Not enough points: {{missing}} more needed', outOfStock: 'Out of stock',
+    kinds: { earn: 'Earned', spend: 'Redeemed', hold: 'Held at checkout', capture: 'Used at checkout', release: 'Hold released', clawback: 'Refund', expire: 'Expired', adjust: 'Adjustment', merge: 'Account merge', partner: 'Partner' },
+  },
+  tier: { title: 'Tier', current: 'Current tier', validUntil: 'Valid until {{date}}', permanent: 'No expiry', next: 'Up to {{tier}}', keep: 'Keep {{tier}}', reached: 'Reached', top: 'You are at the top tier', benefits: 'Benefits by tier', noBenefits: 'No benefits', multiplier: '{{x}}× points', or: 'or' },
+  coupons: {
+    title: 'My coupons', available: 'Available', used: 'Used', expired: 'Expired', validUntil: 'Valid until {{date}}', startsAt: 'Usable from {{date}}', use: 'Use', rules: 'Rules', code: 'Code', showQr: 'Show the QR code at the store',
+    usedAt: 'Used on {{date}}', none: 'No coupons', qrLabel: 'Coupon QR code {{code}}',
+  },
+  plan: {
+    title: 'Benefits & paid plan', myPlan: 'My paid membership', none: 'You are not a paid member yet', until: 'Benefits until {{date}}', autoRenew: 'Auto-renew', cancelAutoRenew: 'Cancel auto-renew', cancelConfirm: 'Your benefits last until the end of this period and it will not renew. Cancel auto-renew?',
+    canceled: 'Auto-renew canceled', buy: 'Join now', renew: 'Renew', price: '{{price}} / {{period}}', periods: { month: 'month', quarter: 'quarter', year: 'year' }, trial: '{{days}}-day free trial',
+    payAtCounter: 'Order created ({{amount}}): pay at a store counter; it starts as soon as staff confirm', payWechat: 'WeChat Pay', payOffline: 'Pay at the store', pending: 'Awaiting payment: {{amount}}',
+    benefits: 'My benefits', tierBenefits: 'Tier benefits ({{tier}})', savings: 'Saved {{value}} this year', noBenefits: 'No benefits to use yet', remaining: '{{n}} left', unlimited: 'Unlimited',
+  },
+  profile: {
+    title: 'Profile', name: 'Name', nickname: 'Nickname', gender: 'Gender', genders: { male: 'Male', female: 'Female', unknown: 'Prefer not to say' }, birthday: 'Birthday', birthdayOnce: 'The birthday can be set once; ask a store to correct it',
+    birthdayLocked: 'Set', email: 'Email', city: 'City', phone: 'Mobile', saved: 'Saved', consents: 'Messages I accept', channels: { sms: 'SMS', email: 'Email', wechat: 'WeChat', app_push: 'App push' },
+    privacy: 'Privacy & data', export: 'Download my data', exportDone: 'Your data was downloaded', erase: 'Close my membership and erase my data',
+    eraseWarning: 'Your name, mobile number, birthday and other personal data will be erased for good; points, coupons and paid benefits can no longer be used. This cannot be undone. Purchases stay, anonymised, for the brand’s accounts.',
+    eraseConfirm: 'I understand, erase', erased: 'Your membership is closed', logout: 'Sign out', memberSince: 'Member since {{date}}',
+  },
+  inbox: { title: 'Messages', empty: 'No messages', read: 'Read' },
+  errors: { POINTS_INSUFFICIENT: 'Not enough points', REWARD_OUT_OF_STOCK: 'Out of stock', BIRTHDAY_ALREADY_SET: 'The birthday can be set once', SIGN_IN_THROTTLED: 'Too many attempts; try later', SIGN_IN_CODE_INVALID: 'Wrong or expired code', UNAUTHENTICATED: 'Please sign in' },
+};
+
+const stored = localStorage.getItem('hearth.lang');
+// Screen readers pick their voice from the page's language.
+document.documentElement.lang = stored === 'en' ? 'en' : 'zh-CN';
+void i18next.use(initReactI18next).init({
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  lng: stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN',
+  fallbackLng: 'zh-CN',
+  interpolation: { escapeValue: false },
+});
+
+export function toggleLanguage() {
+  const next = i18next.language === 'en' ? 'zh-CN' : 'en';
+  localStorage.setItem('hearth.lang', next);
+  document.documentElement.lang = next;
+  void i18next.changeLanguage(next);
+}
+
+export default i18next;

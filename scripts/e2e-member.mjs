@@ -1,0 +1,209 @@
+// Member center browser test (CI): starts the real server in development mode on a fresh embedded database
+// and drives Debian's Chromium at a phone's size (390×844, zh-CN). A new member signs in with an SMS code read
+// from the server log (development sends no SMS), sees the card and its QR, gets points for an order posted
+// through the API, redeems a reward for a coupon, shows it, has it written off through the store API and sees
+// it used; a second member's session reads none of it (404). Screenshots of each step go to artifacts/.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = path.join(root, 'artifacts');
+const apiKey = `e2e_member_${Date.now().toString(36)}_key_0123456789`;
+const phone = '13700001234';
+const otherPhone = '13700005678';
+
+const port = await new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});
+if (spawnSync(process.execPath, [path.join(root, 'scripts/build-web.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-member-'));
+fs.mkdirSync(artifacts, { recursive: true });
+const base = `http://127.0.0.1:${port}`;
+
+let serverOutput = '';
+const server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  cwd: root,
+  env: { PATH: process.env.PATH, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', HEARTH_DATA_DIR: dataDir, HEARTH_DEMO_API_KEY: apiKey, LOG_LEVEL: 'info', ...(process.env.DATABASE_URL && { DATABASE_URL: process.env.DATABASE_URL }) },
+});
+server.stdout.on('data', (chunk) => (serverOutput += chunk));
+server.stderr.on('data', (chunk) => (serverOutput += chunk));
+
+/** The operator's API (the demo brand's key), as a POS would call it. */
+async function operator(method, url, body) {
+  const response = await fetch(`${base}/api/v1${url}`, { method, headers: { authorization: `Bearer ${apiKey}`, ...(body && { 'content-type': 'application/json' }) }, body: body && JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The newest sign-in code the development server logged for a phone (masked there as 137****1234). */
+async function codeFor(number, after) {
+  const masked = `${number.slice(0, 3)}****${number.slice(-4)}`;
+  for (let i = 0; i < 50; i++) {
+    const lines = serverOutput.slice(after).split('\n').filter((l) => l.includes('sign_in_code') && l.includes(masked));
+    const last = lines.at(-1);
+    if (last) return JSON.parse(last).sign_in_code;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no sign-in code for ${masked} in the server log`);
+}
+
+let browser;
+let failure;
+const shots = [];
+try {
+  // A first start migrates and seeds the demo brand: slow on a busy 2-core machine.
+  await waitForReady(`${base}/readyz`, 300_000);
+  // What the brand set up in the console: a reward worth 50 points that hands out a ¥5 coupon.
+  const template = await operator('POST', '/coupon-templates', { name: '¥5 无门槛券', description: '积分兑换，门店可用', terms: { kind: 'cash', value_fen: 500, valid_days: 30 } });
+  const reward = await operator('POST', '/points/rewards', { name: '¥5 无门槛券（积分兑换）', points_price: 50, stock: null, status: 'active' });
+  await operator('PUT', `/coupons/reward-links/${reward.id}`, { template_id: template.id });
+  const store = (await operator('GET', '/stores?limit=1')).data[0];
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const shot = async (name) => {
+    await page.waitForTimeout(400);
+    const file = path.join(artifacts, `${process.env.DATABASE_URL ? 'member-pg' : 'member'}-${name}.png`);
+    await page.screenshot({ path: file });
+    shots.push(file);
+  };
+
+  // 1. Signed out, the card sends the member to sign-in; a new phone signs in with the logged code.
+  await page.goto(`${base}/m/?brand=demo`);
+  await page.getByTestId('signin-phone').waitFor();
+  await page.getByTestId('signin-phone').locator('input').fill(phone);
+  const before = serverOutput.length;
+  await page.getByTestId('signin-send').click();
+  const code = await codeFor(phone, before);
+  await page.getByTestId('signin-code').locator('input').fill(code);
+  await shot('01-sign-in');
+  await page.getByTestId('signin-submit').click();
+
+  // 2. The card with its dynamic QR code.
+  await page.getByTestId('member-qr').waitFor();
+  const qrCode = await page.getByTestId('member-qr').getAttribute('data-code');
+  if (!/^M\d{8,}\.\d+\.[A-Za-z0-9_-]{16}$/.test(qrCode ?? '')) throw new Error(`the card's QR holds no member code: ${qrCode}`);
+  await page.getByTestId('card-points').filter({ hasText: '0' }).waitFor();
+  await shot('02-card');
+  const verified = await operator('POST', '/member-codes/verify', { code: qrCode });
+  const memberId = verified.member.id;
+
+  // 3. An order at the counter earns points; the card shows them after a reload.
+  const order = await operator('POST', '/orders', {
+    external_id: `E2E-M-${Date.now()}`,
+    channel: 'store',
+    store_id: store.id,
+    member_id: memberId,
+    lines: [{ sku: 'COF-LATTE-M', qty: 3, unit_price_fen: 3200 }],
+    total_paid_fen: 9600,
+    occurred_at: new Date().toISOString(),
+  });
+  await page.reload();
+  await page.getByTestId('card-points').waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="card-points"]')?.textContent) >= 96);
+  await shot('03-card-points');
+
+  // 4. Redeem the reward on the points page (with confirmation).
+  await page.getByTestId('tab-points').click();
+  await page.getByTestId('points-available').waitFor();
+  const row = page.locator('.adm-list-item', { hasText: '¥5 无门槛券（积分兑换）' });
+  await row.getByTestId('reward-redeem').click();
+  await page.getByRole('dialog').getByText('确定', { exact: true }).click();
+  await page.getByText(/兑换成功，剩余 \d+ 积分/).waitFor();
+  await shot('04-redeemed');
+  await page.locator('.adm-toast-mask').waitFor({ state: 'detached' });
+
+  // 5. The coupon, its QR and code text, and its rules in plain Chinese.
+  await page.getByTestId('tab-coupons').click();
+  const coupon = page.getByTestId('coupon-item').filter({ hasText: '¥5 无门槛券' });
+  await coupon.waitFor();
+  await shot('05-coupons');
+  await coupon.getByTestId('coupon-open').click();
+  await page.getByTestId('coupon-qr').waitFor();
+  await page.getByText('无门槛，减 ¥5.00').waitFor();
+  const payload = await page.getByTestId('coupon-qr').getAttribute('data-payload');
+  const codeText = (await page.getByTestId('coupon-code').textContent()).trim();
+  if (codeText.replaceAll('-', '') !== payload) throw new Error(`the code text ${codeText} is not the QR's ${payload}`);
+  await shot('06-coupon-qr');
+
+  // 6. The store scans it: the write-off API takes the QR's content.
+  const confirmed = await operator('POST', '/coupons/confirm', {
+    code: payload,
+    pos_transaction_id: `E2E-POS-${Date.now()}`,
+    store_id: store.id,
+    cart: { channel: 'store', store_id: store.id, lines: [{ sku: 'COF-LATTE-M', qty: 1, unit_price_fen: 3200 }] },
+  });
+  if (confirmed.status !== 'redeemed' || confirmed.discount_fen !== 500) throw new Error(`write-off answered ${JSON.stringify(confirmed)}`);
+
+  // 7. The coupon now shows as used.
+  await page.goto(`${base}/m/coupons?status=used`);
+  await page.getByTestId('coupon-item').filter({ hasText: '¥5 无门槛券' }).getByText(/已于 .* 使用/).waitFor();
+  await shot('07-coupon-used');
+
+  // The other pages render for this member (tier progress, plan, profile and privacy).
+  await page.goto(`${base}/m/tier`);
+  await page.getByTestId('tier-current').waitFor();
+  await shot('08-tier');
+  await page.goto(`${base}/m/plan`);
+  await page.getByTestId('my-plan').waitFor();
+  await shot('09-plan');
+  await page.goto(`${base}/m/me`);
+  await page.getByTestId('profile-birthday').waitFor();
+  await shot('10-profile');
+
+  // 8. A second member, signed in as a mini program would (bearer), reads nothing of the first one's.
+  const start = serverOutput.length;
+  await postJson('/me/auth/sms/code', { brand: 'demo', phone: otherPhone });
+  const other = await postJson('/me/auth/sms/verify', { brand: 'demo', phone: otherPhone, code: await codeFor(otherPhone, start), session: 'bearer' });
+  const firstCoupons = (await operator('GET', `/members/${memberId}/coupons`)).data;
+  for (const url of [`/me/coupons/${firstCoupons[0].id}`, `/me/coupons/${firstCoupons[0].id}/qr.svg`, `/me/orders/${order.id}`]) {
+    const res = await fetch(`${base}/api/v1${url}`, { headers: { authorization: `Bearer ${other.token}` } });
+    if (res.status !== 404) throw new Error(`the second member read ${url}: ${res.status}`);
+  }
+  if ((await fetch(`${base}/api/v1/me/coupons`, { headers: { authorization: `Bearer ${other.token}` } }).then((r) => r.json())).length !== 0) throw new Error('the second member sees coupons');
+} catch (err) {
+  failure = err;
+} finally {
+  await browser?.close();
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+if (failure) {
+  console.error(`member center browser test failed: ${failure.stack ?? failure}\n--- server output (last 8000 characters) ---\n${serverOutput.slice(-8000)}`);
+  console.log('e2e: 0 passed, 1 failed');
+  process.exit(1);
+}
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log('e2e: 1 passed, 0 failed');
+
+async function postJson(url, body) {
+  const response = await fetch(`${base}/api/v1${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function waitForReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error('the server exited before it was ready');
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the server was not ready within ${timeoutMs / 1000} s`);
+}
