@@ -59,6 +59,8 @@ import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
 import { registerPricingMemberHooks } from './modules/pricing/pricing.hooks.ts';
 import { benefitsRoutes } from './modules/benefits/benefits.routes.ts';
 import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
+import { gamesRoutes } from './modules/games/games.routes.ts';
+import { registerGamesJobs, registerGamesMemberHooks } from './modules/games/games.hooks.ts';
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
@@ -117,6 +119,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'pricing', routes: pricingRoutes, memberHooks: registerPricingMemberHooks },
   { name: 'benefits', routes: benefitsRoutes, jobs: registerBenefitJobs, memberHooks: registerBenefitMemberHooks, orderHooks: registerBenefitOrderHooks, pointsHooks: registerBenefitPointsHooks },
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
+  { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

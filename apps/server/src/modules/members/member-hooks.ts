@@ -22,6 +22,8 @@ export interface MemberEraseHandler {
 export interface MemberSection {
   name: string;
   load(deps: AppDeps, ctx: RequestContext, memberId: string): Promise<unknown>;
+  /** What the data-subject export shows instead of `load`, when the section masks personal data (an address). */
+  export?(deps: AppDeps, ctx: RequestContext, memberId: string): Promise<unknown>;
 }
 
 /**

@@ -89,7 +89,7 @@ export async function exportMember(deps: AppDeps, ctx: RequestContext, memberId:
     .execute();
   const strip = <T extends Record<string, unknown>>(rows: T[]) => rows.map(({ tenant_id: _t, member_id: _m, ...rest }) => rest);
   const sections: Record<string, unknown> = {};
-  for (const section of deps.memberHooks.sections()) sections[section.name] = await section.load(deps, ctx, memberId);
+  for (const section of deps.memberHooks.sections()) sections[section.name] = await (section.export ?? section.load)(deps, ctx, memberId);
   await recordAudit(deps.db, ctx, { action: 'member.export', resourceType: 'member', resourceId: memberId });
   return {
     exported_at: new Date().toISOString(),

@@ -11,7 +11,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError } from '../../http/errors.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
-import { announce, applyMoves, changeAccount, lockAccount, pointsValueFen, recordTransaction, setupFromRow, type AccountRow, type LotMove } from './ledger.ts';
+import { announce, applyMoves, changeAccount, lockAccount, pointsValueFen, recordTransaction, setupFromRow, spendableLots, spendablePoints, takeFromLots, type AccountRow, type LotMove } from './ledger.ts';
 import { insufficient } from './points.service.ts';
 
 type RedemptionRow = Selectable<DB['points_redemptions']>;
@@ -316,4 +316,35 @@ function serializeRedemption(row: RedemptionRow): Redemption {
     hold_expires_at: row.hold_expires_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
   };
+}
+
+/**
+ * Spends points inside the caller's transaction (a lottery entry's cost): a `spend` transaction from the
+ * member into `redeemed`, taken FIFO from spendable lots under the account lock. POINTS_INSUFFICIENT (422,
+ * naming `field`) when the member cannot afford it; the caller's transaction then rolls back whole.
+ * Idempotent by sourceKey within a member: the same key again spends nothing and returns the first transaction.
+ */
+export async function spendPointsIn(trx: Db, deps: Pick<AppDeps, 'jobs' | 'clock'>, ctx: RequestContext, memberId: string, spend: { points: number; sourceKey: string; reason: string; field: string }): Promise<string> {
+  const account = await lockAccount(trx, ctx.tenantId, memberId);
+  const earlier = await trx.selectFrom('points_transactions').select('id').where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('source_key', '=', spend.sourceKey).executeTakeFirst();
+  if (earlier) return earlier.id;
+  const now = deps.clock.now();
+  const spendable = (await spendablePoints(trx, ctx.tenantId, memberId, now)) - account.debt;
+  if (spendable < spend.points) throw insufficient(spend.points, spendable, spend.field);
+  const moves = await takeFromLots(trx, ctx.tenantId, memberId, await spendableLots(trx, ctx.tenantId, memberId, now).execute(), spend.points);
+  const transactionId = await recordTransaction(trx, ctx, {
+    memberId,
+    kind: 'spend',
+    points: -spend.points,
+    postings: [
+      { account: 'member', amount: -spend.points },
+      { account: 'redeemed', amount: spend.points },
+    ],
+    moves,
+    sourceKey: spend.sourceKey,
+    details: { reason: spend.reason },
+  });
+  const updated = await changeAccount(trx, ctx.tenantId, memberId, { balance: -spend.points, spent: spend.points });
+  await announce(trx, deps, ctx, 'points.spent', { member_id: memberId, points: spend.points, transaction_id: transactionId, source_key: spend.sourceKey }, updated);
+  return transactionId;
 }

@@ -28,7 +28,12 @@ export function seedHash(seed: string): string {
 
 /** Entrant ids in rank order (1 first). */
 export function rankEntrants(seed: string, entrantIds: readonly string[]): string[] {
-  const scored = [...entrantIds].sort().map((id) => ({ id, score: crypto.createHmac('sha256', seed).update(id, 'utf8').digest('hex') }));
+  const scored = [...entrantIds].sort().map((id) => ({ id, score: hmacHex(seed, id) }));
   scored.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return scored.map((s) => s.id);
+}
+
+/** hex(HMAC-SHA256(key = utf8(seed), message = utf8(message))): the score every committed-seed draw uses. */
+export function hmacHex(seed: string, message: string): string {
+  return crypto.createHmac('sha256', seed).update(message, 'utf8').digest('hex');
 }
