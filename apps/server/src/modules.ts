@@ -62,6 +62,9 @@ import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
 import { gamesRoutes } from './modules/games/games.routes.ts';
 import { registerGamesJobs, registerGamesMemberHooks } from './modules/games/games.hooks.ts';
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
+import { experienceRoutes } from './modules/experience/experience.routes.ts';
+import { registerExperienceJobs } from './modules/experience/experience.jobs.ts';
+import { registerExperienceMemberHooks } from './modules/experience/experience.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -120,6 +123,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'benefits', routes: benefitsRoutes, jobs: registerBenefitJobs, memberHooks: registerBenefitMemberHooks, orderHooks: registerBenefitOrderHooks, pointsHooks: registerBenefitPointsHooks },
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
+  { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -334,3 +334,10 @@ function memberClvOut(row: Awaited<ReturnType<ReturnType<typeof memberClvQuery>[
     computed_at: new Date(row.computed_at).toISOString(),
   };
 }
+
+/** CLV percentiles (0–100) of some members, for other modules' scoring; members never scored are absent. */
+export async function clvPercentilesOf(db: Db, tenantId: string, memberIds: readonly string[]): Promise<Map<string, number>> {
+  if (!memberIds.length) return new Map();
+  const rows = await db.selectFrom('member_clv').select(['member_id', 'clv_percentile']).where('tenant_id', '=', tenantId).where('member_id', 'in', memberIds).execute();
+  return new Map(rows.map((r) => [r.member_id, Number(r.clv_percentile)]));
+}

@@ -111,3 +111,10 @@ export async function refreshAllTenants(deps: Pick<AppDeps, 'db' | 'clock'>) {
   for (const tenant of tenants) await refreshMemberAnalytics(deps, tenant.id);
   return { tenants: tenants.length };
 }
+
+/** Influence indexes (0–100) of some members as of the last daily run; members without one are absent. */
+export async function influenceIndexesOf(db: Db, tenantId: string, memberIds: readonly string[]): Promise<Map<string, number>> {
+  if (!memberIds.length) return new Map();
+  const rows = await db.selectFrom('member_analytics').select(['member_id', 'influence_index']).where('tenant_id', '=', tenantId).where('member_id', 'in', memberIds).execute();
+  return new Map(rows.map((r) => [r.member_id, Number(r.influence_index)]));
+}

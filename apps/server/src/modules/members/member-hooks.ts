@@ -18,7 +18,7 @@ export interface MemberEraseHandler {
   erase(trx: Db, ctx: RequestContext, memberId: string): Promise<number>;
 }
 
-/** Adds a section (points, tier, coupons …) to the member 360 view. */
+/** Adds a section (points, tier, coupons …) to the member 360 view and the data-subject export. */
 export interface MemberSection {
   name: string;
   load(deps: AppDeps, ctx: RequestContext, memberId: string): Promise<unknown>;

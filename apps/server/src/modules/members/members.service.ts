@@ -248,3 +248,10 @@ export async function memberIdsBornInMonth(db: Db, tenantId: string, month: numb
   if (afterId) q = q.where('id', '>', afterId);
   return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
 }
+
+/** Member numbers of some members (for lists other modules show). */
+export async function memberNumbers(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('members').select(['id', 'member_no']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.member_no]));
+}

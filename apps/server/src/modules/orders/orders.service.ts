@@ -320,3 +320,18 @@ function flatKeys(value: unknown, keys: Record<string, true> = {}): Record<strin
   return keys;
 }
 
+
+/** Orders per member since a time, fully refunded ones left out (activity for other modules' scoring). */
+export async function orderCountsSince(db: Db, tenantId: string, memberIds: readonly string[], since: Date): Promise<Map<string, number>> {
+  if (!memberIds.length) return new Map();
+  const rows = await db
+    .selectFrom('orders')
+    .select(['member_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', 'in', memberIds)
+    .where('occurred_at', '>=', since)
+    .where('status', '!=', 'refunded')
+    .groupBy('member_id')
+    .execute();
+  return new Map(rows.map((r) => [r.member_id!, Number(r.n)]));
+}
