@@ -65,6 +65,9 @@ import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitP
 import { experienceRoutes } from './modules/experience/experience.routes.ts';
 import { registerExperienceJobs } from './modules/experience/experience.jobs.ts';
 import { registerExperienceMemberHooks } from './modules/experience/experience.hooks.ts';
+import { memberDaysRoutes } from './modules/member-days/member-days.routes.ts';
+import { registerMemberDayJobs } from './modules/member-days/member-days.jobs.ts';
+import { registerMemberDayMemberHooks, registerMemberDayPointsHooks } from './modules/member-days/member-days.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -124,6 +127,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
+  { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -32,6 +32,7 @@ export const journeyEventTypes = [
   'coupon.redeemed',
   'event.tracked',
   'geofence.entered',
+  'member_day.upcoming',
 ] as const;
 export type JourneyEventType = (typeof journeyEventTypes)[number];
 
