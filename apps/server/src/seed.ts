@@ -18,12 +18,14 @@ import { createReward, listRewards } from './modules/points/rewards.service.ts';
 import { createRuleVersion } from './modules/points/rules.service.ts';
 import { createProgram } from './modules/tiers/tiers.service.ts';
 import { issueCoupon } from './modules/coupons/issuance.service.ts';
-import { createTemplate } from './modules/coupons/templates.service.ts';
+import { createTemplate, listTemplates } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
 import { confirmOfflinePayment, purchase } from './modules/membership/membership.service.ts';
 import { createPlan } from './modules/membership/plans.service.ts';
 import { createBenefit } from './modules/benefits/catalogue.service.ts';
+import { memberDayInputSchema } from '@hearth/contracts/member-days';
+import { createMemberDay } from './modules/member-days/member-days.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
@@ -71,6 +73,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
     await seedDemoCoupons(inTrx, ctx, memberIds);
     await seedDemoMembership(inTrx, ctx, memberIds, benefits);
+    await seedDemoMemberDay(inTrx, ctx);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
@@ -250,6 +253,21 @@ async function seedDemoCoupons(deps: AppDeps, ctx: RequestContext, memberIds: st
   }
   const [first] = (await issueCoupon(deps, ctx, { template_id: templates[0]!.id, member_id: memberIds[0]!, quantity: 1, issuance_key: 'DEMO-C-USED' })).coupons;
   await confirmCoupon(deps, ctx, { code: first!.code, pos_transaction_id: 'DEMO-POS-1', order_external_id: 'DEMO-1000', cart: { channel: 'store', lines: [{ sku: 'BAK-CROISSANT', qty: 6, unit_price_fen: 1800, discount_fen: 0 }], shipping_fen: 0, member_discount_fen: 0, other_coupon_codes: [] } });
+}
+
+/** 会员日: the 18th of every month, 2× points and a free croissant for every member, reminded a day ahead. */
+async function seedDemoMemberDay(deps: AppDeps, ctx: RequestContext) {
+  const croissant = (await listTemplates(deps, ctx)).find((t) => t.name === '免费可颂');
+  const today = deps.clock.now().toISOString().slice(0, 8);
+  await createMemberDay(deps, ctx, memberDayInputSchema.parse({
+    name: '每月 18 号会员日',
+    description: '全场积分双倍，到店再送一个可颂',
+    schedule: { kind: 'monthly_day', day: 18 },
+    start_date: `${today}01`,
+    points_multiplier_bp: 20000,
+    coupon_pack: croissant ? [{ template_id: croissant.id, quantity: 1 }] : [],
+    reminder_lead_hours: 24,
+  }));
 }
 
 /** 付费会员: ¥99 a year with a 7-day trial; the first demo member paid at the counter. */
