@@ -61,6 +61,9 @@ import { benefitsRoutes } from './modules/benefits/benefits.routes.ts';
 import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
 import { gamesRoutes } from './modules/games/games.routes.ts';
 import { registerGamesJobs, registerGamesMemberHooks } from './modules/games/games.hooks.ts';
+import { ticketedEventsRoutes } from './modules/events/events.routes.ts';
+import { registerTicketedEventJobs } from './modules/events/events.jobs.ts';
+import { registerTicketedEventMemberHooks } from './modules/events/events.hooks.ts';
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 import { experienceRoutes } from './modules/experience/experience.routes.ts';
 import { registerExperienceJobs } from './modules/experience/experience.jobs.ts';
@@ -128,6 +131,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
+  { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

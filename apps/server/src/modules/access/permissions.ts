@@ -66,21 +66,25 @@ export const permissionCatalogue = {
   'experience:manage': '管理体验官活动、确认入选与发货 / Manage experience-officer programs, confirm selections and shipments',
   'member_days:read': '查看会员日、日期与效果 / Read member days, their dates and stats',
   'member_days:manage': '创建与编辑会员日 / Create and edit member days',
+  'events:read': '查看活动、报名与统计 / Read events, registrations and stats',
+  'events:manage': '创建、编辑、发布与取消活动 / Create, edit, publish and cancel events',
+  'events:register': '为会员报名、取消报名、确认线下收款 / Register members, cancel registrations, confirm counter payments',
+  'events:checkin': '活动签到（扫码核验门票） / Check tickets in at the door',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter', 'events:read', 'events:register', 'events:checkin'],
 };
 
 export function isPermission(value: string): value is Permission {
