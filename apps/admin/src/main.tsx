@@ -44,6 +44,8 @@ const RegionalPage = lazy(() => import('./pages/RegionalPage.tsx').then((m) => (
 const CouponTemplatesPage = lazy(() => import('./pages/CouponTemplatesPage.tsx').then((m) => ({ default: m.CouponTemplatesPage })));
 const CouponIssuePage = lazy(() => import('./pages/CouponIssuePage.tsx').then((m) => ({ default: m.CouponIssuePage })));
 const BenefitsPage = lazy(() => import('./pages/BenefitsPage.tsx').then((m) => ({ default: m.BenefitsPage })));
+const ExperiencePage = lazy(() => import('./pages/ExperiencePage.tsx').then((m) => ({ default: m.ExperiencePage })));
+const ExperienceProgramPage = lazy(() => import('./pages/ExperienceProgramPage.tsx').then((m) => ({ default: m.ExperienceProgramPage })));
 const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
 const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
@@ -131,6 +133,8 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="coupons/issue" element={<CouponIssuePage />} />
         <Route path="coupons/write-off" element={<CouponWriteOffPage />} />
         <Route path="partners" element={<PartnersPage />} />
+        <Route path="experience" element={<ExperiencePage />} />
+        <Route path="experience/:id" element={<ExperienceProgramPage />} />
         <Route path="pricing" element={<Navigate to="/pricing/member-prices" replace />} />
         <Route path="pricing/member-prices" element={<MemberPricesPage />} />
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />

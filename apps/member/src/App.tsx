@@ -18,6 +18,9 @@ const CouponsPage = named(() => import('./pages/CouponsPage.tsx'), 'CouponsPage'
 const PlanPage = named(() => import('./pages/PlanPage.tsx'), 'PlanPage');
 const ProfilePage = named(() => import('./pages/ProfilePage.tsx'), 'ProfilePage');
 const InboxPage = named(() => import('./pages/InboxPage.tsx'), 'InboxPage');
+const ExperiencePage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperiencePage');
+const ExperienceProgramPage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperienceProgramPage');
+const ExperienceApplicationPage = named(() => import('./pages/ExperienceApplicationPage.tsx'), 'ExperienceApplicationPage');
 
 export function App() {
   const { i18n } = useTranslation();
@@ -36,6 +39,9 @@ export function App() {
               <Route path="/plan" element={<PlanPage />} />
               <Route path="/me" element={<ProfilePage />} />
               <Route path="/inbox" element={<InboxPage />} />
+              <Route path="/experience" element={<ExperiencePage />} />
+              <Route path="/experience/:id" element={<ExperienceProgramPage />} />
+              <Route path="/experience/applications/:id" element={<ExperienceApplicationPage />} />
             </Route>
           </Routes>
         </Suspense>

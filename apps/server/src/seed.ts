@@ -18,6 +18,7 @@ import { createReward, listRewards } from './modules/points/rewards.service.ts';
 import { createRuleVersion } from './modules/points/rules.service.ts';
 import { createProgram } from './modules/tiers/tiers.service.ts';
 import { issueCoupon } from './modules/coupons/issuance.service.ts';
+import { seedDemoExperience } from './modules/experience/experience.seed.ts';
 import { createTemplate, listTemplates } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
@@ -74,6 +75,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoCoupons(inTrx, ctx, memberIds);
     await seedDemoMembership(inTrx, ctx, memberIds, benefits);
     await seedDemoMemberDay(inTrx, ctx);
+    await seedDemoExperience(inTrx, ctx, memberIds);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -92,6 +92,7 @@ const menu: MenuEntry[] = [
   },
   { path: '/benefits', label: 'nav.benefits', icon: <SafetyCertificateOutlined />, permission: 'benefits:read' },
   { path: '/partners', label: 'nav.partners', icon: <BranchesOutlined />, permission: 'partners:read' },
+  { path: '/experience', label: 'nav.experience', icon: <ExperimentOutlined />, permission: 'experience:read' },
   {
     path: '/pricing',
     label: 'nav.pricing',

@@ -76,7 +76,7 @@ export function CardPage() {
       </section>
 
       <nav className="card links" aria-label={t('card.title')}>
-        {(['points', 'tier', 'coupons', 'plan', 'inbox', 'profile'] as const).map((key) => (
+        {(['points', 'tier', 'coupons', 'plan', 'experience', 'inbox', 'profile'] as const).map((key) => (
           <button key={key} type="button" onClick={() => navigate(key === 'profile' ? '/me' : `/${key}`)} data-testid={`link-${key}`}>
             <span>{t(`card.links.${key}`)}</span>
             <span aria-hidden>›</span>
