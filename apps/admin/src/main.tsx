@@ -48,6 +48,8 @@ const ExperiencePage = lazy(() => import('./pages/ExperiencePage.tsx').then((m) 
 const ExperienceProgramPage = lazy(() => import('./pages/ExperienceProgramPage.tsx').then((m) => ({ default: m.ExperienceProgramPage })));
 const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
+const LotteriesPage = lazy(() => import('./pages/LotteriesPage.tsx').then((m) => ({ default: m.LotteriesPage })));
+const CheckinPage = lazy(() => import('./pages/CheckinPage.tsx').then((m) => ({ default: m.CheckinPage })));
 const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
 const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
 const MembershipPlansPage = lazy(() => import('./pages/MembershipPlansPage.tsx').then((m) => ({ default: m.MembershipPlansPage })));
@@ -138,6 +140,8 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="pricing" element={<Navigate to="/pricing/member-prices" replace />} />
         <Route path="pricing/member-prices" element={<MemberPricesPage />} />
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />
+        <Route path="games/lotteries" element={<LotteriesPage />} />
+        <Route path="games/checkin" element={<CheckinPage />} />
         <Route path="membership" element={<Navigate to="/membership/plans" replace />} />
         <Route path="membership/plans" element={<MembershipPlansPage />} />
         <Route path="membership/subscriptions" element={<MembershipSubscriptionsPage />} />

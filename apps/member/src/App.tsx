@@ -21,6 +21,7 @@ const InboxPage = named(() => import('./pages/InboxPage.tsx'), 'InboxPage');
 const ExperiencePage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperiencePage');
 const ExperienceProgramPage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperienceProgramPage');
 const ExperienceApplicationPage = named(() => import('./pages/ExperienceApplicationPage.tsx'), 'ExperienceApplicationPage');
+const LuckyDrawPage = named(() => import('./pages/LuckyDrawPage.tsx'), 'LuckyDrawPage');
 
 export function App() {
   const { i18n } = useTranslation();
@@ -42,6 +43,7 @@ export function App() {
               <Route path="/experience" element={<ExperiencePage />} />
               <Route path="/experience/:id" element={<ExperienceProgramPage />} />
               <Route path="/experience/applications/:id" element={<ExperienceApplicationPage />} />
+              <Route path="/draw" element={<LuckyDrawPage />} />
             </Route>
           </Routes>
         </Suspense>

@@ -13,7 +13,7 @@ const zhCN = {
   },
   card: {
     title: '会员卡', memberNo: '会员号', showAtCounter: '结账时出示会员码', refreshIn: '{{seconds}} 秒后自动刷新', points: '可用积分', worth: '价值 {{value}}', coupons: '张可用券', paid: '付费会员',
-    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', plan: '权益与付费会员', experience: '体验官招募', inbox: '消息', profile: '个人资料与隐私' },
+    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', plan: '权益与付费会员', experience: '体验官招募', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖' },
   },
   points: {
     title: '我的积分', available: '可用积分', worth: '价值 {{value}}', pending: '待生效', held: '冻结中', expiring: '即将过期', expiringLine: '{{points}} 积分（价值 {{value}}）将于 {{date}} 过期', spendNow: '去兑换',
@@ -39,7 +39,16 @@ const zhCN = {
     eraseConfirm: '我已了解，确认注销', erased: '已注销，感谢您的陪伴', logout: '退出登录', memberSince: '{{date}} 加入',
   },
   inbox: { title: '消息', empty: '暂无消息', read: '已读' },
-  errors: { POINTS_INSUFFICIENT: '积分不足', REWARD_OUT_OF_STOCK: '已兑完', BIRTHDAY_ALREADY_SET: '生日仅可设置一次', SIGN_IN_THROTTLED: '操作太频繁，请稍后再试', SIGN_IN_CODE_INVALID: '验证码不正确或已失效', UNAUTHENTICATED: '请先登录' },
+  games: {
+    checkin: { title: '每日签到', button: '签到', done: '今日已签到', streak: '已连续签到 {{days}} 天', start: '今天签到开始连续记录', daily: '每次签到得 {{points}} 积分', next: '再签 {{days}} 天可得：{{reward}}', rewardPoints: '{{points}} 积分', rewardCoupon: '优惠券', got: '签到成功，连续 {{days}} 天', gotReward: '签到成功！获得 {{reward}}', month: '本月已签 {{days}} 天' },
+    draw: {
+      title: '幸运抽奖', none: '暂时没有进行中的抽奖', cost: '每次 {{points}} 积分', free: '免费抽奖', dailyLimit: '每天 {{n}} 次', ends: '{{date}} 截止', prizes: '奖品', chance: '中奖率 {{percent}}%', left: '剩 {{n}} 份',
+      enter: '抽一次', scheduled: '参与抽奖', drawAt: '{{date}} 开奖', entered: '已参与，开奖后公布结果', won: '恭喜！您抽中了「{{prize}}」', lost: '很遗憾，没有抽中，下次好运！', myPrizes: '我的奖品', noPrizes: '还没有中奖记录',
+      giveAddress: '填写收货地址', later: '稍后填写', recipient: '收件人', phone: '手机号', address: '详细地址', addressSaved: '地址已保存，我们会尽快发货', tracking: '{{carrier}} {{no}}', fairness: '公平性：种子承诺 {{hash}}',
+    },
+    winStatus: { pending: '发放中', fulfilled: '已到账', failed: '发放中，请稍后查看', pending_address: '待填写地址', ready: '待发货', shipped: '已发货', delivered: '已签收' },
+  },
+  errors: { POINTS_INSUFFICIENT: '积分不足', REWARD_OUT_OF_STOCK: '已兑完', BIRTHDAY_ALREADY_SET: '生日仅可设置一次', SIGN_IN_THROTTLED: '操作太频繁，请稍后再试', SIGN_IN_CODE_INVALID: '验证码不正确或已失效', UNAUTHENTICATED: '请先登录', LOTTERY_LIMIT_REACHED: '今天的次数用完了，明天再来', LOTTERY_NOT_OPEN: '活动未开始或已结束', LOTTERY_BURST: '点得太快了，稍等一下', MEMBER_NOT_ELIGIBLE: '该活动仅限指定会员参与', CHECKIN_DISABLED: '签到暂未开放' },
 };
 
 const en: typeof zhCN = {
@@ -53,7 +62,7 @@ const en: typeof zhCN = {
   },
   card: {
     title: 'Member card', memberNo: 'Member no.', showAtCounter: 'Show this code at the checkout', refreshIn: 'Refreshes in {{seconds}} s', points: 'Points', worth: 'Worth {{value}}', coupons: 'coupons', paid: 'Paid member',
-    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', plan: 'Benefits & paid plan', experience: 'Experience officers', inbox: 'Messages', profile: 'Profile & privacy' },
+    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', plan: 'Benefits & paid plan', experience: 'Experience officers', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw' },
   },
   points: {
     title: 'My points', available: 'Available', worth: 'Worth {{value}}', pending: 'Pending', held: 'On hold', expiring: 'Expiring soon', expiringLine: '{{points}} points ({{value}}) expire on {{date}}', spendNow: 'Spend them',
@@ -79,7 +88,16 @@ const en: typeof zhCN = {
     eraseConfirm: 'I understand, erase', erased: 'Your membership is closed', logout: 'Sign out', memberSince: 'Member since {{date}}',
   },
   inbox: { title: 'Messages', empty: 'No messages', read: 'Read' },
-  errors: { POINTS_INSUFFICIENT: 'Not enough points', REWARD_OUT_OF_STOCK: 'Out of stock', BIRTHDAY_ALREADY_SET: 'The birthday can be set once', SIGN_IN_THROTTLED: 'Too many attempts; try later', SIGN_IN_CODE_INVALID: 'Wrong or expired code', UNAUTHENTICATED: 'Please sign in' },
+  games: {
+    checkin: { title: 'Daily check-in', button: 'Check in', done: 'Checked in today', streak: '{{days}}-day streak', start: 'Check in today to start a streak', daily: '{{points}} points per check-in', next: '{{days}} more days for {{reward}}', rewardPoints: '{{points}} points', rewardCoupon: 'a coupon', got: 'Checked in: {{days}}-day streak', gotReward: 'Checked in! You got {{reward}}', month: '{{days}} days this month' },
+    draw: {
+      title: 'Lucky draw', none: 'No draws running right now', cost: '{{points}} points per go', free: 'Free to play', dailyLimit: '{{n}} goes a day', ends: 'Ends {{date}}', prizes: 'Prizes', chance: '{{percent}}% chance', left: '{{n}} left',
+      enter: 'Draw now', scheduled: 'Enter the draw', drawAt: 'Drawn on {{date}}', entered: 'You are in; results after the draw', won: 'You won “{{prize}}”!', lost: 'No prize this time — good luck next time!', myPrizes: 'My prizes', noPrizes: 'No prizes yet',
+      giveAddress: 'Add delivery address', later: 'Later', recipient: 'Recipient', phone: 'Mobile', address: 'Address', addressSaved: 'Address saved; we will ship it soon', tracking: '{{carrier}} {{no}}', fairness: 'Fairness: seed commitment {{hash}}',
+    },
+    winStatus: { pending: 'Issuing', fulfilled: 'Received', failed: 'Being issued; check back later', pending_address: 'Needs an address', ready: 'To be shipped', shipped: 'Shipped', delivered: 'Delivered' },
+  },
+  errors: { POINTS_INSUFFICIENT: 'Not enough points', REWARD_OUT_OF_STOCK: 'Out of stock', BIRTHDAY_ALREADY_SET: 'The birthday can be set once', SIGN_IN_THROTTLED: 'Too many attempts; try later', SIGN_IN_CODE_INVALID: 'Wrong or expired code', UNAUTHENTICATED: 'Please sign in', LOTTERY_LIMIT_REACHED: 'No goes left today; come back tomorrow', LOTTERY_NOT_OPEN: 'This draw is not open', LOTTERY_BURST: 'Too fast; wait a moment', MEMBER_NOT_ELIGIBLE: 'This draw is for selected members', CHECKIN_DISABLED: 'Check-in is not available' },
 };
 
 const stored = localStorage.getItem('hearth.lang');

@@ -27,6 +27,9 @@ import { createPlan } from './modules/membership/plans.service.ts';
 import { createBenefit } from './modules/benefits/catalogue.service.ts';
 import { memberDayInputSchema } from '@hearth/contracts/member-days';
 import { createMemberDay } from './modules/member-days/member-days.service.ts';
+import { checkIn, updateCheckinSettings } from './modules/games/checkin.service.ts';
+import { enterLottery } from './modules/games/entries.service.ts';
+import { createLottery } from './modules/games/lotteries.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
@@ -72,10 +75,11 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     const benefits = await seedDemoBenefits(inTrx, ctx);
     await seedDemoTiers(inTrx, ctx, benefits);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
-    await seedDemoCoupons(inTrx, ctx, memberIds);
+    const couponTemplateId = await seedDemoCoupons(inTrx, ctx, memberIds);
     await seedDemoMembership(inTrx, ctx, memberIds, benefits);
     await seedDemoMemberDay(inTrx, ctx);
     await seedDemoExperience(inTrx, ctx, memberIds);
+    await seedDemoGames(inTrx, ctx, memberIds, couponTemplateId);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
@@ -255,6 +259,33 @@ async function seedDemoCoupons(deps: AppDeps, ctx: RequestContext, memberIds: st
   }
   const [first] = (await issueCoupon(deps, ctx, { template_id: templates[0]!.id, member_id: memberIds[0]!, quantity: 1, issuance_key: 'DEMO-C-USED' })).coupons;
   await confirmCoupon(deps, ctx, { code: first!.code, pos_transaction_id: 'DEMO-POS-1', order_external_id: 'DEMO-1000', cart: { channel: 'store', lines: [{ sku: 'BAK-CROISSANT', qty: 6, unit_price_fen: 1800, discount_fen: 0 }], shipping_fen: 0, member_discount_fen: 0, other_coupon_codes: [] } });
+  return templates[0]!.id;
+}
+
+/** 签到 with streak rewards and a lucky wheel (幸运转盘) open for a month, with a few check-ins and entries. */
+async function seedDemoGames(deps: AppDeps, ctx: RequestContext, memberIds: string[], couponTemplateId: string) {
+  await updateCheckinSettings(deps, ctx, { enabled: true, daily_points: 5, streak_rewards: [{ day: 7, points: 50 }, { day: 30, coupon_template_id: couponTemplateId }] });
+  const now = deps.clock.now().getTime();
+  const wheel = await createLottery(deps, ctx, {
+    name: '幸运转盘 Lucky wheel',
+    description: '每天 3 次机会，积分、满减券和限量保温杯等你来拿',
+    mode: 'instant',
+    starts_at: new Date(now - 3_600_000).toISOString(),
+    ends_at: new Date(now + 30 * 86_400_000).toISOString(),
+    entry_cost_points: 0,
+    daily_limit: 3,
+    device_daily_limit: 10,
+    eligibility: {},
+    prizes: [
+      { name: '20 积分', kind: 'points', points: 20, probability_bp: 3000 },
+      { name: '满100减20 券', kind: 'coupon', coupon_template_id: couponTemplateId, probability_bp: 1000, stock: 100 },
+      { name: '炉边保温杯', kind: 'physical', probability_bp: 2000, stock: 10 },
+    ],
+  });
+  for (const memberId of memberIds.slice(0, 6)) {
+    await enterLottery(deps, ctx, wheel.id, memberId, {});
+    await checkIn(deps, ctx, memberId);
+  }
 }
 
 /** 会员日: the 18th of every month, 2× points and a free croissant for every member, reminded a day ahead. */

@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -101,6 +101,16 @@ const menu: MenuEntry[] = [
     children: [
       { path: '/pricing/member-prices', label: 'nav.memberPrices', permission: 'pricing:read' },
       { path: '/pricing/scarce', label: 'nav.scarce', permission: 'pricing:read' },
+    ],
+  },
+  {
+    path: '/games',
+    label: 'nav.games',
+    icon: <TrophyOutlined />,
+    permission: 'games:read',
+    children: [
+      { path: '/games/lotteries', label: 'nav.lotteries', permission: 'games:read' },
+      { path: '/games/checkin', label: 'nav.checkin', permission: 'games:read' },
     ],
   },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },

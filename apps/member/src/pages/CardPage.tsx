@@ -6,6 +6,7 @@ import type { MyCard } from '@hearth/contracts/member-portal';
 import { api, fen } from '../api.ts';
 import { tierBackground } from '../color.ts';
 import { useLoad } from '../use-load.ts';
+import { CheckinCard } from './CheckinCard.tsx';
 
 interface CodeWindow {
   step_seconds: number;
@@ -75,8 +76,10 @@ export function CardPage() {
         </div>
       </section>
 
+      <CheckinCard />
+
       <nav className="card links" aria-label={t('card.title')}>
-        {(['points', 'tier', 'coupons', 'plan', 'experience', 'inbox', 'profile'] as const).map((key) => (
+        {(['points', 'draw', 'tier', 'coupons', 'plan', 'experience', 'inbox', 'profile'] as const).map((key) => (
           <button key={key} type="button" onClick={() => navigate(key === 'profile' ? '/me' : `/${key}`)} data-testid={`link-${key}`}>
             <span>{t(`card.links.${key}`)}</span>
             <span aria-hidden>›</span>
