@@ -36,7 +36,7 @@ server.stderr.on('data', (chunk) => (serverOutput += chunk));
 let browser;
 let failure;
 try {
-  await waitForReady(`http://127.0.0.1:${port}/readyz`, 90_000);
+  await waitForReady(`http://127.0.0.1:${port}/readyz`, 300_000);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
