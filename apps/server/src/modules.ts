@@ -71,6 +71,8 @@ import { registerExperienceMemberHooks } from './modules/experience/experience.h
 import { memberDaysRoutes } from './modules/member-days/member-days.routes.ts';
 import { registerMemberDayJobs } from './modules/member-days/member-days.jobs.ts';
 import { registerMemberDayMemberHooks, registerMemberDayPointsHooks } from './modules/member-days/member-days.hooks.ts';
+import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
+import { registerReferralJobs, registerReferralMemberHooks, registerReferralOrderHooks } from './modules/referrals/referrals.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -132,6 +134,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
   { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },
+  { name: 'referrals', routes: referralsRoutes, jobs: registerReferralJobs, memberHooks: registerReferralMemberHooks, orderHooks: registerReferralOrderHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -70,21 +70,24 @@ export const permissionCatalogue = {
   'events:manage': '创建、编辑、发布与取消活动 / Create, edit, publish and cancel events',
   'events:register': '为会员报名、取消报名、确认线下收款 / Register members, cancel registrations, confirm counter payments',
   'events:checkin': '活动签到（扫码核验门票） / Check tickets in at the door',
+  'referrals:read': '查看推荐有礼规则、案例与漏斗 / Read referral rules, cases and the funnel',
+  'referrals:write': '登记受邀入会（接口） / Link new members to their referrer (API)',
+  'referrals:manage': '设置推荐规则、审核可疑推荐 / Set referral rules, review suspicious referrals',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read', 'referrals:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write', 'referrals:manage'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter', 'events:read', 'events:register', 'events:checkin'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter', 'events:read', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -19,6 +19,7 @@ import { findActiveTenant } from '../access/access.service.ts';
 import { meAccountRoutes } from './me-account.routes.ts';
 import { meLoyaltyRoutes } from './me-loyalty.routes.ts';
 import { meGamesRoutes } from '../games/me-games.routes.ts';
+import { meReferralsRoutes } from '../referrals/me-referrals.routes.ts';
 import { MEMBER_COOKIE, memberScope, tokenOf } from './member-auth.ts';
 import { endMemberSession, sendSignInCode, verifySignInCode } from './sign-in.service.ts';
 import { finishWechatSignIn, saveWechatOauth, startWechatSignIn, wechatAppid } from './wechat.service.ts';
@@ -113,6 +114,7 @@ export function memberPortalRoutes(api: Api, { deps }: RouteContext) {
       meAccountRoutes(me as unknown as Api, deps);
       meLoyaltyRoutes(me as unknown as Api, deps);
       meGamesRoutes(me as unknown as Api, deps);
+      meReferralsRoutes(me as unknown as Api, deps);
     },
     { prefix: '/me' },
   );
