@@ -66,6 +66,8 @@ import { registerTicketedEventJobs } from './modules/events/events.jobs.ts';
 import { registerTicketedEventMemberHooks } from './modules/events/events.hooks.ts';
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 import { experienceRoutes } from './modules/experience/experience.routes.ts';
+import { contestsRoutes } from './modules/contests/contests.routes.ts';
+import { registerContestMemberHooks } from './modules/contests/contests.hooks.ts';
 import { registerExperienceJobs } from './modules/experience/experience.jobs.ts';
 import { registerExperienceMemberHooks } from './modules/experience/experience.hooks.ts';
 import { memberDaysRoutes } from './modules/member-days/member-days.routes.ts';
@@ -132,6 +134,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
+  { name: 'contests', routes: contestsRoutes, memberHooks: registerContestMemberHooks },
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
   { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },
   { name: 'referrals', routes: referralsRoutes, jobs: registerReferralJobs, memberHooks: registerReferralMemberHooks, orderHooks: registerReferralOrderHooks },

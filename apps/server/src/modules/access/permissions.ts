@@ -64,6 +64,8 @@ export const permissionCatalogue = {
   'games:enter': '为会员抽奖与签到（接口） / Enter lotteries and check in for members (API)',
   'experience:read': '查看体验官活动、申请人、发货与反馈报告 / Read experience-officer programs, applicants, shipments and feedback reports',
   'experience:manage': '管理体验官活动、确认入选与发货 / Manage experience-officer programs, confirm selections and shipments',
+  'contests:read': '查看评选大赛、作品与获奖 / Read contests, entries and winners',
+  'contests:manage': '创建评选大赛、审核作品、评委打分与评奖 / Create contests, moderate entries, jury scores and finalize',
   'member_days:read': '查看会员日、日期与效果 / Read member days, their dates and stats',
   'member_days:manage': '创建与编辑会员日 / Create and edit member days',
   'events:read': '查看活动、报名与统计 / Read events, registrations and stats',
@@ -77,14 +79,14 @@ export const permissionCatalogue = {
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read', 'referrals:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read', 'referrals:read', 'contests:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write', 'referrals:manage'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write', 'referrals:manage', 'contests:read', 'contests:manage'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
   store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter', 'events:read', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write'],
