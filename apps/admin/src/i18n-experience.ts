@@ -63,3 +63,17 @@ export const experienceEn: typeof experienceZh = {
     EXPERIENCE_PLACES_EXCEEDED: 'More than the places left; nothing changed', EXPERIENCE_QUOTA_EXCEEDED: 'Over a region quota; nothing changed', EXPERIENCE_NOT_SELECTED: 'This member is not selected', VALIDATION_FAILED: 'Check the fields in red',
   },
 };
+
+export const contestsZh = {
+  title: '评选大赛', create: '新建大赛', empty: '还没有评选大赛', name: '大赛名称', submitWindow: '投稿时间', voteWindow: '投票时间',
+  votesPerDay: '每人每天票数', votesTotal: '每人总票数', voteWeight: '投票权重（%，其余为评委）', rewards: '名次奖励积分（逗号分隔，第 1 名在前）',
+  entries: '作品', finalize: '评奖', finalized: '已评奖', winners: '获奖名单', rank: '名次', score: '综合分', votes: '票数', shares: '分享', jury: '评委分',
+  approve: '通过', reject: '驳回', rejectReason: '驳回原因', member: '会员号', work: '作品', status: { pending: '待审核', approved: '已通过', rejected: '已驳回' },
+};
+
+export const contestsEn: typeof contestsZh = {
+  title: 'Contests', create: 'New contest', empty: 'No contests yet', name: 'Contest', submitWindow: 'Entries', voteWindow: 'Voting',
+  votesPerDay: 'Votes per member per day', votesTotal: 'Votes per member in all', voteWeight: 'Weight of votes (%, the jury has the rest)', rewards: 'Points per place (comma-separated, 1st first)',
+  entries: 'Entries', finalize: 'Pick winners', finalized: 'Winners picked', winners: 'Winners', rank: 'Place', score: 'Score', votes: 'Votes', shares: 'Shares', jury: 'Jury',
+  approve: 'Approve', reject: 'Reject', rejectReason: 'Reason for rejecting', member: 'Member no.', work: 'Entry', status: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
+};

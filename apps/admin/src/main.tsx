@@ -46,6 +46,7 @@ const CouponIssuePage = lazy(() => import('./pages/CouponIssuePage.tsx').then((m
 const BenefitsPage = lazy(() => import('./pages/BenefitsPage.tsx').then((m) => ({ default: m.BenefitsPage })));
 const ExperiencePage = lazy(() => import('./pages/ExperiencePage.tsx').then((m) => ({ default: m.ExperiencePage })));
 const ExperienceProgramPage = lazy(() => import('./pages/ExperienceProgramPage.tsx').then((m) => ({ default: m.ExperienceProgramPage })));
+const ContestsPage = lazy(() => import('./pages/ContestsPage.tsx').then((m) => ({ default: m.ContestsPage })));
 const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
 const LotteriesPage = lazy(() => import('./pages/LotteriesPage.tsx').then((m) => ({ default: m.LotteriesPage })));
@@ -137,6 +138,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="partners" element={<PartnersPage />} />
         <Route path="experience" element={<ExperiencePage />} />
         <Route path="experience/:id" element={<ExperienceProgramPage />} />
+        <Route path="contests" element={<ContestsPage />} />
         <Route path="pricing" element={<Navigate to="/pricing/member-prices" replace />} />
         <Route path="pricing/member-prices" element={<MemberPricesPage />} />
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />

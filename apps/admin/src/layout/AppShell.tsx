@@ -93,6 +93,7 @@ const menu: MenuEntry[] = [
   { path: '/benefits', label: 'nav.benefits', icon: <SafetyCertificateOutlined />, permission: 'benefits:read' },
   { path: '/partners', label: 'nav.partners', icon: <BranchesOutlined />, permission: 'partners:read' },
   { path: '/experience', label: 'nav.experience', icon: <ExperimentOutlined />, permission: 'experience:read' },
+  { path: '/contests', label: 'nav.contests', icon: <TrophyOutlined />, permission: 'contests:read' },
   {
     path: '/pricing',
     label: 'nav.pricing',
