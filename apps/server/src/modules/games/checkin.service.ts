@@ -4,9 +4,10 @@ import type { CheckinSettings, CheckinStats, MyCheckin } from '@hearth/contracts
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, validationError } from '../../http/errors.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { getTemplate } from '../coupons/templates.service.ts';
 import { getMemberRow } from '../members/members.service.ts';
 import { localDay } from './lotteries.service.ts';
 import { grantReward, type Granted } from './rewards.ts';
@@ -27,6 +28,13 @@ export async function getCheckinSettings(db: Db, tenantId: string): Promise<Chec
 }
 
 export async function updateCheckinSettings(deps: AppDeps, ctx: RequestContext, input: CheckinSettings): Promise<CheckinSettings> {
+  for (const [i, r] of input.streak_rewards.entries()) {
+    // Another tenant's template is unknown here, and so is a deleted one: refused now rather than failing at each check-in.
+    if (!r.coupon_template_id) continue;
+    await getTemplate(deps, ctx, r.coupon_template_id).catch((error: unknown) => {
+      throw error instanceof AppError && error.code === 'NOT_FOUND' ? validationError([{ field: `streak_rewards.${i}.coupon_template_id`, code: 'unknown', message: 'no such coupon template' }]) : error;
+    });
+  }
   const rewards = [...input.streak_rewards].sort((a, b) => a.day - b.day);
   await withTransaction(deps.db, async (trx) => {
     const values = { enabled: input.enabled, daily_points: input.daily_points, streak_rewards: JSON.stringify(rewards), updated_at: sql<Date>`now()` };

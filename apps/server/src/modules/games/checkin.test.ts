@@ -75,5 +75,8 @@ describe('games: daily check-in (签到)', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('CHECKIN_DISABLED');
     expect((await req('GET', '/api/v1/checkin/settings', undefined, b.auth)).json()).toMatchObject({ enabled: true, daily_points: 0 });
+    const foreign = await req('PUT', '/api/v1/checkin/settings', { enabled: true, daily_points: 1, streak_rewards: [{ day: 5, coupon_template_id: couponTemplate }] }, b.auth);
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'streak_rewards.0.coupon_template_id' }] });
   });
 });
