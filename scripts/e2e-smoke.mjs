@@ -178,9 +178,9 @@ try {
   await page.getByTestId('members-table').locator('tbody tr', { hasText: '****' }).first().click();
   const coupons = page.getByTestId('member-coupons');
   await coupons.getByTestId('member-coupons-issue').click();
-  await page.getByRole('dialog').locator('.ant-select').click();
-  await page.locator('.ant-select-item-option', { hasText: '烟测满30减5' }).click();
-  await page.getByTestId('member-coupons-issue-ok').click();
+  const issueOk = page.getByTestId('member-coupons-issue-ok');
+  await chooseUntilEnabled(page.getByRole('dialog').locator('.ant-select'), '烟测满30减5', issueOk);
+  await issueOk.click();
   const issued = coupons.locator('tbody tr', { hasText: '烟测满30减5' });
   await issued.waitFor();
   const code = (await issued.getByTestId('member-coupon-code').textContent()).trim();
@@ -247,14 +247,8 @@ try {
   await page.goto(`http://127.0.0.1:${port}/admin/members/${memberId}`);
   const membership = page.getByTestId('member-membership');
   await membership.getByTestId('member-membership-sell').click();
-  // On a loaded machine the option can be clicked while the drop-down is still opening, and the choice is
-  // lost (seen once in CI): choose again until the form has taken it.
   const createPayment = page.getByTestId('membership-create-payment');
-  for (let attempt = 0; attempt < 3 && !(await createPayment.isEnabled()); attempt++) {
-    await page.getByTestId('membership-plan-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '付费会员 ·' }).click();
-    await page.waitForTimeout(500);
-  }
+  await chooseUntilEnabled(page.getByTestId('membership-plan-select'), '付费会员 ·', createPayment);
   await createPayment.click();
   await page.getByTestId('membership-amount-due').getByText('¥99.00', { exact: false }).first().waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-membership-counter-sale.png') });
@@ -399,6 +393,18 @@ if (failure) {
 }
 console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
+
+/**
+ * On a loaded machine an option can be clicked while the drop-down is still opening, and the choice is lost
+ * (seen in CI, where the button it enables then stayed disabled): choose again until the button is enabled.
+ */
+async function chooseUntilEnabled(select, optionText, button) {
+  for (let attempt = 0; attempt < 4 && !(await button.isEnabled()); attempt++) {
+    await select.click();
+    await select.page().locator('.ant-select-item-option', { hasText: optionText }).click();
+    await select.page().waitForTimeout(500);
+  }
+}
 
 async function waitForReady(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;

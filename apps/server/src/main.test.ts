@@ -38,8 +38,8 @@ async function freePort(): Promise<number> {
 }
 
 async function waitReady(port: number, server: Started) {
-  // A first start migrates and seeds the demo brand; on a loaded two-core CI machine that has taken over a minute.
-  const deadline = Date.now() + 180_000;
+  // A first start migrates and seeds the demo brand of every module; on a loaded two-core CI machine that has taken three minutes.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null) throw new Error(`server exited early:\n${server.output()}`);
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
