@@ -75,6 +75,8 @@ import { registerMemberDayJobs } from './modules/member-days/member-days.jobs.ts
 import { registerMemberDayMemberHooks, registerMemberDayPointsHooks } from './modules/member-days/member-days.hooks.ts';
 import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
 import { registerReferralJobs, registerReferralMemberHooks, registerReferralOrderHooks } from './modules/referrals/referrals.hooks.ts';
+import { distributionRoutes } from './modules/distribution/distribution.routes.ts';
+import { registerDistributionJobs, registerDistributionMemberHooks, registerDistributionOrderHooks } from './modules/distribution/distribution.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -138,6 +140,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
   { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },
   { name: 'referrals', routes: referralsRoutes, jobs: registerReferralJobs, memberHooks: registerReferralMemberHooks, orderHooks: registerReferralOrderHooks },
+  { name: 'distribution', routes: distributionRoutes, jobs: registerDistributionJobs, memberHooks: registerDistributionMemberHooks, orderHooks: registerDistributionOrderHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

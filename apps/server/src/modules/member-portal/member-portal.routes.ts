@@ -20,6 +20,7 @@ import { meAccountRoutes } from './me-account.routes.ts';
 import { meLoyaltyRoutes } from './me-loyalty.routes.ts';
 import { meGamesRoutes } from '../games/me-games.routes.ts';
 import { meReferralsRoutes } from '../referrals/me-referrals.routes.ts';
+import { meDistributionRoutes } from '../distribution/me-distribution.routes.ts';
 import { MEMBER_COOKIE, memberScope, tokenOf } from './member-auth.ts';
 import { endMemberSession, sendSignInCode, verifySignInCode } from './sign-in.service.ts';
 import { finishWechatSignIn, saveWechatOauth, startWechatSignIn, wechatAppid } from './wechat.service.ts';
@@ -115,6 +116,7 @@ export function memberPortalRoutes(api: Api, { deps }: RouteContext) {
       meLoyaltyRoutes(me as unknown as Api, deps);
       meGamesRoutes(me as unknown as Api, deps);
       meReferralsRoutes(me as unknown as Api, deps);
+      meDistributionRoutes(me as unknown as Api, deps);
     },
     { prefix: '/me' },
   );

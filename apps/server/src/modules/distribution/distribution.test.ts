@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
+import { createTestClock } from '../../test/deps.ts';
+
+describe('distribution (分销): two levels, attribution, commission, reversals, withdrawals', () => {
+  const clock = createTestClock(new Date('2026-11-20T02:00:00Z'));
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let n = 0;
+  const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = a.auth) => t.app.inject({ method, url, payload, headers });
+  const member = async () => (await req('POST', '/api/v1/members/resolve', { identities: [{ type: 'store_card', value: `DS-${++n}` }], profile: { channel: 'store' } })).json().member.id as string;
+  const promoter = async (recruiterCode?: string) => {
+    const id = await member();
+    const applied = await req('POST', '/api/v1/promoters', { member_id: id, ...(recruiterCode && { recruiter_code: recruiterCode }) });
+    expect(applied.statusCode, applied.body).toBe(201);
+    expect((await req('POST', `/api/v1/promoters/${id}/approve`)).json().status).toBe('approved');
+    return { id, code: applied.json().code as string };
+  };
+  const dash = async (id: string) => (await req('GET', `/api/v1/promoters/${id}/dashboard`)).json();
+  const events = async (type: string) => (await t.deps.db.selectFrom('domain_events').select('payload').where('tenant_id', '=', a.tenantId).where('type', '=', type).execute()).map((e) => e.payload as Record<string, unknown>);
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    a = await createTestTenant(t.deps);
+    b = await createTestTenant(t.deps);
+    await req('POST', '/api/v1/products/bulk', { products: [{ sku: 'TEA', name: '龙井', list_price_fen: 5000, category_path: ['饮品', '茶'] }, { sku: 'CUP', name: '茶杯', list_price_fen: 4000, category_path: ['器具'] }] });
+    const plan = await req('PUT', '/api/v1/distribution/settings', { attribution_days: 7, return_window_days: 7, min_withdrawal_fen: 1000, levels: [{ default_bp: 1000, categories: { 茶: 2000 }, skus: { CUP: 500 } }, { default_bp: 300 }] });
+    expect(plan.statusCode, plan.body).toBe(200);
+  });
+  afterAll(() => t.close());
+
+  it('refuses a third level, in the plan and in the recruiting chain', async () => {
+    const plan = await req('PUT', '/api/v1/distribution/settings', { levels: [{ default_bp: 1000 }, { default_bp: 300 }, { default_bp: 100 }] });
+    expect(plan.statusCode).toBe(422);
+    expect(plan.headers['content-type']).toContain('application/problem+json');
+    expect(plan.json()).toMatchObject({ code: 'DISTRIBUTION_THIRD_LEVEL', errors: [{ field: 'levels', code: 'third_level' }] });
+    expect((await req('GET', '/api/v1/distribution/settings')).json().levels).toHaveLength(2);
+    const top = await promoter();
+    const second = await promoter(top.code);
+    const third = await member();
+    const refused = await req('POST', '/api/v1/promoters', { member_id: third, recruiter_code: second.code });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'DISTRIBUTION_THIRD_LEVEL', errors: [{ field: 'recruiter_code' }] });
+    // Applying again, now under someone else, does not move the first promoter under a recruiter.
+    const other = await promoter();
+    expect((await req('POST', '/api/v1/promoters', { member_id: top.id, recruiter_code: other.code })).json().recruiter_id).toBeNull();
+    expect((await req('GET', `/api/v1/promoters/${second.id}`)).json().recruiter_id).toBe(top.id);
+    expect((await req('GET', `/api/v1/promoters/${other.id}`, undefined, b.auth)).statusCode).toBe(404);
+  });
+
+  it('attributes an order to the link within the window, reverses a refund at both levels before and after settlement, and never withdraws more than settled', async () => {
+    const top = await promoter();
+    const seller = await promoter(top.code);
+    const buyer = await member();
+    clock.set(new Date('2026-11-20T03:00:00Z'));
+    expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code: seller.code.toLowerCase() })).statusCode).toBe(200);
+    expect((await req('POST', `/api/v1/public/distribution/${a.tenantId}/clicks`, { code: seller.code, visitor_id: 'v-1' })).json().counted).toBe(true);
+    expect((await req('POST', `/api/v1/public/distribution/${b.tenantId}/clicks`, { code: seller.code, visitor_id: 'v-1' })).statusCode).toBe(404);
+    const created = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'mini_program', member_id: buyer, lines: [{ sku: 'TEA', qty: 2, unit_price_fen: 5000 }, { sku: 'CUP', qty: 1, unit_price_fen: 4000 }], total_paid_fen: 14000, occurred_at: '2026-11-21T02:00:00Z' });
+    expect(created.statusCode, created.body).toBe(201);
+    const orderId = created.json().id as string;
+    // Level 1: tea 20 % of 10000 + cup 5 % of 4000; level 2: 3 % of each line.
+    expect(await dash(seller.id)).toMatchObject({ clicks: 2, orders: 1, pending_fen: 2200, settled_fen: 0 });
+    expect(await dash(top.id)).toMatchObject({ pending_fen: 420, settled_fen: 0 });
+    expect((await events('commission.pending')).map((e) => e.amount_fen).sort()).toEqual([2200, 420]);
+
+    // Half the tea back inside the window: both levels lose the tea line's half, still pending.
+    clock.set(new Date('2026-11-23T02:00:00Z'));
+    expect((await req('POST', `/api/v1/orders/${orderId}/refunds`, { external_refund_id: 'DS-R1', lines: [{ line_no: 1, qty: 1 }] })).statusCode).toBe(201);
+    expect(await dash(seller.id)).toMatchObject({ pending_fen: 1200 });
+    expect(await dash(top.id)).toMatchObject({ pending_fen: 270 });
+    clock.set(new Date('2026-11-28T01:59:00Z'));
+    expect((await req('POST', '/api/v1/commissions/settle')).json().settled).toBe(0);
+    clock.set(new Date('2026-11-28T02:00:00Z'));
+    expect((await req('POST', '/api/v1/commissions/settle')).json().settled).toBe(2);
+    expect((await req('POST', '/api/v1/commissions/settle')).json().settled).toBe(0);
+    expect(await dash(seller.id)).toMatchObject({ pending_fen: 0, settled_fen: 1200, available_fen: 1200 });
+    expect(await dash(top.id)).toMatchObject({ settled_fen: 270 });
+    expect((await events('commission.settled')).map((e) => e.amount_fen).sort()).toEqual([1200, 270]);
+
+    // The cup returned after settlement: a settled negative adjustment at both levels.
+    clock.set(new Date('2026-12-02T02:00:00Z'));
+    expect((await req('POST', `/api/v1/orders/${orderId}/refunds`, { external_refund_id: 'DS-R2', lines: [{ line_no: 2, qty: 1 }] })).statusCode).toBe(201);
+    expect(await dash(seller.id)).toMatchObject({ pending_fen: 0, settled_fen: 1000, available_fen: 1000 });
+    expect(await dash(top.id)).toMatchObject({ settled_fen: 150 });
+    const reversed = await events('commission.reversed');
+    expect(reversed.filter((e) => e.after_settlement).map((e) => e.amount_fen).sort()).toEqual([-120, -200]);
+    expect(reversed.filter((e) => !e.after_settlement).map((e) => e.amount_fen).sort()).toEqual([-1000, -150]);
+
+    // An order eight days after the visit is outside the attribution window.
+    await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: 5000 }], total_paid_fen: 5000, occurred_at: '2026-11-28T04:00:00Z' });
+    expect((await dash(seller.id)).orders).toBe(1);
+
+    expect((await req('POST', '/api/v1/withdrawals', { member_id: seller.id, amount_fen: 500 })).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'amount_fen', code: 'below_minimum' }] });
+    const asks = await Promise.all(Array.from({ length: 6 }, () => req('POST', '/api/v1/withdrawals', { member_id: seller.id, amount_fen: 1000 })));
+    expect(asks.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    expect(asks.filter((r) => r.statusCode === 422).map((r) => r.json().code)).toEqual(Array(5).fill('COMMISSION_INSUFFICIENT'));
+    const withdrawal = asks.find((r) => r.statusCode === 201)!.json().id as string;
+    expect((await req('POST', `/api/v1/withdrawals/${withdrawal}/pay`, { payout_ref: 'WX-1' })).json().code).toBe('WITHDRAWAL_TRANSITION_REFUSED');
+    expect((await req('POST', `/api/v1/withdrawals/${withdrawal}/approve`, undefined, b.auth)).statusCode).toBe(404);
+    expect((await req('POST', `/api/v1/withdrawals/${withdrawal}/approve`)).json().status).toBe('approved');
+    expect((await req('POST', `/api/v1/withdrawals/${withdrawal}/pay`, { payout_ref: 'WX-1' })).json()).toMatchObject({ status: 'paid', payout_ref: 'WX-1' });
+    expect(await events('withdrawal.paid')).toEqual([{ promoter_id: seller.id, withdrawal_id: withdrawal, amount_fen: 1000, payout_ref: 'WX-1' }]);
+    expect(await dash(seller.id)).toMatchObject({ settled_fen: 1000, withdrawn_fen: 1000, available_fen: 0 });
+  });
+});
