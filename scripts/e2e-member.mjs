@@ -2,7 +2,8 @@
 // and drives Debian's Chromium at a phone's size (390×844, zh-CN). A new member signs in with an SMS code read
 // from the server log (development sends no SMS), sees the card and its QR, gets points for an order posted
 // through the API, redeems a reward for a coupon, shows it, has it written off through the store API and sees
-// it used; a second member's session reads none of it (404). Screenshots of each step go to artifacts/.
+// it used; registers for an event, shows the ticket's QR, is checked in at the door through the staff API (once)
+// and gives feedback; a second member's session reads none of it (404). Screenshots of each step go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -164,6 +165,44 @@ try {
   await page.getByTestId('profile-birthday').waitFor();
   await shot('10-profile');
 
+  // 9. Events: register in the member center (answering the brand's question), see the ticket's QR, get checked
+  // in at the door through the staff API (a second scan is refused with the time), then give feedback.
+  const startsAt = new Date(Date.now() + 2 * 3_600_000);
+  const event = await operator('POST', '/events/sessions', {
+    title: 'E2E 咖啡拉花体验课', description: '咖啡师带你拉出第一朵心形。', location: { kind: 'store', store_id: store.id, address_note: '一楼吧台' },
+    starts_at: startsAt.toISOString(), ends_at: new Date(startsAt.getTime() + 2 * 3_600_000).toISOString(), capacity: 8, price: { kind: 'free' },
+    questions: [{ id: 'name_on_cup', label: '杯子上写的名字', kind: 'text', required: true }],
+  });
+  await operator('POST', `/events/sessions/${event.id}/publish`);
+  await page.goto(`${base}/m/events`);
+  await page.getByTestId('event-item').filter({ hasText: 'E2E 咖啡拉花体验课' }).waitFor();
+  await shot('11-events');
+  await page.getByTestId('event-item').filter({ hasText: 'E2E 咖啡拉花体验课' }).click();
+  await page.getByTestId('answer-name_on_cup').locator('input').fill('小林');
+  await shot('12-event-detail');
+  await page.getByTestId('event-register').click();
+  await page.getByTestId('ticket-qr').waitFor();
+  const ticketCode = await page.getByTestId('ticket-qr').getAttribute('data-code');
+  if (!/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(ticketCode ?? '')) throw new Error(`the ticket's QR holds no ticket code: ${ticketCode}`);
+  await shot('13-ticket-qr');
+  const checkin = await operator('POST', '/events/checkins', { code: ticketCode.replaceAll('-', '') });
+  if (checkin.event_id !== event.id || checkin.member_id !== memberId) throw new Error(`check-in answered ${JSON.stringify(checkin)}`);
+  const again = await fetch(`${base}/api/v1/events/checkins`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: ticketCode }) });
+  const refused = await again.json();
+  if (again.status !== 409 || refused.code !== 'TICKET_ALREADY_CHECKED_IN' || !refused.detail.startsWith('Already checked in at')) throw new Error(`a second scan answered ${again.status} ${JSON.stringify(refused)}`);
+  await page.reload();
+  await page.getByTestId('ticket-checked-in').waitFor();
+  await page.getByTestId('feedback-form').waitFor();
+  await page.getByTestId('nps-9').click();
+  await page.getByTestId('rating-5').click();
+  await page.getByTestId('feedback-comment').locator('textarea').fill('老师很耐心，拉出了心形！');
+  await shot('14-feedback-form');
+  await page.getByTestId('feedback-submit').click();
+  await page.getByTestId('feedback-thanks').waitFor();
+  await shot('15-feedback-done');
+  const stats = await operator('GET', `/events/sessions/${event.id}/stats`);
+  if (stats.checked_in !== 1 || stats.feedback_count !== 1 || stats.nps !== 100) throw new Error(`event stats: ${JSON.stringify(stats)}`);
+
   // 8. A second member, signed in as a mini program would (bearer), reads nothing of the first one's.
   const start = serverOutput.length;
   await postJson('/me/auth/sms/code', { brand: 'demo', phone: otherPhone });
@@ -188,7 +227,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

@@ -30,6 +30,10 @@ const TiersPage = lazy(() => import('./pages/TiersPage.tsx').then((m) => ({ defa
 const PointsLiabilityPage = lazy(() => import('./pages/PointsLiabilityPage.tsx').then((m) => ({ default: m.PointsLiabilityPage })));
 const ClvPage = lazy(() => import('./pages/ClvPage.tsx').then((m) => ({ default: m.ClvPage })));
 const ParetoPage = lazy(() => import('./pages/ParetoPage.tsx').then((m) => ({ default: m.ParetoPage })));
+const EventsPage = lazy(() => import('./pages/EventsPage.tsx').then((m) => ({ default: m.EventsPage })));
+const EventRegistrationsPage = lazy(() => import('./pages/EventRegistrationsPage.tsx').then((m) => ({ default: m.EventRegistrationsPage })));
+const EventCheckinPage = lazy(() => import('./pages/EventCheckinPage.tsx').then((m) => ({ default: m.EventCheckinPage })));
+const EventStatsPage = lazy(() => import('./pages/EventStatsPage.tsx').then((m) => ({ default: m.EventStatsPage })));
 const JourneysPage = lazy(() => import('./pages/JourneysPage.tsx').then((m) => ({ default: m.JourneysPage })));
 // The flow canvas (@xyflow/react) loads only with the editor.
 const JourneyEditorPage = lazy(() => import('./pages/JourneyEditorPage.tsx').then((m) => ({ default: m.JourneyEditorPage })));
@@ -119,6 +123,11 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="analytics/clv" element={<ClvPage />} />
         <Route path="analytics/pareto" element={<ParetoPage />} />
         <Route path="analytics/regional" element={<RegionalPage />} />
+        <Route path="events" element={<Navigate to="/events/list" replace />} />
+        <Route path="events/list" element={<EventsPage />} />
+        <Route path="events/registrations" element={<EventRegistrationsPage />} />
+        <Route path="events/checkin" element={<EventCheckinPage />} />
+        <Route path="events/stats" element={<EventStatsPage />} />
         <Route path="journeys" element={<JourneysPage />} />
         <Route path="journeys/:id" element={<JourneyEditorPage />} />
         <Route path="messaging" element={<Navigate to="/messaging/templates" replace />} />

@@ -22,6 +22,10 @@ const ExperiencePage = named(() => import('./pages/ExperiencePages.tsx'), 'Exper
 const ExperienceProgramPage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperienceProgramPage');
 const ExperienceApplicationPage = named(() => import('./pages/ExperienceApplicationPage.tsx'), 'ExperienceApplicationPage');
 const LuckyDrawPage = named(() => import('./pages/LuckyDrawPage.tsx'), 'LuckyDrawPage');
+const EventsPage = named(() => import('./pages/EventsPage.tsx'), 'EventsPage');
+const EventDetailPage = named(() => import('./pages/EventsPage.tsx'), 'EventDetailPage');
+const TicketsPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketsPage');
+const TicketPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketPage');
 
 export function App() {
   const { i18n } = useTranslation();
@@ -44,6 +48,10 @@ export function App() {
               <Route path="/experience/:id" element={<ExperienceProgramPage />} />
               <Route path="/experience/applications/:id" element={<ExperienceApplicationPage />} />
               <Route path="/draw" element={<LuckyDrawPage />} />
+              <Route path="/events" element={<EventsPage />} />
+              <Route path="/events/:id" element={<EventDetailPage />} />
+              <Route path="/tickets" element={<TicketsPage />} />
+              <Route path="/tickets/:id" element={<TicketPage />} />
             </Route>
           </Routes>
         </Suspense>

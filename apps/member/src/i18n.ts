@@ -13,7 +13,7 @@ const zhCN = {
   },
   card: {
     title: '会员卡', memberNo: '会员号', showAtCounter: '结账时出示会员码', refreshIn: '{{seconds}} 秒后自动刷新', points: '可用积分', worth: '价值 {{value}}', coupons: '张可用券', paid: '付费会员',
-    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', plan: '权益与付费会员', experience: '体验官招募', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖' },
+    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖' },
   },
   points: {
     title: '我的积分', available: '可用积分', worth: '价值 {{value}}', pending: '待生效', held: '冻结中', expiring: '即将过期', expiringLine: '{{points}} 积分（价值 {{value}}）将于 {{date}} 过期', spendNow: '去兑换',
@@ -48,6 +48,18 @@ const zhCN = {
     },
     winStatus: { pending: '发放中', fulfilled: '已到账', failed: '发放中，请稍后查看', pending_address: '待填写地址', ready: '待发货', shipped: '已发货', delivered: '已签收' },
   },
+  events: {
+    title: '活动', detail: '活动详情', none: '近期没有活动', myTickets: '我的活动', noTickets: '还没有报名活动', online: '线上活动', free: '免费', points: '{{count}} 积分', memberPrice: '会员价',
+    seatsLeft: '剩余 {{count}} 个名额', full: '已满', fullWaitlist: '已满，可候补', register: '立即报名', joinWaitlist: '加入候补', required: '请填写', viewTicket: '查看我的门票', join: '进入直播',
+    confirmFen: '报名需支付 {{price}}，名额为您保留一段时间，请到店支付。确定报名吗？', confirmPoints: '报名将扣除 {{price}}。确定报名吗？', cancelUntil: '{{date}} 前可免费取消',
+    eventStatus: { draft: '活动未发布', published: '报名中', canceled: '活动已取消' },
+    status: { pending_payment: '待支付', registered: '已报名', waitlisted: '候补中', canceled: '已取消', expired: '已失效' },
+    ticket: '我的门票', qrLabel: '活动门票二维码', showAtDoor: '入场时向工作人员出示二维码', checkedInAt: '已于 {{date}} 签到', waitlistPosition: '候补第 {{position}} 位，有名额时会通知您',
+    payAtCounter: '请到店支付 {{price}}，支付后名额才算确认。', payPointsHint: '候补转正！确认支付 {{price}} 后名额归您。', payPoints: '用积分支付', holdUntil: '名额保留至 {{date}}', refunded: '已退还 {{amount}}',
+    cancel: '取消报名', cancelRefund: '现在取消将全额退款，名额会让给候补的会员。确定取消吗？', cancelNoRefund: '已过免费取消时间，取消后不退款。确定取消吗？',
+    feedback: '活动反馈', npsQuestion: '您有多大可能把这个活动推荐给朋友？（0–10）', ratingQuestion: '整体评分', commentPlaceholder: '说说您的感受（选填）', submitFeedback: '提交反馈', feedbackThanks: '感谢您的反馈！', feedbackIncomplete: '请选择推荐意愿和评分',
+    errors: { MEMBER_NOT_ELIGIBLE: '抱歉，该活动仅限特定会员报名', EVENT_NOT_OPEN: '活动暂未开放报名', EVENT_FULL: '名额已满', EVENT_STARTED: '活动已开始，不能取消', POINTS_INSUFFICIENT: '积分不足', VALIDATION_FAILED: '请检查填写的内容', FEEDBACK_ALREADY_SUBMITTED: '您已提交过反馈' },
+  },
   errors: { POINTS_INSUFFICIENT: '积分不足', REWARD_OUT_OF_STOCK: '已兑完', BIRTHDAY_ALREADY_SET: '生日仅可设置一次', SIGN_IN_THROTTLED: '操作太频繁，请稍后再试', SIGN_IN_CODE_INVALID: '验证码不正确或已失效', UNAUTHENTICATED: '请先登录', LOTTERY_LIMIT_REACHED: '今天的次数用完了，明天再来', LOTTERY_NOT_OPEN: '活动未开始或已结束', LOTTERY_BURST: '点得太快了，稍等一下', MEMBER_NOT_ELIGIBLE: '该活动仅限指定会员参与', CHECKIN_DISABLED: '签到暂未开放' },
 };
 
@@ -62,7 +74,7 @@ const en: typeof zhCN = {
   },
   card: {
     title: 'Member card', memberNo: 'Member no.', showAtCounter: 'Show this code at the checkout', refreshIn: 'Refreshes in {{seconds}} s', points: 'Points', worth: 'Worth {{value}}', coupons: 'coupons', paid: 'Paid member',
-    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', plan: 'Benefits & paid plan', experience: 'Experience officers', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw' },
+    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw' },
   },
   points: {
     title: 'My points', available: 'Available', worth: 'Worth {{value}}', pending: 'Pending', held: 'On hold', expiring: 'Expiring soon', expiringLine: '{{points}} points ({{value}}) expire on {{date}}', spendNow: 'Spend them',
@@ -96,6 +108,18 @@ const en: typeof zhCN = {
       giveAddress: 'Add delivery address', later: 'Later', recipient: 'Recipient', phone: 'Mobile', address: 'Address', addressSaved: 'Address saved; we will ship it soon', tracking: '{{carrier}} {{no}}', fairness: 'Fairness: seed commitment {{hash}}',
     },
     winStatus: { pending: 'Issuing', fulfilled: 'Received', failed: 'Being issued; check back later', pending_address: 'Needs an address', ready: 'To be shipped', shipped: 'Shipped', delivered: 'Delivered' },
+  },
+  events: {
+    title: 'Events', detail: 'Event', none: 'No upcoming events', myTickets: 'My events', noTickets: 'No registrations yet', online: 'Online', free: 'Free', points: '{{count}} points', memberPrice: 'member price',
+    seatsLeft: '{{count}} seats left', full: 'Full', fullWaitlist: 'Full, waitlist open', register: 'Register', joinWaitlist: 'Join the waitlist', required: 'Required', viewTicket: 'My ticket', join: 'Join the live session',
+    confirmFen: 'The ticket costs {{price}}; your seat is held while you pay at the store. Register?', confirmPoints: 'Registering spends {{price}}. Register?', cancelUntil: 'Free cancellation until {{date}}',
+    eventStatus: { draft: 'Not published', published: 'Open', canceled: 'This event was canceled' },
+    status: { pending_payment: 'Awaiting payment', registered: 'Registered', waitlisted: 'Waitlisted', canceled: 'Canceled', expired: 'Lapsed' },
+    ticket: 'My ticket', qrLabel: 'Event ticket QR code', showAtDoor: 'Show the QR code at the door', checkedInAt: 'Checked in at {{date}}', waitlistPosition: 'Waitlist position {{position}}; we will tell you when a seat frees up',
+    payAtCounter: 'Pay {{price}} at the store to confirm your seat.', payPointsHint: 'A seat freed up! Pay {{price}} to take it.', payPoints: 'Pay with points', holdUntil: 'Seat held until {{date}}', refunded: '{{amount}} refunded',
+    cancel: 'Cancel registration', cancelRefund: 'You will be refunded in full and the seat goes to the waitlist. Cancel?', cancelNoRefund: 'The free cancellation period has passed: no refund. Cancel?',
+    feedback: 'Feedback', npsQuestion: 'How likely are you to recommend this event to a friend? (0–10)', ratingQuestion: 'Overall rating', commentPlaceholder: 'Tell us more (optional)', submitFeedback: 'Send feedback', feedbackThanks: 'Thank you for your feedback!', feedbackIncomplete: 'Choose a score and a rating',
+    errors: { MEMBER_NOT_ELIGIBLE: 'Sorry, this event is for selected members only', EVENT_NOT_OPEN: 'Registration is not open', EVENT_FULL: 'Full', EVENT_STARTED: 'The event has started and can no longer be canceled', POINTS_INSUFFICIENT: 'Not enough points', VALIDATION_FAILED: 'Please check your answers', FEEDBACK_ALREADY_SUBMITTED: 'You already sent feedback' },
   },
   errors: { POINTS_INSUFFICIENT: 'Not enough points', REWARD_OUT_OF_STOCK: 'Out of stock', BIRTHDAY_ALREADY_SET: 'The birthday can be set once', SIGN_IN_THROTTLED: 'Too many attempts; try later', SIGN_IN_CODE_INVALID: 'Wrong or expired code', UNAUTHENTICATED: 'Please sign in', LOTTERY_LIMIT_REACHED: 'No goes left today; come back tomorrow', LOTTERY_NOT_OPEN: 'This draw is not open', LOTTERY_BURST: 'Too fast; wait a moment', MEMBER_NOT_ELIGIBLE: 'This draw is for selected members', CHECKIN_DISABLED: 'Check-in is not available' },
 };

@@ -30,6 +30,9 @@ import { createMemberDay } from './modules/member-days/member-days.service.ts';
 import { checkIn, updateCheckinSettings } from './modules/games/checkin.service.ts';
 import { enterLottery } from './modules/games/entries.service.ts';
 import { createLottery } from './modules/games/lotteries.service.ts';
+import { eventInputSchema } from '@hearth/contracts/events';
+import { createEvent, publishEvent } from './modules/events/events.service.ts';
+import { register } from './modules/events/registrations.service.ts';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@hearth.demo';
@@ -80,6 +83,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoMemberDay(inTrx, ctx);
     await seedDemoExperience(inTrx, ctx, memberIds);
     await seedDemoGames(inTrx, ctx, memberIds, couponTemplateId);
+    await seedDemoEvents(inTrx, ctx, stores.map((s) => s.id), memberIds);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });
     await redeem(inTrx, ctx, { external_id: 'DEMO-R1', member_id: memberIds[0], kind: 'reward', reward_id: (await listRewards(inTrx, ctx))[0]!.id, quantity: 1, capture: false });
@@ -301,6 +305,30 @@ async function seedDemoMemberDay(deps: AppDeps, ctx: RequestContext) {
     coupon_pack: croissant ? [{ template_id: croissant.id, quantity: 1 }] : [],
     reminder_lead_hours: 24,
   }));
+}
+
+/** 活动: a free baking class next week with a few members registered, and a paid tasting the week after. */
+async function seedDemoEvents(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
+  const day = (days: number, hour: number) => new Date(Math.floor(deps.clock.now().getTime() / 86_400_000 + days) * 86_400_000 + (hour - 8) * 3_600_000).toISOString();
+  const makeEvent = async (input: unknown) => {
+    const event = await createEvent(deps, ctx, eventInputSchema.parse(input));
+    await publishEvent(deps, ctx, event.id);
+    return event.id;
+  };
+  const classId = await makeEvent({
+    title: '亲子烘焙课：手作可颂',
+    description: '由门店烘焙师带领，45 分钟完成一份可颂。\n适合 4 岁以上的小朋友，家长陪同。',
+    location: { kind: 'store', store_id: storeIds[0], address_note: '二楼烘焙教室' },
+    starts_at: day(7, 14), ends_at: day(7, 16), capacity: 12, price: { kind: 'free' },
+    questions: [{ id: 'kids', label: '孩子年龄', kind: 'choice', options: ['4-6 岁', '7-9 岁', '10 岁以上'], required: true }],
+  });
+  for (const memberId of memberIds.slice(0, 3)) await register(deps, ctx, classId, memberId, { answers: { kids: '4-6 岁' } });
+  await makeEvent({
+    title: '秋冬新品品鉴会',
+    description: '提前尝到秋冬新品，和咖啡师聊聊豆子。',
+    location: { kind: 'store', store_id: storeIds[storeIds.length - 1] },
+    starts_at: day(14, 19), ends_at: day(14, 21), capacity: 20, price: { kind: 'fen', amount: 3900, member_prices: [] }, cancel_deadline: day(13, 19),
+  });
 }
 
 /** 付费会员: ¥99 a year with a 7-day trial; the first demo member paid at the counter. */

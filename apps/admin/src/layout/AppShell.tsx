@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -75,6 +75,18 @@ const menu: MenuEntry[] = [
       { path: '/coupons/templates', label: 'nav.couponTemplates', permission: 'coupons:read' },
       { path: '/coupons/issue', label: 'nav.couponIssue', permission: 'coupons:issue' },
       { path: '/coupons/write-off', label: 'nav.couponWriteOff', permission: 'coupons:redeem' },
+    ],
+  },
+  {
+    path: '/events',
+    label: 'events.nav.events',
+    icon: <CalendarOutlined />,
+    permission: 'events:read',
+    children: [
+      { path: '/events/list', label: 'events.nav.list', permission: 'events:read' },
+      { path: '/events/registrations', label: 'events.nav.registrations', permission: 'events:read' },
+      { path: '/events/checkin', label: 'events.nav.checkin', permission: 'events:checkin' },
+      { path: '/events/stats', label: 'events.nav.stats', permission: 'events:read' },
     ],
   },
   { path: '/journeys', label: 'nav.journeys', icon: <NodeIndexOutlined />, permission: 'journeys:read' },
