@@ -175,6 +175,20 @@ describe('events: registration, waitlist, payment, check-in, feedback', () => {
     expect(late.json()).toMatchObject({ status: 'canceled', points_refunded: 0 });
     expect(await points(member.member_id)).toBe(200);
     clock.set(start);
+
+    // A promoted member of a points event holds the seat until they pay it in points.
+    const small = await createEvent({ capacity: 1, price: { kind: 'points', amount: 100 } });
+    const first = (await registerFor(small.id, rich)).json();
+    const waiting = await signInBySms(t, a.slug, '13900000005');
+    await req('POST', `/api/v1/members/${waiting.member_id}/points/adjustments`, { points: 150, reason: '测试' });
+    const queued = await t.app.inject({ method: 'POST', url: `/api/v1/me/events/${small.id}/registrations`, headers: waiting.auth, payload: {} });
+    expect(queued.json()).toMatchObject({ status: 'waitlisted', waitlist_position: 1 });
+    await req('POST', `/api/v1/events/registrations/${first.id}/cancel`, { reason: '' });
+    const pay = () => t.app.inject({ method: 'POST', url: `/api/v1/me/event-registrations/${queued.json().id}/pay`, headers: waiting.auth, payload: {} });
+    expect(await points(waiting.member_id)).toBe(150);
+    expect((await pay()).json()).toMatchObject({ status: 'registered', points: 100 });
+    expect(await points(waiting.member_id)).toBe(50);
+    expect((await pay()).json().code).toBe('PAYMENT_NOT_PENDING');
     expect((await req('GET', '/api/v1/points/reconciliation')).json()).toEqual({ problems: [] });
   });
 
