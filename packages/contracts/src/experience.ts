@@ -134,6 +134,7 @@ export const feedbackSchema = z.object({
   late: z.boolean(),
   quality: z.number().int().describe('0–100: text length, photos, aspects rated, on time'),
   rewarded: z.boolean(),
+  reward_error: z.string().nullable().describe('Why the reward was refused (e.g. the coupon ran out); an operator retries it'),
 });
 
 export const applicationSchema = z.object({

@@ -137,7 +137,7 @@ export async function serializeApplications(db: Db, tenantId: string, rows: (App
 
 export function feedbackOut(f: FeedbackRow | undefined): Application['feedback'] {
   if (!f) return null;
-  return { ratings: parsed(f.ratings), text: f.text, photo_urls: parsed(f.photo_urls), submitted_at: f.submitted_at.toISOString(), late: f.late, quality: f.quality, rewarded: f.rewarded_at !== null };
+  return { ratings: parsed(f.ratings), text: f.text, photo_urls: parsed(f.photo_urls), submitted_at: f.submitted_at.toISOString(), late: f.late, quality: f.quality, rewarded: f.rewarded_at !== null, reward_error: f.reward_error };
 }
 
 /** 王* · 138****1234 · 上海市 上海市 徐汇区 · 漕溪****: enough to check a parcel, not to find a home. */

@@ -19,6 +19,7 @@ import { requestContext } from '../../http/auth.ts';
 import { sendCsv } from '../../imports/csv-files.ts';
 import { memberScope } from '../member-portal/member-auth.ts';
 import { getApplication, listApplications, rescore } from './applications.service.ts';
+import { retryReward } from './feedback.service.ts';
 import { revealAddress, updateShipment } from './fulfilment.service.ts';
 import { meExperienceRoutes } from './me-experience.routes.ts';
 import { createProgram, getProgram, listPrograms, updateProgram } from './programs.service.ts';
@@ -76,6 +77,11 @@ export function experienceRoutes(api: Api, { deps }: RouteContext) {
     '/experience/applications/:id/shipment',
     { config: manage, schema: { tags, summary: 'Record the parcel: carrier and tracking number (shipped), delivered_at', security: authenticated, params: idParamsSchema, body: shipmentInputSchema, response: { 200: applicationSchema, ...errors } } },
     async (request) => updateShipment(deps, requestContext(request), request.params.id, request.body),
+  );
+  api.post(
+    '/experience/applications/:id/reward',
+    { config: manage, schema: { tags, summary: 'Give a complete feedback’s reward that was refused at submission (see feedback.reward_error)', security: authenticated, params: idParamsSchema, response: { 200: applicationSchema, ...errors } } },
+    async (request) => retryReward(deps, requestContext(request), request.params.id),
   );
 
   api.register(

@@ -69,6 +69,7 @@ declare module '../../db/schema.ts' {
       quality: number;
       rewarded_at: Date | null;
       reward_ref: string | null;
+      reward_error: Generated<string | null>;
     };
     experience_feedback_reminders: {
       tenant_id: string;

@@ -179,6 +179,24 @@ describe('experience-officer programs (体验官)', () => {
     expect(scored.score_parts.feedback_quality).toMatchObject({ raw: 100, value: 100 });
   });
 
+  it('keeps feedback whose coupon reward was refused, and gives the reward once on retry', async () => {
+    const tpl = await api('POST', '/api/v1/coupon-templates', a.auth, { name: '体验官专享券', terms: { kind: 'cash', value_fen: 2000, min_spend_fen: 10000, valid_days: 30 } });
+    expect(tpl.statusCode, tpl.body).toBe(201);
+    const p = await program({ places: 1, region_quotas: {}, reward: { kind: 'coupon', template_id: tpl.json().id } });
+    const m = await member(500);
+    const app = (await api('POST', `/api/v1/me/experience/programs/${p.id}/applications`, m.auth, { answers: { skin: '油性' } })).json();
+    expect((await api('POST', `/api/v1/experience/programs/${p.id}/selection`, a.auth, { application_ids: [app.id] })).statusCode).toBe(200);
+    expect((await api('POST', `/api/v1/coupon-templates/${tpl.json().id}/pause`, a.auth)).statusCode).toBe(200);
+    const sent = await api('POST', `/api/v1/me/experience/applications/${app.id}/feedback`, m.auth, { ratings: { texture: 4, scent: 4 }, text: '用起来很舒服，吸收很快，没有黏腻感，味道也很清新。', photo_urls: ['https://img.example.com/x.jpg'] });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect(sent.json().feedback).toMatchObject({ rewarded: false, reward_error: expect.stringContaining('COUPON_TEMPLATE_PAUSED') });
+    expect((await api('POST', `/api/v1/coupon-templates/${tpl.json().id}/resume`, a.auth)).statusCode).toBe(200);
+    const retried = await api('POST', `/api/v1/experience/applications/${app.id}/reward`, a.auth);
+    expect(retried.json().feedback).toMatchObject({ rewarded: true, reward_error: null });
+    expect((await api('POST', `/api/v1/experience/applications/${app.id}/reward`, a.auth)).statusCode).toBe(409);
+    expect((await api('GET', `/api/v1/members/${m.member_id}/coupons`, a.auth)).body).toContain('体验官专享券');
+  });
+
   it('never selects more than the places under concurrent confirmations', async () => {
     const p = await program({ places: 4, region_quotas: {} });
     const members: Member[] = [];

@@ -43,13 +43,43 @@ export async function submitFeedback(deps: AppDeps, ctx: RequestContext, memberI
     await emitEvent(trx, deps.jobs, ctx, 'experience.feedback_submitted', { program_id: program.id, application_id: applicationId, member_id: memberId, late, quality });
     const reward = parsed<Reward>(program.reward);
     if (reward.kind !== 'none' && (!late || program.late_policy === 'reward')) {
-      const ref = await giveReward({ ...deps, db: trx }, ctx, memberId, program, applicationId, reward, now);
-      await trx.updateTable('experience_feedback').set({ rewarded_at: now, reward_ref: ref }).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('application_id', '=', applicationId).execute();
-      await emitEvent(trx, deps.jobs, ctx, 'experience.rewarded', { program_id: program.id, application_id: applicationId, member_id: memberId, reward: reward.kind, reward_ref: ref });
+      // A refused reward (coupon paused or out of stock) must not lose the feedback: it is rolled back to a
+      // savepoint, its reason kept, and an operator retries it (retryReward).
+      await sql`savepoint experience_reward`.execute(trx);
+      try {
+        await reward_(deps, trx, ctx, memberId, program, applicationId, reward, now);
+        await sql`release savepoint experience_reward`.execute(trx);
+      } catch (error) {
+        await sql`rollback to savepoint experience_reward`.execute(trx);
+        if (!(error instanceof AppError)) throw error;
+        await feedbackRow(trx, ctx.tenantId, memberId, applicationId).set({ reward_error: `${error.code}: ${error.message}` }).execute();
+      }
     }
     return (await serializeApplications(trx, ctx.tenantId, [row]))[0]!;
   });
 }
+
+/** Gives a complete feedback's reward that was refused at submission (the coupon is back in stock …); once. */
+export async function retryReward(deps: AppDeps, ctx: RequestContext, applicationId: string): Promise<Application> {
+  return withTransaction(deps.db, async (trx) => {
+    const row = await getApplicationRow(trx, ctx.tenantId, applicationId, undefined, true);
+    const feedback = await trx.selectFrom('experience_feedback').select(['rewarded_at', 'reward_error']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', row.member_id).where('application_id', '=', applicationId).executeTakeFirst();
+    if (!feedback?.reward_error || feedback.rewarded_at) throw new AppError('CONFLICT', 'This application has no refused reward to give', { errors: [{ field: 'application_id', code: 'nothing_to_retry', message: 'no refused reward' }] });
+    const program = await getProgramRow(trx, ctx.tenantId, row.program_id);
+    const reward = parsed<Reward>(program.reward);
+    if (reward.kind !== 'none') await reward_(deps, trx, ctx, row.member_id, program, applicationId, reward, deps.clock.now());
+    return (await serializeApplications(trx, ctx.tenantId, [row]))[0]!;
+  });
+}
+
+async function reward_(deps: AppDeps, trx: Db, ctx: RequestContext, memberId: string, program: ProgramRow, applicationId: string, reward: Exclude<Reward, { kind: 'none' }>, now: Date) {
+  const ref = await giveReward({ ...deps, db: trx }, ctx, memberId, program, applicationId, reward, now);
+  await feedbackRow(trx, ctx.tenantId, memberId, applicationId).set({ rewarded_at: now, reward_ref: ref, reward_error: null }).execute();
+  await emitEvent(trx, deps.jobs, ctx, 'experience.rewarded', { program_id: program.id, application_id: applicationId, member_id: memberId, reward: reward.kind, reward_ref: ref });
+}
+
+const feedbackRow = (trx: Db, tenantId: string, memberId: string, applicationId: string) =>
+  trx.updateTable('experience_feedback').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('application_id', '=', applicationId);
 
 /**
  * Quality of one feedback, 0–100: text length up to twice the form's minimum (at least 100 characters) 40,
