@@ -164,6 +164,11 @@ try {
   await page.goto(`${base}/m/me`);
   await page.getByTestId('profile-birthday').waitFor();
   await shot('10-profile');
+  // The demo's monthly member day: on the card, and its page says what applies (2× points, the croissant).
+  await page.goto(`${base}/m/`);
+  await page.getByTestId('next-member-day').click();
+  await page.getByTestId('member-day-points').waitFor();
+  await shot('11-member-days');
 
   // 9. Events: register in the member center (answering the brand's question), see the ticket's QR, get checked
   // in at the door through the staff API (a second scan is refused with the time), then give feedback.

@@ -333,6 +333,21 @@ try {
   await page.getByTestId('scarce-products').waitFor();
   await page.screenshot({ path: path.join(artifacts, 'console-launches.png'), fullPage: true });
 
+  // Member days: the demo's monthly day on the 18th is listed; its drawer shows the next dates and results,
+  // and the form previews a quarterly first Saturday.
+  await page.getByTestId('nav-member-days').click();
+  const memberDayRow = page.getByTestId('member-days').locator('tbody tr', { hasText: '每月 18 号会员日' });
+  await memberDayRow.waitFor();
+  await memberDayRow.click();
+  await page.getByTestId('member-day-upcoming').locator('.ant-tag').first().waitFor();
+  await page.getByTestId('member-day-stats').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-member-day.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('member-day-create').click();
+  await page.getByTestId('member-day-preview').locator('.ant-tag').first().waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-member-day-form.png') });
+  await page.keyboard.press('Escape');
+
   // Messaging: a template made in the editor and previewed for a member; the broadcasts (with the create
   // form), delivery log and channel settings pages load.
   await page.getByTestId('nav-messaging').click();
@@ -391,7 +406,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 /**

@@ -55,6 +55,7 @@ const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => (
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
 const LotteriesPage = lazy(() => import('./pages/LotteriesPage.tsx').then((m) => ({ default: m.LotteriesPage })));
 const CheckinPage = lazy(() => import('./pages/CheckinPage.tsx').then((m) => ({ default: m.CheckinPage })));
+const MemberDaysPage = lazy(() => import('./pages/MemberDaysPage.tsx').then((m) => ({ default: m.MemberDaysPage })));
 const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
 const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
 const MembershipPlansPage = lazy(() => import('./pages/MembershipPlansPage.tsx').then((m) => ({ default: m.MembershipPlansPage })));
@@ -153,6 +154,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />
         <Route path="games/lotteries" element={<LotteriesPage />} />
         <Route path="games/checkin" element={<CheckinPage />} />
+        <Route path="member-days" element={<MemberDaysPage />} />
         <Route path="membership" element={<Navigate to="/membership/plans" replace />} />
         <Route path="membership/plans" element={<MembershipPlansPage />} />
         <Route path="membership/subscriptions" element={<MembershipSubscriptionsPage />} />

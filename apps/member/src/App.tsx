@@ -26,6 +26,7 @@ const EventsPage = named(() => import('./pages/EventsPage.tsx'), 'EventsPage');
 const EventDetailPage = named(() => import('./pages/EventsPage.tsx'), 'EventDetailPage');
 const TicketsPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketsPage');
 const TicketPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketPage');
+const MemberDaysPage = named(() => import('./pages/MemberDaysPage.tsx'), 'MemberDaysPage');
 
 export function App() {
   const { i18n } = useTranslation();
@@ -52,6 +53,7 @@ export function App() {
               <Route path="/events/:id" element={<EventDetailPage />} />
               <Route path="/tickets" element={<TicketsPage />} />
               <Route path="/tickets/:id" element={<TicketPage />} />
+              <Route path="/member-days" element={<MemberDaysPage />} />
             </Route>
           </Routes>
         </Suspense>

@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { experienceEn, experienceZh } from './i18n-experience.ts';
+import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
 
 const zhCN = {
   app: { title: '会员中心', language: 'English' },
@@ -128,7 +129,7 @@ const stored = localStorage.getItem('hearth.lang');
 // Screen readers pick their voice from the page's language.
 document.documentElement.lang = stored === 'en' ? 'en' : 'zh-CN';
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, experience: experienceZh } }, en: { translation: { ...en, experience: experienceEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, experience: experienceZh } }, en: { translation: { ...en, memberDays: memberDaysEn, experience: experienceEn } } },
   lng: stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

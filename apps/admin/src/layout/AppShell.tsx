@@ -106,6 +106,7 @@ const menu: MenuEntry[] = [
   { path: '/partners', label: 'nav.partners', icon: <BranchesOutlined />, permission: 'partners:read' },
   { path: '/experience', label: 'nav.experience', icon: <ExperimentOutlined />, permission: 'experience:read' },
   { path: '/contests', label: 'nav.contests', icon: <TrophyOutlined />, permission: 'contests:read' },
+  { path: '/member-days', label: 'nav.memberDays', icon: <CalendarOutlined />, permission: 'member_days:read' },
   {
     path: '/pricing',
     label: 'nav.pricing',

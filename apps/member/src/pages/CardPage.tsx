@@ -7,6 +7,7 @@ import { api, fen } from '../api.ts';
 import { tierBackground } from '../color.ts';
 import { useLoad } from '../use-load.ts';
 import { CheckinCard } from './CheckinCard.tsx';
+import { NextMemberDay } from './NextMemberDay.tsx';
 
 interface CodeWindow {
   step_seconds: number;
@@ -77,6 +78,7 @@ export function CardPage() {
       </section>
 
       <CheckinCard />
+      <NextMemberDay />
 
       <nav className="card links" aria-label={t('card.title')}>
         {(['points', 'draw', 'tier', 'coupons', 'events', 'plan', 'experience', 'inbox', 'profile'] as const).map((key) => (
