@@ -52,6 +52,8 @@ export async function sweep(db: Db, deps: AppDeps) {
     from member_days d
     where d.tenant_id = o.tenant_id and d.id = o.member_day_id and d.active
       and o.started_at is null and o.starts_at <= ${now} and o.ends_at > ${now}
+      -- A local day lasts at most 25 hours: this bounds the index range, however many past days were never started.
+      and o.starts_at > ${now}::timestamptz - interval '26 hours'
     returning o.tenant_id, o.member_day_id, o.day::text as day, d.name, jsonb_array_length(d.coupon_pack) > 0 as has_pack`.execute(db);
   for (const row of started.rows) {
     const ctx = systemContext(row.tenant_id);
@@ -63,6 +65,7 @@ export async function sweep(db: Db, deps: AppDeps) {
     from member_days d
     where d.tenant_id = o.tenant_id and d.id = o.member_day_id and d.active and d.reminder_lead_hours is not null
       and o.reminded_at is null and o.starts_at > ${now} and o.starts_at - make_interval(hours => d.reminder_lead_hours) <= ${now}
+      and o.starts_at <= ${now}::timestamptz + interval '720 hours'
     returning o.tenant_id, o.member_day_id, o.day::text as day`.execute(db);
   for (const row of reminding.rows) {
     await enqueueJob(db, deps.jobs, { tenantId: row.tenant_id, name: REMIND_JOB, key: `remind:${row.member_day_id}:${row.day}`, payload: { member_day_id: row.member_day_id, day: row.day } });

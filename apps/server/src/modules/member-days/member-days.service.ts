@@ -128,7 +128,7 @@ export async function getRow(db: Db, tenantId: string, id: string): Promise<Memb
   return row;
 }
 
-export function selectRows(db: Db, tenantId: string) {
+function selectRows(db: Db, tenantId: string) {
   return db
     .selectFrom('member_days')
     .select(['tenant_id', 'id', 'name', 'description', 'schedule', 'active', 'points_multiplier_bp', 'coupon_pack', 'member_price_ids', 'skus', 'eligibility', 'reminder_lead_hours', 'reminder_template_id', 'created_at', 'updated_at'])
