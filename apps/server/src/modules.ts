@@ -72,6 +72,8 @@ import { registerExperienceJobs } from './modules/experience/experience.jobs.ts'
 import { registerExperienceMemberHooks } from './modules/experience/experience.hooks.ts';
 import { memberDaysRoutes } from './modules/member-days/member-days.routes.ts';
 import { registerMemberDayJobs } from './modules/member-days/member-days.jobs.ts';
+import { itemCodesRoutes } from './modules/item-codes/item-codes.routes.ts';
+import { registerItemCodeJobs, registerItemCodeMemberHooks } from './modules/item-codes/item-codes.hooks.ts';
 import { registerMemberDayMemberHooks, registerMemberDayPointsHooks } from './modules/member-days/member-days.hooks.ts';
 import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
 import { registerReferralJobs, registerReferralMemberHooks, registerReferralOrderHooks } from './modules/referrals/referrals.hooks.ts';
@@ -141,6 +143,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },
   { name: 'referrals', routes: referralsRoutes, jobs: registerReferralJobs, memberHooks: registerReferralMemberHooks, orderHooks: registerReferralOrderHooks },
   { name: 'distribution', routes: distributionRoutes, jobs: registerDistributionJobs, memberHooks: registerDistributionMemberHooks, orderHooks: registerDistributionOrderHooks },
+  { name: 'item-codes', routes: itemCodesRoutes, jobs: registerItemCodeJobs, memberHooks: registerItemCodeMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -78,21 +78,23 @@ export const permissionCatalogue = {
   'distribution:read': '查看分销员、佣金与提现 / Read promoters, commission and withdrawals',
   'distribution:write': '登记分销员申请、推广访问与提现申请（接口） / Record promoter applications, link visits and withdrawal requests (API)',
   'distribution:manage': '设置佣金方案、审核分销员与提现、记录打款 / Set the commission plan, approve promoters and withdrawals, record payouts',
+  'item_codes:read': '查看一物一码批次与风险标记 / Read code batches and scan flags',
+  'item_codes:manage': '生成、导出、激活与停用一物一码批次 / Generate, export, activate and deactivate code batches',
 } as const;
 export type Permission = keyof typeof permissionCatalogue;
 export const allPermissions = Object.keys(permissionCatalogue) as Permission[];
 
-const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read', 'referrals:read', 'contests:read', 'distribution:read'];
+const readOnly: Permission[] = ['stores:read', 'jobs:read', 'audit:read', 'members:read', 'products:read', 'orders:read', 'points:read', 'membership:read', 'analytics:read', 'segments:read', 'tiers:read', 'coupons:read', 'partners:read', 'pricing:read', 'messaging:read', 'benefits:read', 'journeys:read', 'games:read', 'experience:read', 'member_days:read', 'events:read', 'referrals:read', 'contests:read', 'distribution:read', 'item_codes:read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: allPermissions,
   admin: allPermissions.filter((p) => p !== 'tenant:manage'),
   // Operators run campaigns on masked data; seeing or erasing personal data stays with admins (PIPL:
   // the fewest people who need it).
-  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write', 'referrals:manage', 'contests:read', 'contests:manage', 'distribution:read', 'distribution:write', 'distribution:manage'],
+  operator: ['stores:read', 'stores:write', 'jobs:read', 'jobs:write', 'members:read', 'members:write', 'tags:manage', 'events:write', 'member_codes:verify', 'products:read', 'products:write', 'orders:read', 'orders:write', 'points:read', 'points:write', 'points:manage', 'membership:read', 'membership:write', 'analytics:read', 'segments:read', 'segments:write', 'segments:export', 'tiers:read', 'tiers:manage', 'tiers:assign', 'coupons:read', 'coupons:issue', 'coupons:redeem', 'coupons:manage', 'partners:read', 'partners:manage', 'partners:allocate', 'pricing:read', 'pricing:manage', 'pricing:sell', 'messaging:read', 'messaging:send', 'messaging:manage', 'benefits:read', 'benefits:use', 'benefits:grant', 'benefits:manage', 'journeys:read', 'journeys:write', 'journeys:enter', 'games:read', 'games:manage', 'games:enter', 'experience:read', 'experience:manage', 'member_days:read', 'member_days:manage', 'events:read', 'events:manage', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write', 'referrals:manage', 'contests:read', 'contests:manage', 'distribution:read', 'distribution:write', 'distribution:manage', 'item_codes:read', 'item_codes:manage'],
   analyst: [...readOnly, 'segments:export'],
   // At the counter staff register and find members; numbers stay masked.
-  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter', 'events:read', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write'],
+  store_staff: ['stores:read', 'members:read', 'members:write', 'member_codes:verify', 'products:read', 'orders:read', 'orders:write', 'points:read', 'points:write', 'membership:read', 'membership:write', 'tiers:read', 'coupons:read', 'coupons:redeem', 'partners:read', 'partners:allocate', 'pricing:read', 'pricing:sell', 'benefits:read', 'benefits:use', 'games:read', 'games:enter', 'events:read', 'events:register', 'events:checkin', 'referrals:read', 'referrals:write', 'item_codes:read'],
 };
 
 export function isPermission(value: string): value is Permission {

@@ -13,7 +13,6 @@ import crypto from 'node:crypto';
 // The check symbol is one of those positions (weight α⁰), so a typo in it or a swap with it is caught too.
 
 export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const RANDOM_SYMBOLS = 14;
 const GROUP = 5;
 const VALUE = new Map([...ALPHABET].map((ch, i) => [ch, i]));
 
@@ -38,34 +37,49 @@ function checkValue(values: readonly number[]): number {
   return sum;
 }
 
-/** A new code, normalized (no separators): 14 random symbols and the check symbol. */
-export function newCode(): string {
-  const bytes = crypto.randomBytes(9);
-  let bits = 0n;
-  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
-  const values: number[] = [];
-  for (let i = 0; i < RANDOM_SYMBOLS; i++) values.push(Number((bits >> BigInt(5 * i)) & 31n));
-  return values.map((v) => ALPHABET[v]).join('') + ALPHABET[checkValue(values)];
-}
-
-/** For people: `K7QM2-9XHTR-4PW8Z`. */
-export function formatCode(code: string): string {
-  return code.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-');
+export interface CodeScheme {
+  /** A new code, normalized (no separators): the random symbols and the check symbol. */
+  newCode(): string;
+  /** For people: groups of five, `K7QM2-9XHTR-4PW8Z`. */
+  formatCode(code: string): string;
+  /**
+   * What was typed or scanned, as a stored code, or undefined when it cannot be one: wrong length, a symbol
+   * outside the alphabet, or a check symbol that does not match (a mistyped or swapped symbol).
+   */
+  parseCode(input: string): string | undefined;
 }
 
 /**
- * What was typed or scanned, as a stored code, or undefined when it cannot be one: wrong length, a symbol
- * outside the alphabet, or a check symbol that does not match (a mistyped or swapped symbol).
+ * The scheme for codes of `randomSymbols` random symbols (5 bits each) and a check symbol. Coupons and tickets
+ * use 14 (70 bits); one-code-per-item labels use 13 (65 bits), so a coupon code typed into the scanner is
+ * refused by its length before any read. The check's guarantees hold up to 30 symbols (α has order 31).
  */
-export function parseCode(input: string): string | undefined {
-  const cleaned = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
-  if (cleaned.length !== RANDOM_SYMBOLS + 1) return undefined;
-  const values: number[] = [];
-  for (const ch of cleaned) {
-    const v = VALUE.get(ch);
-    if (v === undefined) return undefined;
-    values.push(v);
-  }
-  const check = values.pop()!;
-  return checkValue(values) === check ? cleaned : undefined;
+export function codeScheme(randomSymbols: number): CodeScheme {
+  if (randomSymbols < 1 || randomSymbols > 30) throw new Error('the check symbol covers at most 30 random symbols');
+  const randomBytes = Math.ceil((randomSymbols * 5) / 8);
+  return {
+    newCode() {
+      let bits = 0n;
+      for (const byte of crypto.randomBytes(randomBytes)) bits = (bits << 8n) | BigInt(byte);
+      const values: number[] = [];
+      for (let i = 0; i < randomSymbols; i++) values.push(Number((bits >> BigInt(5 * i)) & 31n));
+      return values.map((v) => ALPHABET[v]).join('') + ALPHABET[checkValue(values)];
+    },
+    formatCode: (code) => code.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-'),
+    parseCode(input) {
+      const cleaned = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+      if (cleaned.length !== randomSymbols + 1) return undefined;
+      const values: number[] = [];
+      for (const ch of cleaned) {
+        const v = VALUE.get(ch);
+        if (v === undefined) return undefined;
+        values.push(v);
+      }
+      const check = values.pop()!;
+      return checkValue(values) === check ? cleaned : undefined;
+    },
+  };
 }
+
+/** The coupon and ticket scheme: 14 random symbols and the check, shown `XXXXX-XXXXX-XXXXX`. */
+export const { newCode, formatCode, parseCode } = codeScheme(14);
