@@ -46,7 +46,8 @@ export async function accrueForOrders(trx: Db, deps: AppDeps, ctx: RequestContex
     const earners = [a.promoter_id, a.recruiter_id && a.recruiter_status === 'approved' ? a.recruiter_id : null];
     for (const [i, level] of settings.levels.slice(0, 2).entries()) {
       const promoterId = earners[i];
-      if (!promoterId) continue;
+      // A recruiter buying through their recruit's link earns nothing on their own purchase.
+      if (!promoterId || promoterId === order.member_id) continue;
       const lines: LineCommission[] = order.lines.map((l) => ({ line_no: l.line_no, paid_fen: l.paid_fen, commission_fen: Math.floor((l.paid_fen * rateOf(level, l.sku, categories.get(l.sku) ?? [])) / 10_000) }));
       const amount = lines.reduce((s, l) => s + l.commission_fen, 0);
       if (amount <= 0) continue;

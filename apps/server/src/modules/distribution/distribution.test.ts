@@ -49,6 +49,22 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect((await req('GET', `/api/v1/promoters/${other.id}`, undefined, b.auth)).statusCode).toBe(404);
   });
 
+  it('makes every member of a chosen tier an approved promoter without applying', async () => {
+    const program = await req('POST', '/api/v1/tier-programs', { name: '会员等级', tiers: [{ code: 'normal', name: '普通', color: '#8c8c8c' }, { code: 'gold', name: '金卡', color: '#faad14' }], evaluation: 'yearly', downgrade_policy: 'one_level', rules: { tiers: [{ code: 'gold', qualify: { op: 'all', items: [{ metric: 'spend_fen', value: 100_000_00 }] } }] } });
+    expect(program.statusCode, program.body).toBe(201);
+    const gold = (program.json().tiers as { id: string; code: string }[]).find((x) => x.code === 'gold')!.id;
+    const settings = (await req('GET', '/api/v1/distribution/settings')).json();
+    await req('PUT', '/api/v1/distribution/settings', { ...settings, auto_tier_ids: [gold] });
+    const vip = await member();
+    const plain = await member();
+    expect((await req('GET', `/api/v1/promoters/${vip}`)).statusCode).toBe(404);
+    const assigned = await req('POST', `/api/v1/members/${vip}/tier/assignments`, { program_id: program.json().id, tier_code: 'gold', until: '2027-12-31T00:00:00Z', reason: '测试' });
+    expect(assigned.statusCode, assigned.body).toBeLessThan(300);
+    expect((await req('GET', `/api/v1/promoters/${vip}`)).json()).toMatchObject({ status: 'approved', source: 'tier', recruiter_id: null });
+    expect((await req('GET', `/api/v1/promoters/${plain}`)).statusCode).toBe(404);
+    await req('PUT', '/api/v1/distribution/settings', settings);
+  });
+
   it('attributes an order to the link within the window, reverses a refund at both levels before and after settlement, and never withdraws more than settled', async () => {
     const top = await promoter();
     const seller = await promoter(top.code);

@@ -6,21 +6,20 @@ import type { Api } from '../../http/api.ts';
 import { memberSecurity, signedIn } from '../member-portal/member-auth.ts';
 import { getInvite, invitePoster, trackVisit } from './invite.service.ts';
 import { joinReferral } from './joins.service.ts';
-import { listReferrals } from './referrals.query.ts';
+import { listReferrals, referralCounts } from './referrals.query.ts';
 
 const tags = ['member center'];
 const errors = { 400: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
 /** The member's invite poster, shares, and the friends they brought (registered inside the member scope). */
 export function meReferralsRoutes(me: Api, deps: AppDeps) {
-  me.get('/referrals', { schema: { tags, summary: 'My invite code, link and the friends who joined through it', security: memberSecurity, response: { 200: myReferralsSchema, ...errors } } }, async (request) => {
+  me.get('/referrals', { schema: { tags, summary: 'My invite code, link, counts and the latest 100 friends who joined through it', security: memberSecurity, response: { 200: myReferralsSchema, ...errors } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
     const invite = await getInvite(deps, ctx, memberId);
-    const page = await listReferrals(deps, ctx, { limit: 100, referrer_id: memberId });
+    const [page, counts] = await Promise.all([listReferrals(deps, ctx, { limit: 100, referrer_id: memberId }), referralCounts(deps.db, ctx.tenantId, memberId)]);
     return {
       invite,
-      joined: page.data.length,
-      rewarded: page.data.filter((r) => r.status === 'rewarded').length,
+      ...counts,
       // Only the friend's member number and progress: their name and phone are theirs.
       referrals: page.data.map((r) => ({ member_no: r.member_no, status: r.status === 'pending_review' || r.status === 'rejected' ? 'joined' as const : r.status, joined_at: r.joined_at })),
     };

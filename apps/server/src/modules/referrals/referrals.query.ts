@@ -34,6 +34,11 @@ export async function listReferrals(deps: AppDeps, ctx: RequestContext, query: {
   return { data: await serialize(deps.db, ctx.tenantId, page.data), next_cursor: page.next_cursor };
 }
 
+/** How many joined through the referrer and how many of those were rewarded. */
+export async function referralCounts(db: Db, tenantId: string, referrerId: string): Promise<{ joined: number; rewarded: number }> {
+  return db.selectFrom('referrals').select([sql<number>`count(*)::int`.as('joined'), sql<number>`(count(*) filter (where status = 'rewarded'))::int`.as('rewarded')]).where('tenant_id', '=', tenantId).where('referrer_id', '=', referrerId).executeTakeFirstOrThrow();
+}
+
 /** Shares, clicks and joins in the period; of those joins, how many ordered, were rewarded, wait in review. */
 export async function referralFunnel(deps: AppDeps, ctx: RequestContext, range: { from: Date; to: Date; fromDay: string; toDay: string }) {
   const t = ctx.tenantId;
