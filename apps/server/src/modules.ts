@@ -76,6 +76,8 @@ import { itemCodesRoutes } from './modules/item-codes/item-codes.routes.ts';
 import { registerItemCodeJobs, registerItemCodeMemberHooks } from './modules/item-codes/item-codes.hooks.ts';
 import { registerMemberDayMemberHooks, registerMemberDayPointsHooks } from './modules/member-days/member-days.hooks.ts';
 import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
+import { recommendationsRoutes } from './modules/recommendations/recommendations.routes.ts';
+import { registerRecommendationJobs } from './modules/recommendations/recommendations.jobs.ts';
 import { registerReferralJobs, registerReferralMemberHooks, registerReferralOrderHooks } from './modules/referrals/referrals.hooks.ts';
 import { distributionRoutes } from './modules/distribution/distribution.routes.ts';
 import { registerDistributionJobs, registerDistributionMemberHooks, registerDistributionOrderHooks } from './modules/distribution/distribution.hooks.ts';
@@ -144,6 +146,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'referrals', routes: referralsRoutes, jobs: registerReferralJobs, memberHooks: registerReferralMemberHooks, orderHooks: registerReferralOrderHooks },
   { name: 'distribution', routes: distributionRoutes, jobs: registerDistributionJobs, memberHooks: registerDistributionMemberHooks, orderHooks: registerDistributionOrderHooks },
   { name: 'item-codes', routes: itemCodesRoutes, jobs: registerItemCodeJobs, memberHooks: registerItemCodeMemberHooks },
+  { name: 'recommendations', routes: recommendationsRoutes, jobs: registerRecommendationJobs },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -8,6 +8,7 @@ import { AppError } from '../../http/errors.ts';
 import type { MemberContact } from '../members/contact.service.ts';
 import { unsubscribeLink } from '../members/privacy.service.ts';
 import { getBalance } from '../points/points.service.ts';
+import { getRecommendations } from '../recommendations/recommend.service.ts';
 import { segmentsContaining } from '../segments/segments.service.ts';
 import { getStore } from '../stores/stores.service.ts';
 import { getMemberTiers } from '../tiers/tiers.service.ts';
@@ -90,7 +91,7 @@ export async function renderForMember(
   const locale = wanted === 'en' && bodies.en ? 'en' : 'zh-CN';
   const body = bodies[locale]!;
   const allText = sources(template.channel, body).map(([, s]) => s).join('\n');
-  const data = { ...(options.variables ?? {}), vars: options.variables ?? {}, brand: { name: tenant.name }, member: await memberData(deps, ctx, contact, allText, tenant.time_zone, locale), store: /\bstore\./.test(allText) ? await storeData(deps, ctx, contact) : {}, unsubscribe_url: '' };
+  const data = { ...(options.variables ?? {}), vars: options.variables ?? {}, brand: { name: tenant.name }, member: await memberData(deps, ctx, contact, allText, tenant.time_zone, locale), store: /\bstore\./.test(allText) ? await storeData(deps, ctx, contact) : {}, recommendations: /\brecommendations\b/.test(allText) ? await recommendationData(deps, ctx, contact) : {}, unsubscribe_url: '' };
   const consentChannel = consentChannelOf(template.channel);
   if (/unsubscribe_url/.test(allText) && consentChannel) data.unsubscribe_url = await unsubscribeLink(deps, ctx, contact.id, consentChannel);
   const render = async (kind: EngineKind, source: string | undefined) => (source === undefined ? null : String(await engines[kind].render(parse(kind, source), data)));
@@ -143,6 +144,12 @@ async function storeData(deps: AppDeps, ctx: RequestContext, contact: MemberCont
   if (!contact.home_store_id) return {};
   const store = await getStore(deps, ctx, contact.home_store_id);
   return { id: store.id, name: store.name, address: store.address ?? '', phone: store.phone ?? '', city: store.city ?? '' };
+}
+
+/** {% for p in recommendations.complementary %}{{ p.name }} ¥{{ p.list_price_fen | yuan }}{% endfor %}; `items` is both lists. */
+async function recommendationData(deps: AppDeps, ctx: RequestContext, contact: MemberContact) {
+  const { complementary, upgrade } = await getRecommendations(deps, ctx, contact.id, 5);
+  return { complementary, upgrade, items: [...complementary, ...upgrade] };
 }
 
 /** The plain-text part of an email: the HTML without tags, entities decoded. */
