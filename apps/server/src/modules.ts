@@ -74,6 +74,8 @@ import { memberDaysRoutes } from './modules/member-days/member-days.routes.ts';
 import { registerMemberDayJobs } from './modules/member-days/member-days.jobs.ts';
 import { itemCodesRoutes } from './modules/item-codes/item-codes.routes.ts';
 import { registerItemCodeJobs, registerItemCodeMemberHooks } from './modules/item-codes/item-codes.hooks.ts';
+import { serviceRoutes } from './modules/service/service.routes.ts';
+import { registerServiceJobs, registerServiceMemberHooks } from './modules/service/service.hooks.ts';
 import { registerMemberDayMemberHooks, registerMemberDayPointsHooks } from './modules/member-days/member-days.hooks.ts';
 import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
 import { recommendationsRoutes } from './modules/recommendations/recommendations.routes.ts';
@@ -147,6 +149,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'distribution', routes: distributionRoutes, jobs: registerDistributionJobs, memberHooks: registerDistributionMemberHooks, orderHooks: registerDistributionOrderHooks },
   { name: 'item-codes', routes: itemCodesRoutes, jobs: registerItemCodeJobs, memberHooks: registerItemCodeMemberHooks },
   { name: 'recommendations', routes: recommendationsRoutes, jobs: registerRecommendationJobs },
+  { name: 'service', routes: serviceRoutes, jobs: registerServiceJobs, memberHooks: registerServiceMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
+import { createTestClock } from '../../test/deps.ts';
+import { signInByIdentity } from '../member-portal/sign-in.service.ts';
+import { recordSlaBreaches } from './sla.service.ts';
+
+describe('after-sales service tickets', () => {
+  const clock = createTestClock(new Date('2026-11-20T02:00:00Z'));
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  let phone = 13900000000;
+  const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, tenant: TestTenant = a) => t.app.inject({ method, url, payload, headers: tenant.auth });
+  const member = async () => {
+    const s = await signInByIdentity(t.deps, { tenantId: a.tenantId, identities: [{ type: 'phone', value: String(++phone) }], channel: 'web', profile: {}, kind: 'bearer', method: 'sms', ip: null, requestId: null });
+    return { id: s.memberId, auth: { authorization: `Bearer ${s.token}` } };
+  };
+  const me = (m: { auth: { authorization: string } }, method: 'GET' | 'POST', url: string, payload?: object) => t.app.inject({ method, url: `/api/v1/me${url}`, payload, headers: m.auth });
+  const points = async (memberId: string) => (await req('GET', `/api/v1/members/${memberId}/points`)).json().balance as number;
+  const events = async (type: string) => (await t.deps.db.selectFrom('domain_events').select('payload').where('tenant_id', '=', a.tenantId).where('type', '=', type).execute()).map((e) => e.payload as Record<string, unknown>);
+  const order = async (memberId: string, n: number) => {
+    const res = await req('POST', '/api/v1/orders', { external_id: `SV-${n}`, channel: 'store', member_id: memberId, lines: [{ sku: 'KETTLE', qty: 2, unit_price_fen: 10000 }], total_paid_fen: 20000, occurred_at: clock.now().toISOString() });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    a = await createTestTenant(t.deps);
+    b = await createTestTenant(t.deps);
+    await req('POST', '/api/v1/products/bulk', { products: [{ sku: 'KETTLE', name: '电热水壶', list_price_fen: 10000 }] });
+    expect((await req('POST', '/api/v1/points/rules', { rules: { base_points_per_yuan: 1 }, effective_from: '2026-01-01T00:00:00+08:00' })).statusCode).toBe(201);
+  });
+  afterAll(() => t.close());
+
+  it('an accepted return refunds its lines once through orders, clawing back the points, even when the approval is sent twice at once', async () => {
+    const m = await member();
+    const orderId = await order(m.id, 1);
+    expect(await points(m.id)).toBe(200);
+    const missing = await me(m, 'POST', '/service-tickets', { type: 'return', order_id: orderId, subject: '坏了' });
+    expect(missing.json().errors[0]).toMatchObject({ field: 'lines', code: 'required' });
+    const created = await me(m, 'POST', '/service-tickets', { type: 'return', order_id: orderId, lines: [{ line_no: 1, qty: 1 }], subject: '壶底漏水', attachments: ['https://img.example.com/1.jpg'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect(created.json()).toMatchObject({ status: 'submitted', sla: { accept: 'ok', resolve: 'ok' } });
+    const both = await Promise.all([0, 1].map(() => req('POST', `/api/v1/service/tickets/${id}/transitions`, { to: 'accepted', note: '同意退货' })));
+    expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(await points(m.id)).toBe(100);
+    const order2 = (await req('GET', `/api/v1/orders/${orderId}`)).json();
+    expect(order2).toMatchObject({ refunded_fen: 10000, status: 'partially_refunded' });
+    expect((await req('POST', `/api/v1/service/tickets/${id}/transitions`, { to: 'accepted' })).statusCode).toBe(200);
+    expect((await req('GET', `/api/v1/orders/${orderId}`)).json().refunded_fen).toBe(10000);
+    const refused = await req('POST', `/api/v1/service/tickets/${id}/transitions`, { to: 'closed' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({ code: 'SERVICE_TRANSITION_REFUSED', status: 409, errors: [{ field: 'to', code: 'invalid_transition' }] });
+    for (const to of ['in_progress', 'resolved']) expect((await req('POST', `/api/v1/service/tickets/${id}/transitions`, { to })).statusCode).toBe(200);
+    expect((await me(m, 'POST', `/service-tickets/${id}/survey`, { score: 5 })).json().code).toBe('SURVEY_NOT_ALLOWED');
+    expect((await req('POST', `/api/v1/service/tickets/${id}/transitions`, { to: 'closed' })).statusCode).toBe(200);
+    const surveys = await Promise.all([0, 1].map(() => me(m, 'POST', `/service-tickets/${id}/survey`, { score: 4, comment: '处理很快' })));
+    expect(surveys.map((s) => s.statusCode).sort()).toEqual([200, 409]);
+    const detail = (await me(m, 'GET', `/service-tickets/${id}`)).json();
+    expect(detail.history.map((h: { to: string }) => h.to)).toEqual(['submitted', 'accepted', 'in_progress', 'resolved', 'closed']);
+    expect(detail.satisfaction).toMatchObject({ score: 4 });
+    expect((await events('service.closed')).length).toBe(1);
+    expect((await events('service.submitted')).length).toBe(1);
+    expect((await req('GET', `/api/v1/service/tickets/${id}`, undefined, b)).statusCode).toBe(404);
+    const other = await member();
+    expect((await me(other, 'GET', `/service-tickets/${id}`)).statusCode).toBe(404);
+    expect((await me(other, 'POST', '/service-tickets', { type: 'return', order_id: orderId, lines: [{ line_no: 1, qty: 1 }], subject: 'x' })).json().errors[0]).toMatchObject({ field: 'order_id', code: 'unknown_order' });
+  });
+
+  it('fires service.sla_breached exactly once per ticket and timer', async () => {
+    expect((await req('PUT', '/api/v1/service/settings', { sla: { complaint: { accept_hours: 1, resolve_hours: 2 } } })).statusCode).toBe(200);
+    const m = await member();
+    const id = (await me(m, 'POST', '/service-tickets', { type: 'complaint', subject: '店员态度' })).json().id as string;
+    expect(await recordSlaBreaches(t.deps)).toBe(0);
+    clock.advance(90 * 60_000);
+    expect((await req('GET', '/api/v1/service/tickets?sla=breached')).json().data.map((x: { id: string }) => x.id)).toContain(id);
+    await Promise.all([recordSlaBreaches(t.deps), recordSlaBreaches(t.deps)]);
+    await recordSlaBreaches(t.deps);
+    clock.advance(60 * 60_000);
+    await recordSlaBreaches(t.deps);
+    await recordSlaBreaches(t.deps);
+    const breaches = (await events('service.sla_breached')).filter((e) => e.ticket_id === id);
+    expect(breaches.map((e) => e.timer).sort()).toEqual(['accept', 'resolve']);
+    const comment = await req('POST', `/api/v1/service/tickets/${id}/comments`, { body: '已联系门店' });
+    expect(comment.statusCode).toBe(201);
+    expect(comment.json().comments[0]).toMatchObject({ author_type: 'operator', body: '已联系门店' });
+  });
+});
