@@ -218,6 +218,29 @@ try {
     if (res.status !== 404) throw new Error(`the second member read ${url}: ${res.status}`);
   }
   if ((await fetch(`${base}/api/v1/me/coupons`, { headers: { authorization: `Bearer ${other.token}` } }).then((r) => r.json())).length !== 0) throw new Error('the second member sees coupons');
+
+  // 10. A contest taking entries and votes at once: the member enters through the page, the second member's
+  // approved entry gets the member's vote, and a second vote past the day's limit is refused.
+  const now = Date.now();
+  const contest = await operator('POST', '/contests', {
+    title: 'E2E 晒出你的拉花', submit_from: new Date(now - 3_600_000).toISOString(), submit_until: new Date(now + 86_400_000).toISOString(),
+    vote_from: new Date(now - 3_600_000).toISOString(), vote_until: new Date(now + 86_400_000).toISOString(), votes_per_day: 1, votes_total: 3,
+  });
+  const rival = await fetch(`${base}/api/v1/me/contests/${contest.id}/entries`, { method: 'POST', headers: { authorization: `Bearer ${other.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: '郁金香拉花', text: '练了三周。' }) }).then((r) => r.json());
+  await operator('POST', `/contest-entries/${rival.id}/moderation`, { status: 'approved' });
+  await page.goto(`${base}/m/contests`);
+  await page.getByTestId('contest').filter({ hasText: 'E2E 晒出你的拉花' }).click();
+  await page.getByTestId('contest-entry-title').locator('input').fill('我的第一朵心形');
+  await page.getByTestId('contest-submit').click();
+  await page.getByText('作品已提交，审核通过后展示').waitFor();
+  const mine = (await operator('GET', `/contests/${contest.id}/entries?status=pending`)).data;
+  if (mine.length !== 1 || mine[0].member_id !== memberId) throw new Error(`pending entries: ${JSON.stringify(mine)}`);
+  const rivalEntry = page.getByTestId('contest-entry').filter({ hasText: '郁金香拉花' });
+  await rivalEntry.getByTestId('contest-vote').click();
+  await rivalEntry.getByText('1 票').waitFor();
+  await shot('16-contest-voted');
+  await rivalEntry.getByTestId('contest-vote').click();
+  await page.getByText('票数已用完').waitFor();
 } catch (err) {
   failure = err;
 } finally {
@@ -232,7 +255,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

@@ -21,6 +21,8 @@ const InboxPage = named(() => import('./pages/InboxPage.tsx'), 'InboxPage');
 const ExperiencePage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperiencePage');
 const ExperienceProgramPage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperienceProgramPage');
 const ExperienceApplicationPage = named(() => import('./pages/ExperienceApplicationPage.tsx'), 'ExperienceApplicationPage');
+const ContestsPage = named(() => import('./pages/ContestsPage.tsx'), 'ContestsPage');
+const ContestPage = named(() => import('./pages/ContestsPage.tsx'), 'ContestPage');
 const LuckyDrawPage = named(() => import('./pages/LuckyDrawPage.tsx'), 'LuckyDrawPage');
 const EventsPage = named(() => import('./pages/EventsPage.tsx'), 'EventsPage');
 const EventDetailPage = named(() => import('./pages/EventsPage.tsx'), 'EventDetailPage');
@@ -48,6 +50,8 @@ export function App() {
               <Route path="/experience" element={<ExperiencePage />} />
               <Route path="/experience/:id" element={<ExperienceProgramPage />} />
               <Route path="/experience/applications/:id" element={<ExperienceApplicationPage />} />
+              <Route path="/contests" element={<ContestsPage />} />
+              <Route path="/contests/:id" element={<ContestPage />} />
               <Route path="/draw" element={<LuckyDrawPage />} />
               <Route path="/events" element={<EventsPage />} />
               <Route path="/events/:id" element={<EventDetailPage />} />

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { contestsEn, contestsZh } from './i18n-contests.ts';
 import { experienceEn, experienceZh } from './i18n-experience.ts';
 import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
 
@@ -14,7 +15,7 @@ const zhCN = {
   },
   card: {
     title: '会员卡', memberNo: '会员号', showAtCounter: '结账时出示会员码', refreshIn: '{{seconds}} 秒后自动刷新', points: '可用积分', worth: '价值 {{value}}', coupons: '张可用券', paid: '付费会员',
-    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖' },
+    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', contests: '评选大赛', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖' },
   },
   points: {
     title: '我的积分', available: '可用积分', worth: '价值 {{value}}', pending: '待生效', held: '冻结中', expiring: '即将过期', expiringLine: '{{points}} 积分（价值 {{value}}）将于 {{date}} 过期', spendNow: '去兑换',
@@ -61,7 +62,7 @@ const zhCN = {
     feedback: '活动反馈', npsQuestion: '您有多大可能把这个活动推荐给朋友？（0–10）', ratingQuestion: '整体评分', commentPlaceholder: '说说您的感受（选填）', submitFeedback: '提交反馈', feedbackThanks: '感谢您的反馈！', feedbackIncomplete: '请选择推荐意愿和评分',
     errors: { MEMBER_NOT_ELIGIBLE: '抱歉，该活动仅限特定会员报名', EVENT_NOT_OPEN: '活动暂未开放报名', EVENT_FULL: '名额已满', EVENT_STARTED: '活动已开始，不能取消', POINTS_INSUFFICIENT: '积分不足', VALIDATION_FAILED: '请检查填写的内容', FEEDBACK_ALREADY_SUBMITTED: '您已提交过反馈' },
   },
-  errors: { POINTS_INSUFFICIENT: '积分不足', REWARD_OUT_OF_STOCK: '已兑完', BIRTHDAY_ALREADY_SET: '生日仅可设置一次', SIGN_IN_THROTTLED: '操作太频繁，请稍后再试', SIGN_IN_CODE_INVALID: '验证码不正确或已失效', UNAUTHENTICATED: '请先登录', LOTTERY_LIMIT_REACHED: '今天的次数用完了，明天再来', LOTTERY_NOT_OPEN: '活动未开始或已结束', LOTTERY_BURST: '点得太快了，稍等一下', MEMBER_NOT_ELIGIBLE: '该活动仅限指定会员参与', CHECKIN_DISABLED: '签到暂未开放' },
+  errors: { POINTS_INSUFFICIENT: '积分不足', REWARD_OUT_OF_STOCK: '已兑完', BIRTHDAY_ALREADY_SET: '生日仅可设置一次', SIGN_IN_THROTTLED: '操作太频繁，请稍后再试', SIGN_IN_CODE_INVALID: '验证码不正确或已失效', UNAUTHENTICATED: '请先登录', LOTTERY_LIMIT_REACHED: '今天的次数用完了，明天再来', LOTTERY_NOT_OPEN: '活动未开始或已结束', LOTTERY_BURST: '点得太快了，稍等一下', MEMBER_NOT_ELIGIBLE: '该活动仅限指定会员参与', CHECKIN_DISABLED: '签到暂未开放', CONTEST_NOT_OPEN: '当前不在投稿或投票时间内', CONTEST_SELF_VOTE: '不能给自己的作品投票', CONTEST_VOTE_LIMIT: '票数已用完', CONFLICT: '您已提交过' },
 };
 
 const en: typeof zhCN = {
@@ -75,7 +76,7 @@ const en: typeof zhCN = {
   },
   card: {
     title: 'Member card', memberNo: 'Member no.', showAtCounter: 'Show this code at the checkout', refreshIn: 'Refreshes in {{seconds}} s', points: 'Points', worth: 'Worth {{value}}', coupons: 'coupons', paid: 'Paid member',
-    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw' },
+    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', contests: 'Contests', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw' },
   },
   points: {
     title: 'My points', available: 'Available', worth: 'Worth {{value}}', pending: 'Pending', held: 'On hold', expiring: 'Expiring soon', expiringLine: '{{points}} points ({{value}}) expire on {{date}}', spendNow: 'Spend them',
@@ -122,14 +123,14 @@ const en: typeof zhCN = {
     feedback: 'Feedback', npsQuestion: 'How likely are you to recommend this event to a friend? (0–10)', ratingQuestion: 'Overall rating', commentPlaceholder: 'Tell us more (optional)', submitFeedback: 'Send feedback', feedbackThanks: 'Thank you for your feedback!', feedbackIncomplete: 'Choose a score and a rating',
     errors: { MEMBER_NOT_ELIGIBLE: 'Sorry, this event is for selected members only', EVENT_NOT_OPEN: 'Registration is not open', EVENT_FULL: 'Full', EVENT_STARTED: 'The event has started and can no longer be canceled', POINTS_INSUFFICIENT: 'Not enough points', VALIDATION_FAILED: 'Please check your answers', FEEDBACK_ALREADY_SUBMITTED: 'You already sent feedback' },
   },
-  errors: { POINTS_INSUFFICIENT: 'Not enough points', REWARD_OUT_OF_STOCK: 'Out of stock', BIRTHDAY_ALREADY_SET: 'The birthday can be set once', SIGN_IN_THROTTLED: 'Too many attempts; try later', SIGN_IN_CODE_INVALID: 'Wrong or expired code', UNAUTHENTICATED: 'Please sign in', LOTTERY_LIMIT_REACHED: 'No goes left today; come back tomorrow', LOTTERY_NOT_OPEN: 'This draw is not open', LOTTERY_BURST: 'Too fast; wait a moment', MEMBER_NOT_ELIGIBLE: 'This draw is for selected members', CHECKIN_DISABLED: 'Check-in is not available' },
+  errors: { POINTS_INSUFFICIENT: 'Not enough points', REWARD_OUT_OF_STOCK: 'Out of stock', BIRTHDAY_ALREADY_SET: 'The birthday can be set once', SIGN_IN_THROTTLED: 'Too many attempts; try later', SIGN_IN_CODE_INVALID: 'Wrong or expired code', UNAUTHENTICATED: 'Please sign in', LOTTERY_LIMIT_REACHED: 'No goes left today; come back tomorrow', LOTTERY_NOT_OPEN: 'This draw is not open', LOTTERY_BURST: 'Too fast; wait a moment', MEMBER_NOT_ELIGIBLE: 'This draw is for selected members', CHECKIN_DISABLED: 'Check-in is not available', CONTEST_NOT_OPEN: 'Not open for entries or votes right now', CONTEST_SELF_VOTE: 'You cannot vote for your own entry', CONTEST_VOTE_LIMIT: 'No votes left', CONFLICT: 'Already sent' },
 };
 
 const stored = localStorage.getItem('hearth.lang');
 // Screen readers pick their voice from the page's language.
 document.documentElement.lang = stored === 'en' ? 'en' : 'zh-CN';
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, experience: experienceZh } }, en: { translation: { ...en, memberDays: memberDaysEn, experience: experienceEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, contests: contestsZh, memberDays: memberDaysZh, experience: experienceZh } }, en: { translation: { ...en, contests: contestsEn, memberDays: memberDaysEn, experience: experienceEn } } },
   lng: stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -5,23 +5,17 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import type { memberQualitySchema, myProgramSchema, Question } from '@hearth/contracts/experience';
-import { api, ApiError } from '../api.ts';
+import { api } from '../api.ts';
+import { problemText, useDateTime } from '../problem-text.ts';
 import { useLoad } from '../use-load.ts';
 
 export type MyProgram = z.infer<typeof myProgramSchema>;
 export type MyApplication = NonNullable<MyProgram['my_application']>;
 type MyApplications = { data: MyApplication[]; quality: z.infer<typeof memberQualitySchema> };
 
-export function useDate() {
-  const { i18n } = useTranslation();
-  return (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-}
+export const useDate = useDateTime;
 
-export function errorText(t: TFunction, err: unknown): string {
-  if (!(err instanceof ApiError)) return (err as Error).message;
-  const field = err.problem.errors?.[0];
-  return `${t(`experience.errors.${err.code}`, { defaultValue: err.message })}${field ? `：${field.message}` : ''}`;
-}
+export const errorText = (t: TFunction, err: unknown) => problemText(t, err, 'experience');
 
 /** 体验官: programs open to me, and my applications with their status and my feedback-quality score. */
 export function ExperiencePage() {

@@ -1,0 +1,21 @@
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { ApiError } from './api.ts';
+
+/**
+ * What to tell the member when a request is refused: the page's own wording of the problem's code if it has
+ * one (`<namespace>.errors.<code>`), else the shared wording, else the server's message; plus the first field's
+ * message, so a form says which answer was wrong.
+ */
+export function problemText(t: TFunction, err: unknown, namespace?: string): string {
+  if (!(err instanceof ApiError)) return (err as Error).message;
+  const field = err.problem.errors?.[0];
+  const keys = namespace ? [`${namespace}.errors.${err.code}`, `errors.${err.code}`] : [`errors.${err.code}`];
+  return `${t(keys, { defaultValue: err.message })}${field ? `：${field.message}` : ''}`;
+}
+
+/** A date and time the way the member's language writes it ("11月23日 18:00"). */
+export function useDateTime() {
+  const { i18n } = useTranslation();
+  return (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
