@@ -27,6 +27,10 @@ export async function startSmtpPeer(options: { port?: number } = {}) {
       });
     },
   });
+  // smtp-server re-emits every connection's socket error on the server. A sender killed mid-session (the
+  // kill -9 test) resets its socket; a real mail server drops that session and carries on, so does this one
+  // instead of failing the test run with an uncaught ECONNRESET.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
