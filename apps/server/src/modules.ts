@@ -66,6 +66,8 @@ import { registerTicketedEventJobs } from './modules/events/events.jobs.ts';
 import { registerTicketedEventMemberHooks } from './modules/events/events.hooks.ts';
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 import { experienceRoutes } from './modules/experience/experience.routes.ts';
+import { contentRoutes } from './modules/content/content.routes.ts';
+import { registerContentMemberHooks } from './modules/content/content.hooks.ts';
 import { contestsRoutes } from './modules/contests/contests.routes.ts';
 import { registerContestMemberHooks } from './modules/contests/contests.hooks.ts';
 import { registerExperienceJobs } from './modules/experience/experience.jobs.ts';
@@ -142,6 +144,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
+  { name: 'content', routes: contentRoutes, memberHooks: registerContentMemberHooks },
   { name: 'contests', routes: contestsRoutes, memberHooks: registerContestMemberHooks },
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
   { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },

@@ -16,7 +16,7 @@ export function registerGamesJobs(registry: JobRegistry) {
 }
 
 /**
- * Merges move entries, wins and check-ins to the survivor (a check-in day both have keeps the survivor's).
+ * Merges move entries, wins, check-ins and quiz attempts to the survivor (a check-in day both have keeps the survivor's).
  * Erasure removes a physical prize's recipient and address and the device ids of entries; the entries and wins
  * stay under the pseudonymous member, as the published draw lists them. The 360 section masks the address;
  * the export gives it in full.
@@ -33,7 +33,15 @@ export function registerGamesMemberHooks(hooks: MemberHooks) {
       await sql`delete from checkins f where f.tenant_id = ${ctx.tenantId} and f.member_id = ${fromMemberId}
         and exists (select 1 from checkins t where t.tenant_id = f.tenant_id and t.member_id = ${toMemberId} and t.day = f.day)`.execute(trx);
       const r = await sql`update checkins set member_id = ${toMemberId} where tenant_id = ${ctx.tenantId} and member_id = ${fromMemberId}`.execute(trx);
-      return moved + Number(r.numAffectedRows ?? 0);
+      moved += Number(r.numAffectedRows ?? 0);
+      // A quiz period both used keeps the survivor's attempt; a reward both got stays the survivor's only.
+      for (const [table, same] of [['quiz_attempts', sql`t.quiz_id = f.quiz_id and t.period = f.period`], ['quiz_rewards', sql`t.quiz_id = f.quiz_id`]] as const) {
+        await sql`delete from ${sql.table(table)} f where f.tenant_id = ${ctx.tenantId} and f.member_id = ${fromMemberId}
+          and exists (select 1 from ${sql.table(table)} t where t.tenant_id = f.tenant_id and t.member_id = ${toMemberId} and ${same})`.execute(trx);
+        const q = await sql`update ${sql.table(table)} set member_id = ${toMemberId} where tenant_id = ${ctx.tenantId} and member_id = ${fromMemberId}`.execute(trx);
+        moved += Number(q.numAffectedRows ?? 0);
+      }
+      return moved;
     },
   });
   hooks.onErase({

@@ -20,6 +20,7 @@ import { AppError } from '../../http/errors.ts';
 import { checkIn, checkinStats, getCheckinSettings, updateCheckinSettings } from './checkin.service.ts';
 import { drawLottery, verifyLottery } from './draws.service.ts';
 import { enterLottery, listEntries } from './entries.service.ts';
+import { quizzesRoutes } from './quizzes.routes.ts';
 import { closeLottery, createLottery, getLottery, listLotteries } from './lotteries.service.ts';
 import { deliverWin, getWin, listWins, retryWin, shipWin } from './wins.service.ts';
 
@@ -27,7 +28,8 @@ const tags = ['games'];
 const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema, 429: problemSchema };
 
 /** Lotteries (抽奖), their entries, winners and shipping, and daily check-in (签到) for operators and integrations. */
-export function gamesRoutes(api: Api, { deps }: RouteContext) {
+export function gamesRoutes(api: Api, context: RouteContext) {
+  const { deps } = context;
   api.get('/lotteries', { config: { permission: 'games:read' }, schema: { tags, summary: 'Lotteries, newest first, with prizes and stock', security: authenticated, querystring: z.object({ status: z.enum(['open', 'closed', 'drawn']).optional() }), response: { 200: z.object({ data: z.array(lotterySchema) }) } } }, async (request) => ({ data: await listLotteries(deps, requestContext(request), request.query) }));
   api.post(
     '/lotteries',
@@ -83,4 +85,5 @@ export function gamesRoutes(api: Api, { deps }: RouteContext) {
       return reply.status(result.created ? 201 : 200).send(result);
     },
   );
+  quizzesRoutes(api, context);
 }

@@ -80,6 +80,48 @@ declare module '../../db/schema.ts' {
       streak_rewards: Generated<unknown>;
       updated_at: Generated<Date>;
     };
+    quizzes: {
+      tenant_id: string;
+      id: string;
+      title: string;
+      description: string | null;
+      starts_at: Date;
+      ends_at: Date;
+      attempt_rule: 'daily' | 'once';
+      pass_score: number;
+      reward_kind: 'points' | 'coupon' | null;
+      reward_points: number | null;
+      reward_coupon_template_id: string | null;
+      questions: unknown;
+      status: Generated<'open' | 'closed'>;
+      created_at: Date;
+      updated_at: Date;
+    };
+    quiz_attempts: {
+      tenant_id: string;
+      member_id: string;
+      id: string;
+      quiz_id: string;
+      period: string;
+      answers: unknown;
+      score: number;
+      max_score: number;
+      passed: boolean;
+      created_at: Date;
+    };
+    quiz_rewards: {
+      tenant_id: string;
+      member_id: string;
+      quiz_id: string;
+      attempt_id: string;
+      kind: 'points' | 'coupon';
+      points: number | null;
+      coupon_template_id: string | null;
+      status: 'fulfilled' | 'failed';
+      ref: string | null;
+      error: string | null;
+      created_at: Date;
+    };
     checkins: {
       tenant_id: string;
       member_id: string;

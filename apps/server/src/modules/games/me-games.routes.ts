@@ -8,6 +8,7 @@ import { checkIn, myCheckin } from './checkin.service.ts';
 import { verifyLottery } from './draws.service.ts';
 import { enterLottery } from './entries.service.ts';
 import { getLottery, listLotteries } from './lotteries.service.ts';
+import { meQuizzesRoutes } from './quizzes.routes.ts';
 import { memberWins, setWinAddress } from './wins.service.ts';
 
 const tags = ['member center'];
@@ -43,6 +44,7 @@ export function meGamesRoutes(me: Api, deps: AppDeps) {
     const result = await checkIn(deps, ctx, memberId);
     return reply.status(result.created ? 201 : 200).send(result);
   });
+  meQuizzesRoutes(me, deps);
 }
 
 const deviceOf = (header: string | string[] | undefined) => (typeof header === 'string' && header.trim() ? header.trim().slice(0, 100) : undefined);

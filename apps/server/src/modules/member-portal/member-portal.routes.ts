@@ -18,6 +18,7 @@ import { validationError } from '../../http/errors.ts';
 import { findActiveTenant } from '../access/access.service.ts';
 import { meAccountRoutes } from './me-account.routes.ts';
 import { meLoyaltyRoutes } from './me-loyalty.routes.ts';
+import { meContentRoutes } from '../content/me-content.routes.ts';
 import { meGamesRoutes } from '../games/me-games.routes.ts';
 import { meReferralsRoutes } from '../referrals/me-referrals.routes.ts';
 import { meDistributionRoutes } from '../distribution/me-distribution.routes.ts';
@@ -114,6 +115,7 @@ export function memberPortalRoutes(api: Api, { deps }: RouteContext) {
       memberScope(me, deps);
       meAccountRoutes(me as unknown as Api, deps);
       meLoyaltyRoutes(me as unknown as Api, deps);
+      meContentRoutes(me as unknown as Api, deps);
       meGamesRoutes(me as unknown as Api, deps);
       meReferralsRoutes(me as unknown as Api, deps);
       meDistributionRoutes(me as unknown as Api, deps);

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
+import { createTestClock } from '../../test/deps.ts';
+import { signInBySms } from '../member-portal/sign-in.test-helpers.ts';
+
+describe('games: quizzes (答题)', () => {
+  const clock = createTestClock(new Date('2026-12-01T02:00:00Z'));
+  let t: TestApp;
+  let a: TestTenant;
+  let b: TestTenant;
+  const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = a.auth) => t.app.inject({ method, url, payload, headers });
+  const points = async (member: string) => (await req('GET', `/api/v1/members/${member}/points`)).json().available as number;
+  const quiz = (extra: object = {}) => ({
+    title: '咖啡知识问答',
+    starts_at: '2026-12-01T00:00:00+08:00',
+    ends_at: '2026-12-31T00:00:00+08:00',
+    attempt_rule: 'daily',
+    pass_score: 3,
+    reward: { kind: 'points', points: 20 },
+    questions: [
+      { kind: 'single', prompt: '意式浓缩的萃取时间约为？', options: ['5 秒', '25 秒', '2 分钟'], correct: [1], points: 2 },
+      { kind: 'multiple', prompt: '以下哪些是咖啡产区？', options: ['埃塞俄比亚', '哥伦比亚', '冰岛'], correct: [0, 1] },
+      { kind: 'single', prompt: '拿铁里加的是？', options: ['牛奶', '橙汁'], correct: [0] },
+    ],
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+    a = await createTestTenant(t.deps);
+    b = await createTestTenant(t.deps);
+  });
+  afterAll(() => t.close());
+
+  it('hides the answers, scores exactly, allows one attempt a day and gives the reward once', async () => {
+    const created = await req('POST', '/api/v1/quizzes', quiz());
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect(created.json()).toMatchObject({ max_score: 4, status: 'open' });
+    const member = await signInBySms(t, a.slug, '13900139201');
+    const shown = (await req('GET', `/api/v1/me/quizzes/${id}`, undefined, member.auth)).json();
+    expect(shown.can_attempt).toBe(true);
+    expect(JSON.stringify(shown)).not.toContain('correct');
+    const [q1, q2, q3] = shown.questions.map((q: { id: string }) => q.id) as [string, string, string];
+    const submit = (answers: object[]) => req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers }, member.auth);
+
+    // Day 1: half of the multiple choice is wrong (no part marks), q3 unanswered: 2 of 4, failed.
+    const failed = await submit([{ question_id: q1, choices: [1] }, { question_id: q2, choices: [0] }]);
+    expect(failed.statusCode, failed.body).toBe(201);
+    expect(failed.json()).toMatchObject({ score: 2, max_score: 4, passed: false, reward: null, period: '2026-12-01' });
+    expect(failed.json().results).toEqual([{ question_id: q1, correct: true }, { question_id: q2, correct: false }, { question_id: q3, correct: false }]);
+    const again = await submit([{ question_id: q1, choices: [1] }]);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('QUIZ_ALREADY_ATTEMPTED');
+    expect((await req('GET', '/api/v1/me/quizzes', undefined, member.auth)).json()[0]).toMatchObject({ id, can_attempt: false, best: { score: 2, passed: false }, rewarded: false });
+
+    // Day 2 (00:01 in Shanghai): several submissions at once — one counts, it passes and is rewarded.
+    clock.set(new Date('2026-12-01T16:01:00Z'));
+    const all = [{ question_id: q1, choices: [1] }, { question_id: q2, choices: [1, 0] }, { question_id: q3, choices: [0] }];
+    const racing = await Promise.all(Array.from({ length: 5 }, () => submit(all)));
+    expect(racing.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    expect(racing.filter((r) => r.statusCode === 409)).toHaveLength(4);
+    const passed = racing.find((r) => r.statusCode === 201)!.json();
+    expect(passed).toMatchObject({ score: 4, passed: true, period: '2026-12-02', reward: { kind: 'points', points: 20, status: 'fulfilled' } });
+    expect(await points(member.member_id)).toBe(20);
+
+    // Day 3: passing again gives nothing more.
+    clock.set(new Date('2026-12-03T02:00:00Z'));
+    const third = (await submit(all)).json();
+    expect(third).toMatchObject({ passed: true, reward: null });
+    expect(await points(member.member_id)).toBe(20);
+
+    const stats = (await req('GET', `/api/v1/quizzes/${id}`)).json();
+    expect(stats.stats).toMatchObject({ attempts: 3, members: 1, passed_members: 1, rewarded: 1 });
+    expect(stats.questions[1].correct).toEqual([0, 1]);
+    const results = (await req('GET', `/api/v1/quizzes/${id}/attempts?passed=true`)).json();
+    expect(results.data).toHaveLength(2);
+    const rewarded = await t.deps.db.selectFrom('domain_events').select('payload').where('tenant_id', '=', a.tenantId).where('type', '=', 'quiz.rewarded').execute();
+    expect(rewarded).toHaveLength(1);
+    expect((await req('GET', '/api/v1/points/reconciliation')).json().problems).toEqual([]);
+  });
+
+  it('allows one attempt in all with attempt_rule once, and rewards a coupon once', async () => {
+    const template = (await req('POST', '/api/v1/coupon-templates', { name: '答题礼券', terms: { kind: 'cash', value_fen: 500, min_spend_fen: 3000, valid_days: 30 } })).json().id as string;
+    const id = (await req('POST', '/api/v1/quizzes', quiz({ attempt_rule: 'once', pass_score: 1, reward: { kind: 'coupon', coupon_template_id: template } }))).json().id as string;
+    const member = await signInBySms(t, a.slug, '13900139202');
+    const question = (await req('GET', `/api/v1/me/quizzes/${id}`, undefined, member.auth)).json().questions[2].id as string;
+    const submit = () => req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [{ question_id: question, choices: [0] }] }, member.auth);
+    expect((await submit()).json()).toMatchObject({ passed: true, period: 'once', reward: { kind: 'coupon', status: 'fulfilled' } });
+    clock.set(new Date('2026-12-05T02:00:00Z'));
+    expect((await submit()).statusCode).toBe(409);
+    expect((await req('GET', `/api/v1/members/${member.member_id}/coupons`)).json().data).toHaveLength(1);
+  });
+
+  it('refuses bad questions and answers by field, closed quizzes, and another tenant’s quiz', async () => {
+    const bad = await req('POST', '/api/v1/quizzes', quiz({ pass_score: 9, questions: [{ kind: 'single', prompt: '?', options: ['a', 'b'], correct: [0, 1] }, { kind: 'multiple', prompt: '?', options: ['a', 'b'], correct: [5] }] }));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['pass_score', 'questions.0.correct', 'questions.1.correct.0'].sort());
+    const foreignTemplate = await req('POST', '/api/v1/quizzes', quiz({ reward: { kind: 'coupon', coupon_template_id: '0190a0b0-0000-7000-8000-000000000000' } }));
+    expect(foreignTemplate.json().errors).toEqual([expect.objectContaining({ field: 'reward.coupon_template_id' })]);
+
+    const id = (await req('POST', '/api/v1/quizzes', quiz())).json().id as string;
+    const member = await signInBySms(t, a.slug, '13900139203');
+    const [q1] = (await req('GET', `/api/v1/me/quizzes/${id}`, undefined, member.auth)).json().questions.map((q: { id: string }) => q.id) as [string];
+    const wrong = await req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [{ question_id: q1, choices: [0, 1] }, { question_id: '0190a0b0-0000-7000-8000-000000000001', choices: [0] }] }, member.auth);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors.map((e: { field: string }) => e.field)).toEqual(['answers.0.choices', 'answers.1.question_id']);
+
+    expect((await req('GET', `/api/v1/quizzes/${id}`, undefined, b.auth)).statusCode).toBe(404);
+    const foreigner = await signInBySms(t, b.slug, '13900139204');
+    expect((await req('GET', `/api/v1/me/quizzes/${id}`, undefined, foreigner.auth)).statusCode).toBe(404);
+    expect((await req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [] }, foreigner.auth)).statusCode).toBe(404);
+
+    await req('POST', `/api/v1/quizzes/${id}/close`);
+    const closed = await req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [{ question_id: q1, choices: [1] }] }, member.auth);
+    expect(closed.statusCode).toBe(409);
+    expect(closed.json().code).toBe('QUIZ_NOT_OPEN');
+    expect((await req('GET', '/api/v1/me/quizzes', undefined, member.auth)).json().map((q: { id: string }) => q.id)).not.toContain(id);
+  });
+});
