@@ -19,6 +19,12 @@ export async function listOperators(deps: AppDeps, ctx: RequestContext, query: {
   return { data: page.data.map(serializeOperator), next_cursor: page.next_cursor };
 }
 
+/** One operator of the tenant as other modules may see it (no secrets), or null: for assignment and attribution checks. */
+export async function findOperatorAccount(deps: AppDeps, ctx: RequestContext, id: string): Promise<Operator | null> {
+  const row = await deps.db.selectFrom('operators').select(columns).where('tenant_id', '=', ctx.tenantId).where('id', '=', id).executeTakeFirst();
+  return row ? serializeOperator(row) : null;
+}
+
 export async function createOperatorAccount(
   deps: AppDeps,
   ctx: RequestContext,

@@ -120,4 +120,22 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect(await events('withdrawal.paid')).toEqual([{ promoter_id: seller.id, withdrawal_id: withdrawal, amount_fen: 1000, payout_ref: 'WX-1' }]);
     expect(await dash(seller.id)).toMatchObject({ settled_fen: 1000, withdrawn_fen: 1000, available_fen: 0 });
   });
+
+  it('a merge hands the buyer\'s attribution to the survivor; erasure drops it, so later orders earn no commission', async () => {
+    clock.set(new Date('2026-12-20T02:00:00Z'));
+    const seller = await promoter();
+    const buyer = await member();
+    const survivor = await member();
+    expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code: seller.code })).statusCode).toBe(200);
+    expect((await req('POST', `/api/v1/members/${survivor}/merge`, { from_member_id: buyer, reason: '同一人' })).statusCode).toBe(200);
+    const buy = async (at: string) => {
+      const res = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'mini_program', member_id: survivor, lines: [{ sku: 'CUP', qty: 1, unit_price_fen: 4000 }], total_paid_fen: 4000, occurred_at: at });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    await buy('2026-12-20T03:00:00Z');
+    expect(await dash(seller.id)).toMatchObject({ orders: 1, pending_fen: 200 });
+    expect((await req('POST', `/api/v1/members/${survivor}/erase`, { reason: '会员申请注销' })).statusCode).toBe(200);
+    await buy('2026-12-20T04:00:00Z');
+    expect(await dash(seller.id)).toMatchObject({ orders: 1, pending_fen: 200 });
+  });
 });

@@ -160,4 +160,25 @@ describe('one code per item: batches, scans, claims, flags and warranties', () =
     expect((await events('code.scanned')).length).toBeGreaterThan(0);
     expect((await events('code.flagged')).length).toBeGreaterThan(0);
   });
+
+  it('moves claims, scans and warranties to the survivor of a merge; erasure detaches the scans and blanks the warranty\'s store', async () => {
+    const batchId = await newBatch(1);
+    await req('POST', `/api/v1/item-codes/batches/${batchId}/activate`, {});
+    const [code] = await codesOf(batchId);
+    const survivor = await member();
+    const merged = await member();
+    expect((await memberScan(merged, code!, { province: '广东', city: '深圳' })).json()).toMatchObject({ points_awarded: 50 });
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/me/item-codes/${code}/warranty`, payload: { purchase_date: '2026-11-18', store_name: '福田某路专卖店' }, headers: merged.auth })).statusCode).toBe(201);
+    expect((await req('POST', `/api/v1/members/${survivor.id}/merge`, { from_member_id: merged.id, reason: '同一人' })).statusCode).toBe(200);
+    const warranties = (await t.app.inject({ method: 'GET', url: '/api/v1/me/warranties', headers: survivor.auth })).json().data;
+    expect(warranties).toMatchObject([{ store_name: '福田某路专卖店' }]);
+    expect((await memberScan(survivor, code!)).json()).toMatchObject({ claim: 'already_yours', points_awarded: 0 });
+    expect((await t.deps.db.selectFrom('item_codes').select('claimed_by').where('tenant_id', '=', a.tenantId).where('code', '=', code!).executeTakeFirstOrThrow()).claimed_by).toBe(survivor.id);
+    expect((await req('POST', `/api/v1/members/${survivor.id}/erase`, { reason: '会员申请注销' })).statusCode).toBe(200);
+    const scans = await t.deps.db.selectFrom('code_scans').select('member_id').where('tenant_id', '=', a.tenantId).where('code', '=', code!).execute();
+    expect(scans.length).toBeGreaterThanOrEqual(2);
+    expect(scans.every((s) => s.member_id === null)).toBe(true);
+    const warranty = await t.deps.db.selectFrom('code_warranties').select('store_name').where('tenant_id', '=', a.tenantId).where('code', '=', code!).executeTakeFirstOrThrow();
+    expect(warranty.store_name).toBeNull();
+  });
 });

@@ -183,4 +183,26 @@ describe('referrals (推荐有礼)', () => {
     expect(await points(referrer, c)).toBe(200);
     expect(await points(late, c)).toBe(10);
   });
+
+  it('a merge hands the referrer\'s code and invitees to the survivor and the invitee\'s case to theirs; erasure drops the code and the fraud hashes', async () => {
+    clock.set(new Date('2026-12-10T02:00:00Z'));
+    const referrer = await signInBySms(t, a.slug, '13900000031', { ip: '10.0.3.1' });
+    const code = (await req('GET', '/api/v1/me/referrals', undefined, referrer.auth)).json().invite.code as string;
+    const friend = await signInBySms(t, a.slug, '13900000032', { ip: '10.0.3.2' });
+    expect((await req('POST', '/api/v1/me/referrals/join', { code, device_id: 'PHONE-M' }, friend.auth)).statusCode).toBe(201);
+    const referrerKeeper = await member();
+    expect((await req('POST', `/api/v1/members/${referrerKeeper}/merge`, { from_member_id: referrer.member_id, reason: '同一人' })).statusCode).toBe(200);
+    expect((await req('GET', `/api/v1/referrals/${friend.member_id}`)).json()).toMatchObject({ referrer_id: referrerKeeper, status: 'joined' });
+    expect((await req('GET', `/api/v1/members/${referrerKeeper}/invite`)).json().code).toBe(code);
+    const friendKeeper = await member();
+    expect((await req('POST', `/api/v1/members/${friendKeeper}/merge`, { from_member_id: friend.member_id, reason: '同一人' })).statusCode).toBe(200);
+    expect((await req('GET', `/api/v1/referrals/${friendKeeper}`)).json()).toMatchObject({ referrer_id: referrerKeeper, status: 'joined' });
+    const caseRow = () => t.deps.db.selectFrom('referrals').select(['device_hash', 'referrer_id']).where('tenant_id', '=', a.tenantId).where('member_id', '=', friendKeeper).executeTakeFirstOrThrow();
+    expect((await caseRow()).device_hash).not.toBeNull();
+    expect((await req('POST', `/api/v1/members/${friendKeeper}/erase`, { reason: '会员申请注销' })).statusCode).toBe(200);
+    expect(await caseRow()).toMatchObject({ device_hash: null, referrer_id: referrerKeeper });
+    expect((await req('POST', `/api/v1/members/${referrerKeeper}/erase`, { reason: '会员申请注销' })).statusCode).toBe(200);
+    expect(await t.deps.db.selectFrom('referral_codes').select('code').where('tenant_id', '=', a.tenantId).where('member_id', '=', referrerKeeper).execute()).toEqual([]);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/public/referrals/${a.tenantId}/clicks`, payload: { code, visitor_id: 'v-after-erase' } })).statusCode).toBe(404);
+  });
 });

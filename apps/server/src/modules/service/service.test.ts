@@ -88,4 +88,41 @@ describe('after-sales service tickets', () => {
     expect(comment.statusCode).toBe(201);
     expect(comment.json().comments[0]).toMatchObject({ author_type: 'operator', body: '已联系门店' });
   });
+
+  it('assigns only to the tenant\'s own operators and stores, and lists by assignee', async () => {
+    const m = await member();
+    const id = (await me(m, 'POST', '/service-tickets', { type: 'consultation', subject: '怎么除垢' })).json().id as string;
+    const operatorId = a.ctx.actor.id as string;
+    const foreign = await req('PUT', `/api/v1/service/tickets/${id}/assignment`, { operator_id: b.ctx.actor.id });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().errors[0]).toMatchObject({ field: 'operator_id', code: 'unknown_operator' });
+    const store = await req('POST', '/api/v1/stores', { code: 'SV-S1', name: '国贸店' }, b);
+    expect((await req('PUT', `/api/v1/service/tickets/${id}/assignment`, { store_id: store.json().id })).json().errors[0]).toMatchObject({ field: 'store_id', code: 'unknown_store' });
+    const assigned = await req('PUT', `/api/v1/service/tickets/${id}/assignment`, { operator_id: operatorId });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect(assigned.json()).toMatchObject({ operator_id: operatorId, store_id: null });
+    expect((await req('GET', `/api/v1/service/tickets?operator_id=${operatorId}`)).json().data.map((x: { id: string }) => x.id)).toEqual([id]);
+  });
+
+  it('moves tickets with their history and comments to the survivor of a merge; erasure blanks the member\'s words and keeps the ticket', async () => {
+    const survivor = await member();
+    const merged = await member();
+    const created = await me(merged, 'POST', '/service-tickets', { type: 'complaint', subject: '开关失灵', description: '住在朝阳区某路 8 号', attachments: ['https://img.example.com/2.jpg'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect((await me(merged, 'POST', `/service-tickets/${id}/comments`, { body: '电话 13912345678' })).statusCode).toBe(201);
+    expect((await req('POST', `/api/v1/service/tickets/${id}/comments`, { body: '请寄回' })).statusCode).toBe(201);
+    const merge = await req('POST', `/api/v1/members/${survivor.id}/merge`, { from_member_id: merged.id, reason: '同一人' });
+    expect(merge.statusCode, merge.body).toBe(200);
+    const moved = (await me(survivor, 'GET', `/service-tickets/${id}`)).json();
+    expect(moved).toMatchObject({ member_id: survivor.id, subject: '开关失灵' });
+    expect(moved.history.map((h: { to: string }) => h.to)).toEqual(['submitted']);
+    expect(moved.comments).toHaveLength(2);
+    expect((await req('POST', `/api/v1/members/${survivor.id}/erase`, { reason: '会员申请注销' })).statusCode).toBe(200);
+    const erased = (await req('GET', `/api/v1/service/tickets/${id}`)).json();
+    expect(erased).toMatchObject({ type: 'complaint', status: 'submitted', subject: '—', description: '', attachments: [] });
+    expect(erased.comments.map((c: { author_type: string; body: string }) => [c.author_type, c.body]).sort()).toEqual([['member', '—'], ['operator', '请寄回']]);
+    const leftovers = await t.deps.db.selectFrom('service_ticket_comments').select('body').where('tenant_id', '=', a.tenantId).where('ticket_id', '=', id).execute();
+    expect(JSON.stringify(leftovers)).not.toContain('13912345678');
+  });
 });

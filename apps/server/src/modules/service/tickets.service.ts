@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError } from '../../http/errors.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
+import { findOperatorAccount } from '../access/operators.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findClaimedCode } from '../item-codes/warranties.service.ts';
 import { getOrder } from '../orders/orders.service.ts';
@@ -95,7 +96,7 @@ export async function transitionTicket(deps: AppDeps, ctx: RequestContext, ticke
 /** To a store, an operator, or both (null clears). */
 export async function assignTicket(deps: AppDeps, ctx: RequestContext, ticketId: string, input: z.infer<typeof assignmentInputSchema>) {
   if (input.store_id) await getStore(deps, ctx, input.store_id).catch(() => Promise.reject(validationError([{ field: 'store_id', code: 'unknown_store', message: 'no such store' }])));
-  if (input.operator_id && !(await isOperator(deps.db, ctx.tenantId, input.operator_id))) throw validationError([{ field: 'operator_id', code: 'unknown_operator', message: 'no such operator' }]);
+  if (input.operator_id && !(await findOperatorAccount(deps, ctx, input.operator_id))) throw validationError([{ field: 'operator_id', code: 'unknown_operator', message: 'no such operator' }]);
   await withTransaction(deps.db, async (trx) => {
     await lockTicket(trx, ctx.tenantId, ticketId);
     await trx.updateTable('service_tickets').set({ store_id: input.store_id, operator_id: input.operator_id, updated_at: deps.clock.now() }).where('tenant_id', '=', ctx.tenantId).where('id', '=', ticketId).execute();
@@ -152,8 +153,4 @@ async function lockTicket(trx: Db, tenantId: string, id: string): Promise<Ticket
 
 async function recordHistory(trx: Db, ctx: RequestContext, memberId: string, ticketId: string, from: TicketStatus | null, to: TicketStatus, note: string, at: Date) {
   await trx.insertInto('service_ticket_history').values({ tenant_id: ctx.tenantId, member_id: memberId, ticket_id: ticketId, id: uuidv7(), from_status: from, to_status: to, actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_label: ctx.actor.label, note, at }).execute();
-}
-
-async function isOperator(db: Db, tenantId: string, operatorId: string): Promise<boolean> {
-  return !!(await db.selectFrom('operators').select('id').where('tenant_id', '=', tenantId).where('id', '=', operatorId).executeTakeFirst());
 }
