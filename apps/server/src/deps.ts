@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { JobRegistry } from './jobs/registry.ts';
 import type { MemberHooks } from './modules/members/member-hooks.ts';
+import type { PaymentOwners } from './modules/membership/payment-owners.ts';
 import type { OrderHooks } from './modules/orders/order-hooks.ts';
 import type { PointsHooks } from './modules/points/rules.service.ts';
 import type { SegmentConditions } from './modules/segments/conditions.ts';
@@ -24,6 +25,7 @@ export interface AppDeps {
   memberHooks: MemberHooks;
   orderHooks: OrderHooks;
   pointsHooks: PointsHooks;
+  paymentOwners: PaymentOwners;
   segmentConditions: SegmentConditions;
 }
 

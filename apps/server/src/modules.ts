@@ -33,7 +33,8 @@ import { registerPlatformJobs } from './jobs/queue.service.ts';
 import { membershipRoutes } from './modules/membership/membership.routes.ts';
 import { membershipReportRoutes } from './modules/membership/reports.routes.ts';
 import { registerMembershipJobs } from './modules/membership/membership.jobs.ts';
-import { registerMembershipMemberHooks } from './modules/membership/membership.hooks.ts';
+import { registerMembershipMemberHooks, registerMembershipPaymentOwner } from './modules/membership/membership.hooks.ts';
+import { createPaymentOwners } from './modules/membership/payment-owners.ts';
 import { registerMembershipConditions } from './modules/membership/membership.conditions.ts';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.ts';
 import { registerAnalyticsJobs, registerAnalyticsMemberHooks } from './modules/analytics/analytics.jobs.ts';
@@ -63,7 +64,7 @@ import { gamesRoutes } from './modules/games/games.routes.ts';
 import { registerGamesJobs, registerGamesMemberHooks } from './modules/games/games.hooks.ts';
 import { ticketedEventsRoutes } from './modules/events/events.routes.ts';
 import { registerTicketedEventJobs } from './modules/events/events.jobs.ts';
-import { registerTicketedEventMemberHooks } from './modules/events/events.hooks.ts';
+import { registerTicketedEventMemberHooks, registerTicketedEventPaymentOwner } from './modules/events/events.hooks.ts';
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 import { experienceRoutes } from './modules/experience/experience.routes.ts';
 import { contentRoutes } from './modules/content/content.routes.ts';
@@ -119,6 +120,7 @@ export const hearthModules: HearthModule[] = [
     },
     jobs: registerMembershipJobs,
     memberHooks: registerMembershipMemberHooks,
+    paymentOwners: registerMembershipPaymentOwner,
     segmentConditions: registerMembershipConditions,
   },
   { name: 'analytics', routes: analyticsRoutes, jobs: registerAnalyticsJobs, memberHooks: registerAnalyticsMemberHooks, segmentConditions: registerAnalyticsConditions },
@@ -147,7 +149,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'content', routes: contentRoutes, memberHooks: registerContentMemberHooks },
   { name: 'contests', routes: contestsRoutes, memberHooks: registerContestMemberHooks },
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
-  { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks },
+  { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks, paymentOwners: registerTicketedEventPaymentOwner },
   { name: 'referrals', routes: referralsRoutes, jobs: registerReferralJobs, memberHooks: registerReferralMemberHooks, orderHooks: registerReferralOrderHooks },
   { name: 'distribution', routes: distributionRoutes, jobs: registerDistributionJobs, memberHooks: registerDistributionMemberHooks, orderHooks: registerDistributionOrderHooks },
   { name: 'item-codes', routes: itemCodesRoutes, jobs: registerItemCodeJobs, memberHooks: registerItemCodeMemberHooks },
@@ -157,16 +159,17 @@ export const hearthModules: HearthModule[] = [
 
 /** The registries every process builds at start from the modules' declarations. */
 export function buildRegistries(): Registries {
-  const registries: Registries = { jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks(), segmentConditions: createSegmentConditions() };
+  const registries: Registries = { jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks(), paymentOwners: createPaymentOwners(), segmentConditions: createSegmentConditions() };
   for (const module of hearthModules) {
     module.jobs?.(registries.jobs);
     module.memberHooks?.(registries.memberHooks);
     module.orderHooks?.(registries.orderHooks);
     module.pointsHooks?.(registries.pointsHooks);
+    module.paymentOwners?.(registries.paymentOwners);
     module.segmentConditions?.(registries.segmentConditions);
   }
   subscribeSegmentTriggers(registries.jobs, registries.segmentConditions);
   return registries;
 }
 
-export type Registries = Pick<AppDeps, 'jobs' | 'memberHooks' | 'orderHooks' | 'pointsHooks' | 'segmentConditions'>;
+export type Registries = Pick<AppDeps, 'jobs' | 'memberHooks' | 'orderHooks' | 'pointsHooks' | 'paymentOwners' | 'segmentConditions'>;

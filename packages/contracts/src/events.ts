@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { paginationQuerySchema } from './common.ts';
 import { eligibilitySchema } from './eligibility.ts';
 
 const instant = z.iso.datetime({ offset: true });
@@ -72,7 +73,7 @@ export const eventSchema = z.object({
 });
 export type HearthEvent = z.infer<typeof eventSchema>;
 
-export const eventListQuerySchema = z.object({
+export const eventListQuerySchema = paginationQuerySchema.extend({
   status: eventStatusSchema.optional(),
   upcoming: z.coerce.boolean().optional().describe('Only events that have not ended'),
 });
@@ -115,7 +116,8 @@ export const registrationSchema = z.object({
 });
 export type Registration = z.infer<typeof registrationSchema>;
 
-export const myRegistrationSchema = registrationSchema.extend({ event: eventSchema });
+const wechatPay = z.boolean().describe('This session can pay with WeChat Pay (JSAPI): signed in through WeChat, and the brand takes WeChat Pay');
+export const myRegistrationSchema = registrationSchema.extend({ event: eventSchema, wechat_pay: wechatPay });
 
 export const registrationListQuerySchema = z.object({
   status: registrationStatusSchema.optional(),
@@ -167,6 +169,7 @@ export const eventStatsSchema = z.object({
 export const myEventSchema = eventSchema.extend({
   my_price: z.object({ amount: z.number().int(), source: z.string().nullable() }).describe('What this member pays, in the event’s unit'),
   my_registration: registrationSchema.nullable(),
+  wechat_pay: wechatPay,
 });
 export type MyEvent = z.infer<typeof myEventSchema>;
 

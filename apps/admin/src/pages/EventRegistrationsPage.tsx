@@ -20,7 +20,7 @@ export function EventRegistrationsPage() {
   const [events, setEvents] = useState<HearthEvent[]>([]);
   const [rows, setRows] = useState<Registration[] | null>(null);
   const [memberId, setMemberId] = useState('');
-  useEffect(() => void api<{ data: HearthEvent[] }>('/events/sessions').then((r) => setEvents(r.data), () => undefined), []);
+  useEffect(() => void api<{ data: HearthEvent[] }>('/events/sessions?limit=200').then((r) => setEvents(r.data), () => undefined), []);
   const load = useCallback(() => {
     if (!eventId) return setRows([]);
     setRows(null);

@@ -43,7 +43,7 @@ export function EventsPage() {
   const [stores, setStores] = useState<Store[]>([]);
   const [editing, setEditing] = useState<HearthEvent | 'new' | null>(null);
   const [form] = Form.useForm<FormValues>();
-  const load = useCallback(() => void api<{ data: HearthEvent[] }>('/events/sessions').then((r) => setEvents(r.data), (e: Error) => message.error(e.message)), [message]);
+  const load = useCallback(() => void api<{ data: HearthEvent[] }>('/events/sessions?limit=200').then((r) => setEvents(r.data), (e: Error) => message.error(e.message)), [message]);
   useEffect(load, [load]);
   useEffect(() => void api<Page<Store>>('/stores?limit=200&status=active').then((p) => setStores(p.data), () => undefined), []);
 

@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps.ts';
 import type { JobRegistry } from '../jobs/registry.ts';
 import type { MemberHooks } from '../modules/members/member-hooks.ts';
 import type { OrderHooks } from '../modules/orders/order-hooks.ts';
+import type { PaymentOwners } from '../modules/membership/payment-owners.ts';
 import type { PointsHooks } from '../modules/points/rules.service.ts';
 import type { SegmentConditions } from '../modules/segments/conditions.ts';
 import type { Authenticator } from './auth.ts';
@@ -36,6 +37,8 @@ export interface HearthModule {
   orderHooks?(hooks: OrderHooks): void;
   /** Earning multipliers (tiers, member days). */
   pointsHooks?(hooks: PointsHooks): void;
+  /** Owners of provider orders: who settles a payment notification's out_trade_no. */
+  paymentOwners?(owners: PaymentOwners): void;
   /** Segment conditions (compilers) and the events that re-evaluate them live. */
   segmentConditions?(conditions: SegmentConditions): void;
 }

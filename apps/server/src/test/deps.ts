@@ -6,6 +6,7 @@ import { createJobRegistry } from '../jobs/registry.ts';
 import type { Registries } from '../modules.ts';
 import { createMemberHooks } from '../modules/members/member-hooks.ts';
 import { createOrderHooks } from '../modules/orders/order-hooks.ts';
+import { createPaymentOwners } from '../modules/membership/payment-owners.ts';
 import { createPointsHooks } from '../modules/points/rules.service.ts';
 import { createSegmentConditions } from '../modules/segments/conditions.ts';
 
@@ -39,6 +40,7 @@ export function createTestDeps(db: Db, options: Partial<Registries> & { clock?: 
     memberHooks: options.memberHooks ?? createMemberHooks(),
     orderHooks: options.orderHooks ?? createOrderHooks(),
     pointsHooks: options.pointsHooks ?? createPointsHooks(),
+    paymentOwners: options.paymentOwners ?? createPaymentOwners(),
     segmentConditions: options.segmentConditions ?? createSegmentConditions(),
   };
 }

@@ -5,12 +5,11 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { getProvider } from '../membership/providers.service.ts';
 import { restorePointsIn } from '../points/restore.service.ts';
 import { getEventRow, lockEvent, serializeEvent, type EventRow } from './events.service.ts';
 import { promoteWaitlisted } from './promotion.ts';
 import { getRegistration, lockRegistration, type RegistrationRow } from './registrations.query.ts';
-import { confirmPayment } from './registrations.service.ts';
+import { executeRefund, queryTicketPayment } from './payments.service.ts';
 
 const live: RegistrationRow['status'][] = ['pending_payment', 'registered', 'waitlisted'];
 
@@ -73,38 +72,19 @@ async function freeSeat(trx: Db, tenantId: string, eventId: string) {
 }
 
 /**
- * Hands a refund to the provider after the cancellation committed (a provider is outside the database). The
- * refund number is stable, so the minutely job's retry of one still processing cannot refund twice.
- */
-export async function executeRefund(deps: AppDeps, tenantId: string, registrationId: string) {
-  const row = await deps.db.selectFrom('event_registrations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', registrationId).executeTakeFirst();
-  if (!row || row.refund_status !== 'processing' || !row.out_trade_no) return;
-  try {
-    const provider = await getProvider(deps, deps.db, tenantId, row.provider ?? 'offline');
-    const result = await provider.refund({ outTradeNo: row.out_trade_no, outRefundNo: `r${row.out_trade_no}`, refundFen: row.refund_fen, totalFen: row.amount_fen, reason: 'event registration canceled' });
-    if (result.status === 'processing') return;
-    await deps.db.updateTable('event_registrations').set({ refund_status: result.status, updated_at: sql`now()` }).where('tenant_id', '=', tenantId).where('member_id', '=', row.member_id).where('id', '=', row.id).where('refund_status', '=', 'processing').execute();
-  } catch (error) {
-    deps.log.warn({ err: error, registration_id: row.id }, 'event refund not accepted yet; the job retries');
-  }
-}
-
-/**
  * Seats whose payment did not arrive in time go back: a WeChat order is asked once more (it may have been
  * paid and its notification lost), otherwise the hold expires and the seat passes to the waitlist.
  */
 export async function expireHolds(deps: AppDeps, limit = 200): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.db.selectFrom('event_registrations').select(['tenant_id', 'id', 'event_id', 'provider', 'out_trade_no']).where('status', '=', 'pending_payment').where('hold_expires_at', '<=', now).orderBy('hold_expires_at').limit(limit).execute();
+  const due = await deps.db.selectFrom('event_registrations').select(['tenant_id', 'member_id', 'id', 'event_id', 'provider', 'out_trade_no']).where('status', '=', 'pending_payment').where('hold_expires_at', '<=', now).orderBy('hold_expires_at').limit(limit).execute();
   let expired = 0;
   for (const hold of due) {
     const ctx = systemContext(hold.tenant_id);
     if (hold.provider === 'wechat' && hold.out_trade_no) {
-      const notice = await (await getProvider(deps, deps.db, hold.tenant_id, 'wechat')).queryStatus(hold.out_trade_no).catch(() => null);
-      if (notice?.state === 'paid') {
-        await confirmPayment(deps, ctx, hold.id, { transactionId: notice.transactionId });
-        continue;
-      }
+      // Paid (or paid twice): the seat is the member's. A wrong amount is audited and the hold runs out.
+      const settled = await queryTicketPayment(deps, ctx, { memberId: hold.member_id, id: hold.id, outTradeNo: hold.out_trade_no });
+      if (settled && settled !== 'mismatch') continue;
     }
     await withTransaction(deps.db, async (trx) => {
       const event = await lockEvent(trx, hold.tenant_id, hold.event_id);
@@ -118,11 +98,6 @@ export async function expireHolds(deps: AppDeps, limit = 200): Promise<number> {
     });
   }
   return expired;
-}
-
-export async function retryRefunds(deps: AppDeps, limit = 100) {
-  const rows = await deps.db.selectFrom('event_registrations').select(['tenant_id', 'id']).where('refund_status', '=', 'processing').orderBy('updated_at').limit(limit).execute();
-  for (const r of rows) await executeRefund(deps, r.tenant_id, r.id);
 }
 
 export const systemContext = (tenantId: string): RequestContext => ({ tenantId, actor: { type: 'system', id: null, label: 'events jobs', role: null, permissions: new Set() }, requestId: null, ip: null });

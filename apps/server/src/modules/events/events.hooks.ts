@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { MemberHooks } from '../members/member-hooks.ts';
+import type { PaymentOwners } from '../membership/payment-owners.ts';
+import { settleTicketPayment } from './payments.service.ts';
 import './events.tables.ts';
 
 /**
@@ -47,5 +49,17 @@ export function registerTicketedEventMemberHooks(hooks: MemberHooks) {
       ]);
       return { registrations, feedback };
     },
+  });
+}
+
+/** Ticket payments (out_trade_no: the registration id without dashes) are settled from WeChat Pay's notifications. */
+export function registerTicketedEventPaymentOwner(owners: PaymentOwners) {
+  owners.add({
+    name: 'events',
+    resolve: async (db, tenantId, outTradeNo) => {
+      const r = await db.selectFrom('event_registrations').select(['member_id', 'id']).where('tenant_id', '=', tenantId).where('out_trade_no', '=', outTradeNo).executeTakeFirst();
+      return r && { memberId: r.member_id, id: r.id };
+    },
+    settle: (deps, ctx, ref, notice) => settleTicketPayment(deps, ctx, ref, { transactionId: notice.transactionId, amountFen: notice.amountFen, paidAt: notice.paidAt, source: 'notification' }),
   });
 }

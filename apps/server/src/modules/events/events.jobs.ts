@@ -1,6 +1,7 @@
 import type { JobRegistry } from '../../jobs/registry.ts';
 import { markNoShows, sendReminders } from './attendance.service.ts';
-import { expireHolds, retryRefunds } from './cancellation.service.ts';
+import { expireHolds } from './cancellation.service.ts';
+import { retryRefunds } from './payments.service.ts';
 
 /**
  * Holds and refunds call payment providers, so that job is not transactional (each hold is its own

@@ -47,6 +47,7 @@ declare module '../../db/schema.ts' {
       provider: 'offline' | 'wechat' | null;
       out_trade_no: string | null;
       paid_at: Date | null;
+      provider_txn_id: Generated<string | null>;
       points_txn_id: string | null;
       points_refunded: Generated<number>;
       refund_fen: Generated<number>;

@@ -223,11 +223,46 @@ describe('events: registration, waitlist, payment, check-in, feedback', () => {
     const qr = await t.app.inject({ method: 'GET', url: `/api/v1/me/event-registrations/${reg.json().id}/qr.svg`, headers: member.auth });
     expect(qr.headers['content-type']).toContain('image/svg+xml');
     const listed = (await t.app.inject({ method: 'GET', url: '/api/v1/me/events', headers: member.auth })).json().data.find((e: { id: string }) => e.id === event.id);
-    expect(listed).toMatchObject({ my_price: { amount: 0 }, my_registration: { id: reg.json().id, status: 'registered' } });
+    // Signed in by SMS: no openid, so WeChat Pay is not offered.
+    expect(listed).toMatchObject({ my_price: { amount: 0 }, my_registration: { id: reg.json().id, status: 'registered' }, wechat_pay: false });
     const before = (await events('event.reminder_due')).length;
     expect(await sendReminders(t.deps)).toBeGreaterThanOrEqual(1);
     expect(await sendReminders(t.deps)).toBe(0);
     expect((await events('event.reminder_due')).filter((e) => e.registration_id === reg.json().id).length).toBe(1);
     expect((await events('event.reminder_due')).length).toBeGreaterThan(before);
+  });
+
+  it('pages the console’s event list with a cursor: newest start first, upcoming soonest first, none twice', async () => {
+    const store = (await req('POST', '/api/v1/stores', { code: 'PG01', name: '分页店' }, b)).json().id as string;
+    const made: string[] = [];
+    // Two share a start, so the id breaks the tie and the cursor must carry both.
+    for (const hours of [30, 10, 20, 20, 40]) {
+      const res = await req('POST', '/api/v1/events/sessions', { title: `第 ${hours} 小时`, location: { kind: 'store', store_id: store }, starts_at: at(hours), ends_at: at(hours + 1), capacity: 5, price: { kind: 'free' } }, b);
+      expect(res.statusCode, res.body).toBe(201);
+      made.push(res.json().id);
+    }
+    const walk = async (params: string) => {
+      const seen: { id: string; starts_at: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await req('GET', `/api/v1/events/sessions?limit=2${params}${cursor ? `&cursor=${cursor}` : ''}`, undefined, b);
+        expect(res.statusCode, res.body).toBe(200);
+        const page = res.json() as { data: { id: string; starts_at: string }[]; next_cursor: string | null };
+        expect(page.data.length).toBeLessThanOrEqual(2);
+        seen.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return seen;
+    };
+    const newest = await walk('');
+    expect(new Set(newest.map((e) => e.id))).toEqual(new Set(made));
+    expect(newest.map((e) => e.starts_at)).toEqual([at(40), at(30), at(20), at(20), at(10)]);
+    const upcoming = await walk('&upcoming=true');
+    expect(upcoming.map((e) => e.starts_at)).toEqual([at(10), at(20), at(20), at(30), at(40)]);
+    for (const bad of ['bm90LWEtY3Vyc29y', 'WyJ4fHkiXQ']) {
+      const res = await req('GET', `/api/v1/events/sessions?cursor=${bad}`, undefined, b);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.cursor' }] });
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { Api } from '../../http/api.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { memberSecurity, signedIn } from '../member-portal/member-auth.ts';
+import { wechatPayConfigured } from '../membership/providers.service.ts';
 import { submitFeedback } from './attendance.service.ts';
 import { cancelRegistration } from './cancellation.service.ts';
 import { getEventRow, listEvents, serializeEvents, type EventRow } from './events.service.ts';
@@ -20,8 +21,9 @@ const errors = { 400: problemSchema, 404: problemSchema, 409: problemSchema, 422
 export function meEventsRoutes(me: Api, deps: AppDeps) {
   me.get('/events', { schema: { tags, summary: 'Published events that have not ended, soonest first, with my price and registration', security: memberSecurity, response: { 200: z.object({ data: z.array(myEventSchema) }) } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
-    const events = await listEvents(deps.db, ctx.tenantId, { status: 'published', upcomingAt: deps.clock.now() });
-    return { data: await withMine(deps, ctx.tenantId, memberId, events) };
+    // A brand's upcoming published events are few; the member center shows the next 200.
+    const events = await listEvents(deps.db, ctx.tenantId, { status: 'published', upcomingAt: deps.clock.now(), limit: 200 });
+    return { data: await withMine(deps, ctx.tenantId, memberId, events.data, await canPayWechat(deps, ctx.tenantId, request.member?.wechatOpenid)) };
   });
   me.get('/events/:id', { schema: { tags, summary: 'An event with my price and registration', security: memberSecurity, params: idParamsSchema, response: { 200: myEventSchema, 404: problemSchema } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
@@ -29,7 +31,7 @@ export function meEventsRoutes(me: Api, deps: AppDeps) {
     // Drafts are the brand's business: to a member they do not exist.
     if (row.status === 'draft') throw notFound('Event');
     const [event] = await serializeEvents(deps.db, [row]);
-    return (await withMine(deps, ctx.tenantId, memberId, [event!]))[0]!;
+    return (await withMine(deps, ctx.tenantId, memberId, [event!], await canPayWechat(deps, ctx.tenantId, request.member?.wechatOpenid)))[0]!;
   });
   me.post('/events/:id/registrations', { schema: { tags, summary: 'Register (once; again answers 200); full: waitlisted. A price in fen holds the seat until paid', security: memberSecurity, params: idParamsSchema, body: registrationInputSchema, response: { 201: registrationSchema, 200: registrationSchema, ...errors } } }, async (request, reply) => {
     const { ctx, memberId } = signedIn(request);
@@ -44,13 +46,14 @@ export function meEventsRoutes(me: Api, deps: AppDeps) {
     const ids = [...new Set(page.data.map((r) => r.event_id))];
     const events = ids.length ? await serializeEvents(deps.db, await deps.db.selectFrom('events').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', 'in', ids).execute()) : [];
     const byId = new Map(events.map((e) => [e.id, e]));
-    return { data: page.data.map((r) => ({ ...r, event: byId.get(r.event_id)! })), next_cursor: page.next_cursor };
+    const wechatPay = await canPayWechat(deps, ctx.tenantId, request.member?.wechatOpenid);
+    return { data: page.data.map((r) => ({ ...r, event: byId.get(r.event_id)!, wechat_pay: wechatPay })), next_cursor: page.next_cursor };
   });
   me.get('/event-registrations/:id', { schema: { tags, summary: 'One of my registrations with its event', security: memberSecurity, params: idParamsSchema, response: { 200: myRegistrationSchema, 404: problemSchema } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
     const registration = await getRegistration(deps.db, ctx.tenantId, request.params.id, memberId);
     const [event] = await serializeEvents(deps.db, [await getEventRow(deps.db, ctx.tenantId, registration.event_id)]);
-    return { ...registration, event: event! };
+    return { ...registration, event: event!, wechat_pay: await canPayWechat(deps, ctx.tenantId, request.member?.wechatOpenid) };
   });
   me.get('/event-registrations/:id/qr.svg', { schema: { tags, summary: 'My ticket’s QR code (SVG); only for a seat that is mine', security: memberSecurity, params: idParamsSchema } }, async (request, reply) => {
     const { ctx, memberId } = signedIn(request);
@@ -73,7 +76,12 @@ export function meEventsRoutes(me: Api, deps: AppDeps) {
   });
 }
 
-async function withMine(deps: AppDeps, tenantId: string, memberId: string, events: Awaited<ReturnType<typeof serializeEvents>>) {
+/** WeChat Pay (JSAPI) needs the payer's openid, which only a WeChat sign-in gives, and the brand's merchant. */
+async function canPayWechat(deps: AppDeps, tenantId: string, openid: string | null | undefined) {
+  return Boolean(openid) && (await wechatPayConfigured(deps.db, tenantId));
+}
+
+async function withMine(deps: AppDeps, tenantId: string, memberId: string, events: Awaited<ReturnType<typeof serializeEvents>>, wechatPay: boolean) {
   if (!events.length) return [];
   const ids = events.map((e) => e.id);
   const [rows, mine] = await Promise.all([
@@ -87,6 +95,7 @@ async function withMine(deps: AppDeps, tenantId: string, memberId: string, event
       ...e,
       my_price: await priceFor(deps.db, tenantId, memberId, rowById.get(e.id) as EventRow, now),
       my_registration: mine.has(e.id) ? await getRegistration(deps.db, tenantId, mine.get(e.id)!, memberId) : null,
+      wechat_pay: wechatPay,
     })),
   );
 }

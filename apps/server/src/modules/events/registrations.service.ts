@@ -130,23 +130,18 @@ export async function payRegistration(deps: AppDeps, ctx: RequestContext, member
 }
 
 /**
- * Applies a payment to a held seat, once: staff confirming money taken at the counter, or the status query
- * finding a WeChat order paid. A payment for a seat that is no longer held answers PAYMENT_NOT_PENDING (staff
- * refund it); the same confirmation again answers the registration.
+ * Staff took the money for a held seat at the counter: the seat becomes the member's, once. A payment for a seat
+ * that is no longer held answers PAYMENT_NOT_PENDING (staff give the cash back); the same confirmation again
+ * answers the registration. Provider payments are settled by `settleTicketPayment` (payments.service.ts).
  */
-export async function confirmPayment(deps: AppDeps, ctx: RequestContext, registrationId: string, paid: { transactionId?: string | null } = {}) {
+export async function confirmPayment(deps: AppDeps, ctx: RequestContext, registrationId: string) {
   return withTransaction(deps.db, async (trx) => {
     const row = await lockRegistration(trx, ctx.tenantId, registrationId);
     if (row.status === 'registered' && row.paid_at) return getRegistration(trx, ctx.tenantId, row.id);
     if (row.status !== 'pending_payment' || row.price_kind !== 'fen') throw new AppError('PAYMENT_NOT_PENDING', `The registration is ${row.status}`);
     await markRegistered(trx, deps, ctx, row, { paid_at: deps.clock.now() });
-    deps.log.info({ registration_id: row.id, transaction_id: paid.transactionId ?? null }, 'event payment applied');
     return getRegistration(trx, ctx.tenantId, row.id);
   });
-}
-
-export async function registrationIdByTrade(db: Db, tenantId: string, outTradeNo: string) {
-  return (await db.selectFrom('event_registrations').select('id').where('tenant_id', '=', tenantId).where('out_trade_no', '=', outTradeNo).executeTakeFirst())?.id;
 }
 
 /** Takes one seat if one is free: the only way seats are taken, a conditional update of the event row. */
@@ -163,7 +158,7 @@ export async function takeSeat(trx: Db, tenantId: string, eventId: string): Prom
   return taken !== undefined;
 }
 
-async function markRegistered(trx: Db, deps: AppDeps, ctx: RequestContext, row: RegistrationRow, changes: { paid_at?: Date; points_txn_id?: string }) {
+export async function markRegistered(trx: Db, deps: AppDeps, ctx: RequestContext, row: RegistrationRow, changes: { paid_at?: Date; points_txn_id?: string; provider_txn_id?: string | null }) {
   await trx
     .updateTable('event_registrations')
     .set({ status: 'registered', hold_expires_at: null, updated_at: sql`now()`, ...changes })

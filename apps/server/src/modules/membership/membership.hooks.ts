@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { AppError } from '../../http/errors.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
-import { getMembership } from './membership.service.ts';
+import { getMembership, settlePayment } from './membership.service.ts';
+import type { PaymentOwners } from './payment-owners.ts';
 
 const memberTables = ['membership_transitions', 'membership_refunds', 'membership_payments', 'membership_renewal_reminders'] as const;
 
@@ -38,4 +39,16 @@ export function registerMembershipMemberHooks(hooks: MemberHooks) {
     },
   });
   hooks.addSection({ name: 'membership', load: (deps, ctx, memberId) => getMembership(deps, ctx, memberId) });
+}
+
+/** Paid-plan payments (out_trade_no `HM…`): a notification settles them as staff confirmation and the status query do. */
+export function registerMembershipPaymentOwner(owners: PaymentOwners) {
+  owners.add({
+    name: 'membership',
+    resolve: async (db, tenantId, outTradeNo) => {
+      const p = await db.selectFrom('membership_payments').select(['member_id', 'id']).where('tenant_id', '=', tenantId).where('out_trade_no', '=', outTradeNo).executeTakeFirst();
+      return p && { memberId: p.member_id, id: p.id };
+    },
+    settle: (deps, ctx, ref, notice) => settlePayment(deps, ctx, { member_id: ref.memberId, id: ref.id }, { transactionId: notice.transactionId, amountFen: notice.amountFen, paidAt: notice.paidAt, source: 'notification' }),
+  });
 }

@@ -19,11 +19,10 @@ import {
 } from '@hearth/contracts/membership';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
-import { cancelMembership, confirmOfflinePayment, getMembership, getPayment, listSubscriptions, purchase, refundMembership, serializePayment, settlePayment, startTrial } from './membership.service.ts';
-import { membershipActor } from './membership.jobs.ts';
+import { cancelMembership, confirmOfflinePayment, getMembership, getPayment, listSubscriptions, purchase, refundMembership, serializePayment, startTrial } from './membership.service.ts';
+import { paymentNotifyRoutes } from './payment-notify.routes.ts';
 import { createPlan, getMembershipSettings, getPlan, listPlans, retirePlan, updateMembershipSettings, updatePlan } from './plans.service.ts';
-import { getProvider, getWechatConfig, saveWechatConfig } from './providers.service.ts';
+import { getWechatConfig, saveWechatConfig } from './providers.service.ts';
 import { quoteRefund } from './refund-quote.ts';
 
 const tags = ['membership'];
@@ -56,28 +55,5 @@ export function membershipRoutes(api: Api, context: RouteContext) {
     schema: { tags, summary: 'Subscriptions, newest first, by status, plan, member or period end', security: authenticated, querystring: paginationQuerySchema.extend({ status: z.enum(subscriptionStatuses).optional(), plan_id: z.uuid().optional(), member_id: z.uuid().optional(), ends_before: z.iso.datetime({ offset: true }).optional() }), response: { 200: pageSchema(subscriptionSchema), 400: problemSchema } },
   }, async (request) => listSubscriptions(deps, requestContext(request), request.query));
 
-  // WeChat Pay calls this without credentials. The tenant comes from the path and everything else only from
-  // the verified, decrypted resource; the raw body is kept because the signature covers its exact bytes.
-  api.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    (scope as Api).post('/public/membership/wechat/:tenant/notify', { config: { public: true }, schema: { tags: ['public'], summary: 'WeChat Pay payment notification (signature-verified)', params: z.object({ tenant: z.uuid() }) } }, async (request, reply) => {
-      const tenantId = request.params.tenant;
-      const ctx = { tenantId, actor: { ...membershipActor, label: 'wechat pay notification' }, requestId: request.id, ip: request.ip };
-      try {
-        const provider = await getProvider(deps, deps.db, tenantId, 'wechat');
-        const notice = provider.verifyNotification(request.headers, typeof request.body === 'string' ? request.body : '');
-        const payment = await deps.db.selectFrom('membership_payments').select(['member_id', 'id']).where('tenant_id', '=', tenantId).where('out_trade_no', '=', notice.outTradeNo).executeTakeFirst();
-        if (!payment) return reply.status(404).send({ code: 'FAIL', message: 'unknown out_trade_no' });
-        if (notice.state === 'paid') await settlePayment(deps, ctx, payment, { transactionId: notice.transactionId, amountFen: notice.amountFen, paidAt: notice.paidAt, source: 'notification' });
-        return reply.status(204).send();
-      } catch (err) {
-        if (err instanceof AppError && err.code !== 'INTERNAL' && err.status < 500) {
-          request.log.warn({ err: err.message, tenantId }, 'wechat notification refused');
-          return reply.status(err.code === 'INVALID_SIGNATURE' ? 401 : 404).send({ code: 'FAIL', message: err.message });
-        }
-        throw err;
-      }
-    });
-  });
+  paymentNotifyRoutes(api, deps);
 }

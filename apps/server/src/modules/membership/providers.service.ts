@@ -55,6 +55,11 @@ export function wechatConfigView(c: { mchid: string; appid: string; merchant_ser
   return { provider: 'wechat' as const, mchid: c.mchid, appid: c.appid, merchant_serial: c.merchant_serial, platform_serial: c.platform_serial, notify_base_url: c.notify_base_url };
 }
 
+/** Whether the brand takes WeChat Pay (its merchant is configured), for pages deciding what to offer. */
+export async function wechatPayConfigured(db: Db, tenantId: string): Promise<boolean> {
+  return (await db.selectFrom('membership_provider_configs').select('provider').where('tenant_id', '=', tenantId).where('provider', '=', 'wechat').executeTakeFirst()) !== undefined;
+}
+
 export async function getProvider(deps: Pick<AppDeps, 'db' | 'config' | 'clock'>, db: Db, tenantId: string, name: ProviderName): Promise<PaymentProvider> {
   if (name === 'offline') return offlineProvider;
   const c = await db.selectFrom('membership_provider_configs').selectAll().where('tenant_id', '=', tenantId).where('provider', '=', 'wechat').executeTakeFirst();
@@ -69,7 +74,7 @@ export async function getProvider(deps: Pick<AppDeps, 'db' | 'config' | 'clock'>
       platformSerial: c.platform_serial,
       platformPublicKey: c.platform_public_key,
       baseUrl: c.base_url,
-      notifyUrl: `${c.notify_base_url.replace(/\/$/, '')}/api/v1/public/membership/wechat/${tenantId}/notify`,
+      notifyUrl: `${c.notify_base_url.replace(/\/$/, '')}/api/v1/public/payments/wechat/${tenantId}/notify`,
     },
     () => deps.clock.now(),
   );

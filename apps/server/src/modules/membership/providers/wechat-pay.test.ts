@@ -1,79 +1,14 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../../test/app.ts';
 import { createTestClock } from '../../../test/deps.ts';
 import { checkPendingPayments } from '../membership.jobs.ts';
 import { isPaidMember } from '../membership.service.ts';
-
-const pem = (k: crypto.KeyObject) => k.export({ type: k.type === 'private' ? 'pkcs8' : 'spki', format: 'pem' }).toString();
-const merchant = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const platform = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const apiV3Key = 'a'.repeat(16) + 'B'.repeat(16);
-const mchid = '1900000109';
-
-/** A stand-in for api.mch.weixin.qq.com: checks the merchant's signature and signs its answers with the platform key. */
-function fakeWechatPay(now: () => Date) {
-  const orders = new Map<string, { state: string; total: number; transactionId: string }>();
-  const seen: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const auth = String(req.headers.authorization ?? '');
-      const fields = Object.fromEntries([...auth.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      const signed = `${req.method}\n${req.url}\n${fields.timestamp}\n${fields.nonce_str}\n${body}\n`;
-      const answer = (status: number, json: object) => {
-        const text = JSON.stringify(json);
-        res.writeHead(status, { 'content-type': 'application/json', ...platformHeaders(text, now()) }).end(text);
-      };
-      if (!auth.startsWith('WECHATPAY2-SHA256-RSA2048 ') || fields.mchid !== mchid || !crypto.verify('RSA-SHA256', Buffer.from(signed), merchant.publicKey, Buffer.from(fields.signature ?? '', 'base64'))) {
-        return answer(401, { code: 'SIGN_ERROR', message: 'bad merchant signature' });
-      }
-      seen.push(`${req.method} ${req.url!.split('?')[0]}`);
-      const url = new URL(req.url!, 'http://x');
-      if (req.method === 'POST' && url.pathname === '/v3/pay/transactions/jsapi') {
-        const o = JSON.parse(body);
-        orders.set(o.out_trade_no, { state: 'NOTPAY', total: o.amount.total, transactionId: `42000${orders.size}` });
-        return answer(200, { prepay_id: `wx${o.out_trade_no.slice(-10)}` });
-      }
-      const query = url.pathname.match(/^\/v3\/pay\/transactions\/out-trade-no\/(\w+)$/);
-      if (req.method === 'GET' && query && url.searchParams.get('mchid') === mchid) {
-        const o = orders.get(query[1]!);
-        if (!o) return answer(404, { code: 'ORDER_NOT_EXIST', message: 'no order' });
-        return answer(200, { mchid, out_trade_no: query[1], transaction_id: o.transactionId, trade_state: o.state, amount: { total: o.total, currency: 'CNY' }, success_time: o.state === 'SUCCESS' ? now().toISOString() : undefined });
-      }
-      if (req.method === 'POST' && url.pathname === '/v3/refund/domestic/refunds') {
-        const r = JSON.parse(body);
-        return answer(200, { refund_id: `5030${r.out_refund_no.slice(-6)}`, out_refund_no: r.out_refund_no, status: 'SUCCESS', amount: r.amount });
-      }
-      return answer(404, { code: 'NOT_FOUND' });
-    });
-  });
-  return { server, orders, seen };
-}
-
-function platformHeaders(body: string, at: Date, key: crypto.KeyObject = platform.privateKey) {
-  const timestamp = Math.floor(at.getTime() / 1000).toString();
-  const nonce = crypto.randomBytes(8).toString('hex');
-  const signature = crypto.sign('RSA-SHA256', Buffer.from(`${timestamp}\n${nonce}\n${body}\n`), key).toString('base64');
-  return { 'wechatpay-timestamp': timestamp, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': 'PLATFORM-1' };
-}
-
-/** A payment notification as WeChat Pay sends it: the transaction encrypted with the APIv3 key, the body signed. */
-function notification(transaction: object, at: Date, key?: crypto.KeyObject) {
-  const nonce = crypto.randomBytes(6).toString('hex');
-  const cipher = crypto.createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), Buffer.from(nonce));
-  cipher.setAAD(Buffer.from('transaction'));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(transaction)), cipher.final(), cipher.getAuthTag()]).toString('base64');
-  const body = JSON.stringify({ id: crypto.randomUUID(), create_time: at.toISOString(), event_type: 'TRANSACTION.SUCCESS', resource_type: 'encrypt-resource', resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext, nonce, associated_data: 'transaction', original_type: 'transaction' } });
-  return { body, headers: { 'content-type': 'application/json', ...platformHeaders(body, at, key) } };
-}
+import { startWechatPayPeer, type WechatPayPeer } from '../test-peers/wechat-pay.ts';
 
 describe('membership: WeChat Pay API v3 adapter against a local fake', () => {
   const clock = createTestClock(new Date('2027-05-01T02:00:00Z'));
-  const fake = fakeWechatPay(() => clock.now());
+  let fake: WechatPayPeer;
   let t: TestApp;
   let a: TestTenant;
   let planId: string;
@@ -86,37 +21,37 @@ describe('membership: WeChat Pay API v3 adapter against a local fake', () => {
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { payment: { id: string; out_trade_no: string; amount_fen: number }; pay_params: Record<string, string> };
   };
-  const transaction = (outTradeNo: string, total: number, extra: object = {}) => ({ mchid, appid: 'wxd678efh567hg6787', out_trade_no: outTradeNo, transaction_id: `4200${outTradeNo.slice(-8)}`, trade_state: 'SUCCESS', success_time: clock.now().toISOString(), amount: { total, payer_total: total, currency: 'CNY' }, ...extra });
+  const transaction = (outTradeNo: string, total: number) => fake.transaction(outTradeNo, total);
+  const notification = (tx: object, at: Date, key?: crypto.KeyObject) => fake.notification(tx, at, key);
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake = await startWechatPayPeer(() => clock.now());
     t = await createTestApp({ clock, env: { HEARTH_SECRETS_KEY: crypto.randomBytes(32).toString('base64') } });
     a = await createTestTenant(t.deps);
     planId = (await req('POST', '/api/v1/membership/plans', { name: '付费会员年卡', price_fen: 9900, period: 'year' })).json().id;
-    const config = await req('PUT', '/api/v1/membership/providers/wechat', {
-      mchid, appid: 'wxd678efh567hg6787', merchant_serial: 'MERCHANT-1', private_key: pem(merchant.privateKey), api_v3_key: apiV3Key,
-      platform_serial: 'PLATFORM-1', platform_public_key: pem(platform.publicKey), base_url: `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`, notify_base_url: 'https://hearth.example.com',
-    });
+    const config = await req('PUT', '/api/v1/membership/providers/wechat', fake.config());
     expect(config.statusCode, config.body).toBe(200);
     expect(config.body).not.toContain('PRIVATE KEY');
   });
   afterAll(async () => {
     await t.close();
-    fake.server.close();
+    await fake.close();
   });
 
   it('keeps the keys sealed at rest', async () => {
     const row = await t.deps.db.selectFrom('membership_provider_configs').selectAll().where('tenant_id', '=', a.tenantId).executeTakeFirstOrThrow();
     expect(row.private_key_sealed).not.toContain('PRIVATE KEY');
-    expect(row.api_v3_key_sealed).not.toContain(apiV3Key);
+    expect(row.api_v3_key_sealed).not.toContain(fake.apiV3Key);
   });
 
   it('creates a signed JSAPI order; a verified notification starts the membership and a duplicate changes nothing', async () => {
     const member = await newMember();
     const { payment, pay_params } = await buy(member);
     expect(fake.seen).toContain('POST /v3/pay/transactions/jsapi');
+    // Orders name the shared notify URL; the older /public/membership/… URL (used below) still answers.
+    expect(fake.orders.get(payment.out_trade_no)!.notifyUrl).toBe(`https://hearth.example.com/api/v1/public/payments/wechat/${a.tenantId}/notify`);
     expect(pay_params).toMatchObject({ appId: 'wxd678efh567hg6787', signType: 'RSA', package: expect.stringMatching(/^prepay_id=wx/) });
-    expect(crypto.verify('RSA-SHA256', Buffer.from(`${pay_params.appId}\n${pay_params.timeStamp}\n${pay_params.nonceStr}\n${pay_params.package}\n`), merchant.publicKey, Buffer.from(pay_params.paySign!, 'base64'))).toBe(true);
+    expect(crypto.verify('RSA-SHA256', Buffer.from(`${pay_params.appId}\n${pay_params.timeStamp}\n${pay_params.nonceStr}\n${pay_params.package}\n`), fake.merchant.publicKey, Buffer.from(pay_params.paySign!, 'base64'))).toBe(true);
 
     const good = notification(transaction(payment.out_trade_no, 9900), clock.now());
     // Tampered body, a stranger's key, a stale timestamp, another tenant's path: all refused, nothing applied.
