@@ -125,4 +125,30 @@ describe('after-sales service tickets', () => {
     const leftovers = await t.deps.db.selectFrom('service_ticket_comments').select('body').where('tenant_id', '=', a.tenantId).where('ticket_id', '=', id).execute();
     expect(JSON.stringify(leftovers)).not.toContain('13912345678');
   });
+
+  it('lists tickets in the last quarter of a running timer as due soon, a full page at a time', async () => {
+    const c = await createTestTenant(t.deps);
+    expect((await req('PUT', '/api/v1/service/settings', { sla: { consultation: { accept_hours: 4, resolve_hours: 8 } } }, c)).statusCode).toBe(200);
+    const ask = async () => {
+      const s = await signInByIdentity(t.deps, { tenantId: c.tenantId, identities: [{ type: 'phone', value: String(++phone) }], channel: 'web', profile: {}, kind: 'bearer', method: 'sms', ip: null, requestId: null });
+      const res = await me({ auth: { authorization: `Bearer ${s.token}` } }, 'POST', '/service-tickets', { type: 'consultation', subject: '会员卡怎么用' });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const early = [await ask(), await ask(), await ask()];
+    const accepted = await ask();
+    expect((await req('POST', `/api/v1/service/tickets/${accepted}/transitions`, { to: 'accepted' }, c)).statusCode).toBe(200);
+    clock.advance(3.5 * 3_600_000);
+    const fresh = await ask();
+    const first = (await req('GET', '/api/v1/service/tickets?sla=due_soon&limit=2', undefined, c)).json();
+    expect(first.data).toHaveLength(2);
+    expect(first.next_cursor).not.toBeNull();
+    const second = (await req('GET', `/api/v1/service/tickets?sla=due_soon&limit=2&cursor=${first.next_cursor}`, undefined, c)).json();
+    const dueSoon = [...first.data, ...second.data].map((x: { id: string; sla: { accept: string } }) => (expect(x.sla.accept).toBe('due_soon'), x.id));
+    expect(dueSoon.sort()).toEqual([...early].sort());
+    expect(dueSoon).not.toContain(fresh);
+    expect(dueSoon).not.toContain(accepted);
+    // Tenant a's breached complaints stay out of tenant c's list.
+    expect((await req('GET', '/api/v1/service/tickets?sla=breached', undefined, c)).json().data).toEqual([]);
+  });
 });

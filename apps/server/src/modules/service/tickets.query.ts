@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { ticketDetailSchema, ticketQuerySchema, ticketSchema } from '@hearth/contracts/service';
 import type { Db } from '../../db/database.ts';
@@ -46,17 +46,18 @@ export async function listTickets(db: Db, tenantId: string, query: z.infer<typeo
   if (query.operator_id) q = q.where('operator_id', '=', query.operator_id);
   if (query.cursor) q = q.where('id', '<', query.cursor);
   if (query.sla) {
-    // Breached: a running timer past its due time. Due soon needs the start too, so it is filtered below.
-    const past = query.sla === 'breached';
-    q = q.where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'submitted'), eb('accept_due_at', past ? '<=' : '>', now)]),
-        eb.and([eb('status', 'in', OPEN), eb('resolve_due_at', past ? '<=' : '>', now)]),
-      ]),
-    );
+    // A running timer past its due time is breached; one in the last quarter of its span is due soon (the same
+    // rule as timerState), decided in SQL so that a page holds `limit` matching tickets.
+    const state = (running: 'submitted' | 'open', due: 'accept_due_at' | 'resolve_due_at') => {
+      const isRunning = running === 'submitted' ? sql<boolean>`status = 'submitted'` : sql<boolean>`status in (${sql.join(OPEN)})`;
+      return query.sla === 'breached'
+        ? sql<boolean>`${isRunning} and ${sql.ref(due)} <= ${now}`
+        : sql<boolean>`${isRunning} and ${sql.ref(due)} > ${now} and ${sql.ref(due)} - ${now}::timestamptz < (${sql.ref(due)} - created_at) / 4`;
+    };
+    // Parenthesised as a whole: Kysely adds raw SQL to the where clause as it is, next to the tenant filter.
+    q = q.where(sql<boolean>`((${state('submitted', 'accept_due_at')}) or (${state('open', 'resolve_due_at')}))`);
   }
-  let rows = await q.execute();
-  if (query.sla === 'due_soon') rows = rows.filter((r) => Object.values(serializeTicket(r, now).sla).includes('due_soon'));
+  const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   return { data: page.map((r) => serializeTicket(r, now)), next_cursor: rows.length > query.limit ? page.at(-1)!.id : null };
 }
