@@ -62,6 +62,8 @@ import { benefitsRoutes } from './modules/benefits/benefits.routes.ts';
 import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
 import { gamesRoutes } from './modules/games/games.routes.ts';
 import { registerGamesJobs, registerGamesMemberHooks } from './modules/games/games.hooks.ts';
+import { guidesRoutes } from './modules/guides/guides.routes.ts';
+import { registerGuideJobs, registerGuideMemberHooks, registerGuideOrderHooks } from './modules/guides/guides.hooks.ts';
 import { ticketedEventsRoutes } from './modules/events/events.routes.ts';
 import { registerTicketedEventJobs } from './modules/events/events.jobs.ts';
 import { registerTicketedEventMemberHooks, registerTicketedEventPaymentOwner } from './modules/events/events.hooks.ts';
@@ -145,6 +147,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'benefits', routes: benefitsRoutes, jobs: registerBenefitJobs, memberHooks: registerBenefitMemberHooks, orderHooks: registerBenefitOrderHooks, pointsHooks: registerBenefitPointsHooks },
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
+  { name: 'guides', routes: guidesRoutes, jobs: registerGuideJobs, memberHooks: registerGuideMemberHooks, orderHooks: registerGuideOrderHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
   { name: 'content', routes: contentRoutes, memberHooks: registerContentMemberHooks },
   { name: 'contests', routes: contestsRoutes, memberHooks: registerContestMemberHooks },

@@ -135,3 +135,10 @@ function serializeOperator(row: { id: string; email: string; name: string; role:
     created_at: row.created_at.toISOString(),
   };
 }
+
+/** Names of some operators (for lists other modules show). */
+export async function operatorNames(db: AppDeps['db'], tenantId: string, ids: readonly string[]): Promise<Map<string, { name: string; email: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('operators').select(['id', 'name', 'email']).where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, { name: r.name, email: r.email }]));
+}

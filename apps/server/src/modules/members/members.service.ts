@@ -255,3 +255,10 @@ export async function memberNumbers(db: Db, tenantId: string, ids: readonly stri
   const rows = await db.selectFrom('members').select(['id', 'member_no']).where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.member_no]));
 }
+
+/** The home store of each of these active members that has one (guides: the store's guide follows them up). */
+export async function homeStoresOf(db: Db, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('members').select(['id', 'home_store_id']).where('tenant_id', '=', tenantId).where('id', 'in', [...ids]).where('status', '=', 'active').where('home_store_id', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.home_store_id!]));
+}
