@@ -7,6 +7,7 @@ import { messagingEn, messagingZh } from './i18n-messaging.ts';
 import { partnersEn, partnersZh, pricingEn, pricingZh } from './i18n-partners.ts';
 import { contestsEn, contestsZh, experienceEn, experienceZh } from './i18n-experience.ts';
 import { gamesEn, gamesZh } from './i18n-games.ts';
+import { guidesEn, guidesZh } from './i18n-guides.ts';
 import { eventsEn, eventsZh } from './i18n-events.ts';
 import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
 
@@ -436,7 +437,7 @@ export function rememberLanguage(language: Language) {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, games: gamesZh, events: eventsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, games: gamesEn, events: eventsEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, games: gamesZh, guides: guidesZh, events: eventsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, games: gamesEn, guides: guidesEn, events: eventsEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

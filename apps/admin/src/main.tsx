@@ -55,6 +55,11 @@ const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => (
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
 const LotteriesPage = lazy(() => import('./pages/LotteriesPage.tsx').then((m) => ({ default: m.LotteriesPage })));
 const CheckinPage = lazy(() => import('./pages/CheckinPage.tsx').then((m) => ({ default: m.CheckinPage })));
+const GuidesPage = lazy(() => import('./pages/GuidesPage.tsx').then((m) => ({ default: m.GuidesPage })));
+const GuideLeaderboardPage = lazy(() => import('./pages/GuideLeaderboardPage.tsx').then((m) => ({ default: m.GuideLeaderboardPage })));
+const GuideRulesPage = lazy(() => import('./pages/GuideRulesPage.tsx').then((m) => ({ default: m.GuideRulesPage })));
+const GuideTasksPage = lazy(() => import('./pages/GuideTasksPage.tsx').then((m) => ({ default: m.GuideTasksPage })));
+const GuideWorkbenchPage = lazy(() => import('./pages/GuideWorkbenchPage.tsx').then((m) => ({ default: m.GuideWorkbenchPage })));
 const MemberDaysPage = lazy(() => import('./pages/MemberDaysPage.tsx').then((m) => ({ default: m.MemberDaysPage })));
 const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
 const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
@@ -110,6 +115,8 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
   }
   return (
     <Routes>
+      {/* The guide workbench is a narrow page for the WeCom sidebar, without the console's menu. */}
+      <Route path="guide" element={<GuideWorkbenchPage />} />
       <Route element={<AppShell onSwitchLanguage={onSwitchLanguage} />}>
         <Route index element={<DashboardPage />} />
         <Route path="members" element={<MembersPage />} />
@@ -154,6 +161,11 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />
         <Route path="games/lotteries" element={<LotteriesPage />} />
         <Route path="games/checkin" element={<CheckinPage />} />
+        <Route path="guides" element={<Navigate to="/guides/list" replace />} />
+        <Route path="guides/leaderboard" element={<GuideLeaderboardPage />} />
+        <Route path="guides/list" element={<GuidesPage />} />
+        <Route path="guides/rules" element={<GuideRulesPage />} />
+        <Route path="guides/tasks" element={<GuideTasksPage />} />
         <Route path="member-days" element={<MemberDaysPage />} />
         <Route path="membership" element={<Navigate to="/membership/plans" replace />} />
         <Route path="membership/plans" element={<MembershipPlansPage />} />

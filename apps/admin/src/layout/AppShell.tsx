@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -106,6 +106,19 @@ const menu: MenuEntry[] = [
   { path: '/partners', label: 'nav.partners', icon: <BranchesOutlined />, permission: 'partners:read' },
   { path: '/experience', label: 'nav.experience', icon: <ExperimentOutlined />, permission: 'experience:read' },
   { path: '/contests', label: 'nav.contests', icon: <TrophyOutlined />, permission: 'contests:read' },
+  {
+    path: '/guides',
+    label: 'guides.nav.group',
+    icon: <SolutionOutlined />,
+    permission: 'guides:work',
+    children: [
+      { path: '/guides/list', label: 'guides.nav.list', permission: 'guides:read' },
+      { path: '/guides/rules', label: 'guides.nav.rules', permission: 'guides:read' },
+      { path: '/guides/tasks', label: 'guides.nav.tasks', permission: 'guides:work' },
+      { path: '/guides/leaderboard', label: 'guides.nav.leaderboard', permission: 'guides:read' },
+      { path: '/guide', label: 'guides.nav.workbench', permission: 'guides:work' },
+    ],
+  },
   { path: '/member-days', label: 'nav.memberDays', icon: <CalendarOutlined />, permission: 'member_days:read' },
   {
     path: '/pricing',
