@@ -3,7 +3,7 @@
 // from the server log (development sends no SMS), sees the card and its QR, gets points for an order posted
 // through the API, redeems a reward for a coupon, shows it, has it written off through the store API and sees
 // it used; registers for an event, shows the ticket's QR, is checked in at the door through the staff API (once)
-// and gives feedback; a second member's session reads none of it (404). Screenshots of each step go to artifacts/.
+// and gives feedback; opens and shares a content item and passes a quiz; a second member's session reads none of it (404). Screenshots of each step go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -241,6 +241,46 @@ try {
   await shot('16-contest-voted');
   await rivalEntry.getByTestId('contest-vote').click();
   await page.getByText('票数已用完').waitFor();
+
+  // 11. Content: an article published for everyone is opened from the card's link (the view is recorded once,
+  // however often it is opened that day) and shared; then a quiz is answered and passed for its points.
+  const article = await operator('POST', '/content', { kind: 'article', title: 'E2E 在家做一杯拿铁', summary: '三步打出细腻奶泡', body: '## 准备\n\n- 浓缩咖啡 30ml\n- 全脂牛奶 150ml\n\n**小贴士**：牛奶加热到 60°C 左右最甜。', tags: ['教程'] });
+  await operator('POST', `/content/${article.id}/publish`);
+  await page.goto(`${base}/m/`);
+  await page.getByTestId('link-content').click();
+  await page.getByTestId('content-item').filter({ hasText: 'E2E 在家做一杯拿铁' }).click();
+  await page.getByTestId('content-detail').getByText('小贴士').waitFor();
+  await page.reload();
+  await page.getByTestId('content-detail').waitFor();
+  await page.getByTestId('content-share').click();
+  await page.getByText(/链接已复制|已记录分享/).waitFor();
+  await shot('17-content-shared');
+  let read;
+  for (let i = 0; i < 50 && (read?.views !== 1 || read?.shares !== 1); i++, await new Promise((r) => setTimeout(r, 100))) read = (await operator('GET', `/content/${article.id}`)).stats;
+  if (read.views !== 1 || read.unique_viewers !== 1 || read.shares !== 1) throw new Error(`content stats after two opens and a share: ${JSON.stringify(read)}`);
+
+  const quiz = await operator('POST', '/quizzes', {
+    title: 'E2E 咖啡小测验', starts_at: new Date(now - 3_600_000).toISOString(), ends_at: new Date(now + 86_400_000).toISOString(), attempt_rule: 'daily', pass_score: 2, reward: { kind: 'points', points: 10 },
+    questions: [
+      { kind: 'single', prompt: '拿铁里加的是？', options: ['牛奶', '橙汁'], correct: [0] },
+      { kind: 'multiple', prompt: '哪些是咖啡产区？', options: ['埃塞俄比亚', '哥伦比亚', '冰岛'], correct: [0, 1] },
+    ],
+  });
+  const pointsBefore = (await operator('GET', `/members/${memberId}/points`)).available;
+  await page.goto(`${base}/m/`);
+  await page.getByTestId('link-quizzes').click();
+  await page.getByTestId('quiz-card').filter({ hasText: 'E2E 咖啡小测验' }).click();
+  const questions = page.getByTestId('quiz-question');
+  await questions.nth(0).getByText('牛奶').click();
+  await questions.nth(1).getByText('埃塞俄比亚').click();
+  await questions.nth(1).getByText('哥伦比亚').click();
+  await shot('18-quiz-answered');
+  await page.getByTestId('quiz-submit').click();
+  await page.getByTestId('quiz-result').getByText('恭喜通过').waitFor();
+  await shot('19-quiz-passed');
+  const pointsAfter = (await operator('GET', `/members/${memberId}/points`)).available;
+  if (pointsAfter !== pointsBefore + 10) throw new Error(`quiz reward: points ${pointsBefore} → ${pointsAfter}`);
+  if ((await operator('GET', `/quizzes/${quiz.id}`)).stats.rewarded !== 1) throw new Error('the quiz reward is not counted');
 } catch (err) {
   failure = err;
 } finally {
@@ -255,7 +295,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

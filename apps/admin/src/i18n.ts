@@ -5,6 +5,7 @@ import { benefitsEn, benefitsZh } from './i18n.benefits.ts';
 import { journeysEn, journeysZh } from './i18n-journeys.ts';
 import { messagingEn, messagingZh } from './i18n-messaging.ts';
 import { partnersEn, partnersZh, pricingEn, pricingZh } from './i18n-partners.ts';
+import { contentEn, contentZh, quizzesEn, quizzesZh } from './i18n-content.ts';
 import { contestsEn, contestsZh, experienceEn, experienceZh } from './i18n-experience.ts';
 import { gamesEn, gamesZh } from './i18n-games.ts';
 import { guidesEn, guidesZh } from './i18n-guides.ts';
@@ -19,7 +20,7 @@ const zhCN = {
     analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售',
     segmentation: '人群', segments: '人群圈选', rfm: 'RFM 分析', lifecycle: '生命周期', tiers: '会员等级',
     membership: '付费会员', membershipPlans: '付费方案', membershipSubscriptions: '订阅', membershipReports: '付费会员报表', membershipSettings: '付费会员设置', benefits: '权益',
-    partners: '异业联盟', memberDays: '会员日', pricing: '会员价与限量', memberPrices: '会员价', scarce: '限量发售与抽签', journeys: '自动化旅程', experience: '体验官', contests: '评选大赛', games: '互动游戏', lotteries: '抽奖', checkin: '签到',
+    partners: '异业联盟', memberDays: '会员日', pricing: '会员价与限量', memberPrices: '会员价', scarce: '限量发售与抽签', journeys: '自动化旅程', experience: '体验官', contests: '评选大赛', content: '内容库', games: '互动游戏', lotteries: '抽奖', checkin: '签到', quizzes: '答题',
     messaging: '消息触达', messagingChannels: '渠道与频控', messageTemplates: '消息模板', broadcasts: '群发', deliveries: '发送记录' },
   common: {
     save: '保存', cancel: '取消', create: '新建', edit: '编辑', delete: '删除', search: '搜索', actions: '操作', loadMore: '加载更多',
@@ -227,7 +228,7 @@ const en: Messages = {
     analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales',
     segmentation: 'Segments', segments: 'Segment builder', rfm: 'RFM', lifecycle: 'Lifecycle', tiers: 'Tiers',
     membership: 'Paid membership', membershipPlans: 'Plans', membershipSubscriptions: 'Subscriptions', membershipReports: 'Reports', membershipSettings: 'Settings', benefits: 'Benefits',
-    partners: 'Alliance partners', memberDays: 'Member days', pricing: 'Prices & launches', memberPrices: 'Member prices', scarce: 'Launches & ballots', journeys: 'Journeys', experience: 'Experience officers', contests: 'Contests', games: 'Games', lotteries: 'Lotteries', checkin: 'Check-in',
+    partners: 'Alliance partners', memberDays: 'Member days', pricing: 'Prices & launches', memberPrices: 'Member prices', scarce: 'Launches & ballots', journeys: 'Journeys', experience: 'Experience officers', contests: 'Contests', content: 'Content library', games: 'Games', lotteries: 'Lotteries', checkin: 'Check-in', quizzes: 'Quizzes',
     messaging: 'Messaging', messagingChannels: 'Channels & caps', messageTemplates: 'Templates', broadcasts: 'Broadcasts', deliveries: 'Delivery log' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', delete: 'Delete', search: 'Search', actions: 'Actions', loadMore: 'Load more',
@@ -437,7 +438,7 @@ export function rememberLanguage(language: Language) {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, games: gamesZh, guides: guidesZh, events: eventsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, games: gamesEn, guides: guidesEn, events: eventsEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -50,6 +50,7 @@ const CouponIssuePage = lazy(() => import('./pages/CouponIssuePage.tsx').then((m
 const BenefitsPage = lazy(() => import('./pages/BenefitsPage.tsx').then((m) => ({ default: m.BenefitsPage })));
 const ExperiencePage = lazy(() => import('./pages/ExperiencePage.tsx').then((m) => ({ default: m.ExperiencePage })));
 const ExperienceProgramPage = lazy(() => import('./pages/ExperienceProgramPage.tsx').then((m) => ({ default: m.ExperienceProgramPage })));
+const ContentPage = lazy(() => import('./pages/ContentPage.tsx').then((m) => ({ default: m.ContentPage })));
 const ContestsPage = lazy(() => import('./pages/ContestsPage.tsx').then((m) => ({ default: m.ContestsPage })));
 const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
@@ -60,6 +61,7 @@ const GuideLeaderboardPage = lazy(() => import('./pages/GuideLeaderboardPage.tsx
 const GuideRulesPage = lazy(() => import('./pages/GuideRulesPage.tsx').then((m) => ({ default: m.GuideRulesPage })));
 const GuideTasksPage = lazy(() => import('./pages/GuideTasksPage.tsx').then((m) => ({ default: m.GuideTasksPage })));
 const GuideWorkbenchPage = lazy(() => import('./pages/GuideWorkbenchPage.tsx').then((m) => ({ default: m.GuideWorkbenchPage })));
+const QuizzesPage = lazy(() => import('./pages/QuizzesPage.tsx').then((m) => ({ default: m.QuizzesPage })));
 const MemberDaysPage = lazy(() => import('./pages/MemberDaysPage.tsx').then((m) => ({ default: m.MemberDaysPage })));
 const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
 const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
@@ -155,6 +157,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="partners" element={<PartnersPage />} />
         <Route path="experience" element={<ExperiencePage />} />
         <Route path="experience/:id" element={<ExperienceProgramPage />} />
+        <Route path="content" element={<ContentPage />} />
         <Route path="contests" element={<ContestsPage />} />
         <Route path="pricing" element={<Navigate to="/pricing/member-prices" replace />} />
         <Route path="pricing/member-prices" element={<MemberPricesPage />} />
@@ -166,6 +169,7 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="guides/list" element={<GuidesPage />} />
         <Route path="guides/rules" element={<GuideRulesPage />} />
         <Route path="guides/tasks" element={<GuideTasksPage />} />
+        <Route path="games/quizzes" element={<QuizzesPage />} />
         <Route path="member-days" element={<MemberDaysPage />} />
         <Route path="membership" element={<Navigate to="/membership/plans" replace />} />
         <Route path="membership/plans" element={<MembershipPlansPage />} />

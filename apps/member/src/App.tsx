@@ -21,11 +21,15 @@ const InboxPage = named(() => import('./pages/InboxPage.tsx'), 'InboxPage');
 const ExperiencePage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperiencePage');
 const ExperienceProgramPage = named(() => import('./pages/ExperiencePages.tsx'), 'ExperienceProgramPage');
 const ExperienceApplicationPage = named(() => import('./pages/ExperienceApplicationPage.tsx'), 'ExperienceApplicationPage');
+const ContentListPage = named(() => import('./pages/ContentPages.tsx'), 'ContentListPage');
+const ContentDetailPage = named(() => import('./pages/ContentPages.tsx'), 'ContentDetailPage');
 const ContestsPage = named(() => import('./pages/ContestsPage.tsx'), 'ContestsPage');
 const ContestPage = named(() => import('./pages/ContestsPage.tsx'), 'ContestPage');
 const LuckyDrawPage = named(() => import('./pages/LuckyDrawPage.tsx'), 'LuckyDrawPage');
 const EventsPage = named(() => import('./pages/EventsPage.tsx'), 'EventsPage');
 const EventDetailPage = named(() => import('./pages/EventsPage.tsx'), 'EventDetailPage');
+const QuizzesPage = named(() => import('./pages/QuizPages.tsx'), 'QuizzesPage');
+const QuizPage = named(() => import('./pages/QuizPages.tsx'), 'QuizPage');
 const TicketsPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketsPage');
 const TicketPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketPage');
 const MemberDaysPage = named(() => import('./pages/MemberDaysPage.tsx'), 'MemberDaysPage');
@@ -50,11 +54,15 @@ export function App() {
               <Route path="/experience" element={<ExperiencePage />} />
               <Route path="/experience/:id" element={<ExperienceProgramPage />} />
               <Route path="/experience/applications/:id" element={<ExperienceApplicationPage />} />
+              <Route path="/content" element={<ContentListPage />} />
+              <Route path="/content/:id" element={<ContentDetailPage />} />
               <Route path="/contests" element={<ContestsPage />} />
               <Route path="/contests/:id" element={<ContestPage />} />
               <Route path="/draw" element={<LuckyDrawPage />} />
               <Route path="/events" element={<EventsPage />} />
               <Route path="/events/:id" element={<EventDetailPage />} />
+              <Route path="/quizzes" element={<QuizzesPage />} />
+              <Route path="/quizzes/:id" element={<QuizPage />} />
               <Route path="/tickets" element={<TicketsPage />} />
               <Route path="/tickets/:id" element={<TicketPage />} />
               <Route path="/member-days" element={<MemberDaysPage />} />

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { contentEn, contentZh, quizzesEn, quizzesZh } from './i18n-content.ts';
 import { contestsEn, contestsZh } from './i18n-contests.ts';
 import { experienceEn, experienceZh } from './i18n-experience.ts';
 import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
@@ -15,7 +16,7 @@ const zhCN = {
   },
   card: {
     title: '会员卡', memberNo: '会员号', showAtCounter: '结账时出示会员码', refreshIn: '{{seconds}} 秒后自动刷新', points: '可用积分', worth: '价值 {{value}}', coupons: '张可用券', paid: '付费会员',
-    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', contests: '评选大赛', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖' },
+    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', contests: '评选大赛', content: '精选内容', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖', quizzes: '答题闯关' },
   },
   points: {
     title: '我的积分', available: '可用积分', worth: '价值 {{value}}', pending: '待生效', held: '冻结中', expiring: '即将过期', expiringLine: '{{points}} 积分（价值 {{value}}）将于 {{date}} 过期', spendNow: '去兑换',
@@ -76,7 +77,7 @@ const en: typeof zhCN = {
   },
   card: {
     title: 'Member card', memberNo: 'Member no.', showAtCounter: 'Show this code at the checkout', refreshIn: 'Refreshes in {{seconds}} s', points: 'Points', worth: 'Worth {{value}}', coupons: 'coupons', paid: 'Paid member',
-    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', contests: 'Contests', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw' },
+    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', contests: 'Contests', content: 'Stories & tips', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw', quizzes: 'Quizzes' },
   },
   points: {
     title: 'My points', available: 'Available', worth: 'Worth {{value}}', pending: 'Pending', held: 'On hold', expiring: 'Expiring soon', expiringLine: '{{points}} points ({{value}}) expire on {{date}}', spendNow: 'Spend them',
@@ -130,7 +131,7 @@ const stored = localStorage.getItem('hearth.lang');
 // Screen readers pick their voice from the page's language.
 document.documentElement.lang = stored === 'en' ? 'en' : 'zh-CN';
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, contests: contestsZh, memberDays: memberDaysZh, experience: experienceZh } }, en: { translation: { ...en, contests: contestsEn, memberDays: memberDaysEn, experience: experienceEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, content: contentZh, contests: contestsZh, memberDays: memberDaysZh, experience: experienceZh, quizzes: quizzesZh } }, en: { translation: { ...en, content: contentEn, contests: contestsEn, memberDays: memberDaysEn, experience: experienceEn, quizzes: quizzesEn } } },
   lng: stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

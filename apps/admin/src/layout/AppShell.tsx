@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -106,6 +106,7 @@ const menu: MenuEntry[] = [
   { path: '/partners', label: 'nav.partners', icon: <BranchesOutlined />, permission: 'partners:read' },
   { path: '/experience', label: 'nav.experience', icon: <ExperimentOutlined />, permission: 'experience:read' },
   { path: '/contests', label: 'nav.contests', icon: <TrophyOutlined />, permission: 'contests:read' },
+  { path: '/content', label: 'nav.content', icon: <ReadOutlined />, permission: 'content:read' },
   {
     path: '/guides',
     label: 'guides.nav.group',
@@ -138,6 +139,7 @@ const menu: MenuEntry[] = [
     children: [
       { path: '/games/lotteries', label: 'nav.lotteries', permission: 'games:read' },
       { path: '/games/checkin', label: 'nav.checkin', permission: 'games:read' },
+      { path: '/games/quizzes', label: 'nav.quizzes', permission: 'games:read' },
     ],
   },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },

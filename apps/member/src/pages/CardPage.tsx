@@ -81,7 +81,7 @@ export function CardPage() {
       <NextMemberDay />
 
       <nav className="card links" aria-label={t('card.title')}>
-        {(['points', 'draw', 'tier', 'coupons', 'events', 'plan', 'experience', 'contests', 'inbox', 'profile'] as const).map((key) => (
+        {(['points', 'draw', 'quizzes', 'tier', 'coupons', 'events', 'plan', 'experience', 'contests', 'content', 'inbox', 'profile'] as const).map((key) => (
           <button key={key} type="button" onClick={() => navigate(key === 'profile' ? '/me' : `/${key}`)} data-testid={`link-${key}`}>
             <span>{t(`card.links.${key}`)}</span>
             <span aria-hidden>›</span>

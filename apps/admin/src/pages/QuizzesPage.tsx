@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import { App, Button, Card, Col, Drawer, Empty, Row, Space, Statistic, Table, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { Quiz, quizAttemptSchema } from '@hearth/contracts/quizzes';
+import { api } from '../api.ts';
+import { formatTime } from '../format.ts';
+import { useSession } from '../session.tsx';
+import { useCursorList } from '../use-cursor-list.ts';
+import { QuizEditor } from './QuizEditor.tsx';
+
+type Attempt = z.infer<typeof quizAttemptSchema>;
+
+/** 答题: quizzes with their questions, windows and rewards, and the members' results. */
+export function QuizzesPage() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  const list = useCursorList<Quiz>('/quizzes', {});
+  const [editing, setEditing] = useState<Quiz | 'new' | null>(null);
+  const [results, setResults] = useState<Quiz | null>(null);
+  return (
+    <Card title={t('quizzes.title')} data-testid="quizzes-page" extra={can('games:manage') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="quiz-create">{t('quizzes.create')}</Button>}>
+      <Table<Quiz>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.rows}
+        pagination={false}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('quizzes.empty')} /> }}
+        columns={[
+          { title: t('quizzes.name'), render: (_, q) => <a onClick={() => setEditing(q)}>{q.title}</a> },
+          { title: t('quizzes.window'), render: (_, q) => `${formatTime(q.starts_at)} ~ ${formatTime(q.ends_at)}` },
+          { title: t('quizzes.attemptRule'), render: (_, q) => t(`quizzes.attemptRules.${q.attempt_rule}`) },
+          { title: t('quizzes.passScore'), render: (_, q) => `${q.pass_score} / ${q.max_score}` },
+          { title: t('quizzes.reward'), render: (_, q) => (q.reward ? (q.reward.kind === 'points' ? `${q.reward.points} ${t('quizzes.rewardKinds.points')}` : t('quizzes.rewardKinds.coupon')) : '—') },
+          { title: t('common.status'), render: (_, q) => <Tag color={q.status === 'open' ? 'green' : 'default'}>{t(`quizzes.status.${q.status}`)}</Tag> },
+          { title: t('quizzes.results'), render: (_, q) => <a onClick={() => setResults(q)}>{q.stats.passed_members} / {q.stats.members}</a> },
+        ]}
+      />
+      {list.hasMore && <Button style={{ marginTop: 12 }} onClick={() => void list.loadMore()}>{t('common.loadMore')}</Button>}
+      {editing && <QuizEditor quiz={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => void list.reload()} />}
+      {results && <ResultsDrawer quiz={results} onClose={() => setResults(null)} onClosed={() => void list.reload()} />}
+    </Card>
+  );
+}
+
+function ResultsDrawer({ quiz, onClose, onClosed }: { quiz: Quiz; onClose: () => void; onClosed: () => void }) {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const { can } = useSession();
+  const attempts = useCursorList<Attempt>(`/quizzes/${quiz.id}/attempts`, {});
+  const close = () => modal.confirm({ title: t('quizzes.closeConfirm'), onOk: () => api(`/quizzes/${quiz.id}/close`, { method: 'POST' }).then(onClosed, (e: Error) => message.error(e.message)) });
+  return (
+    <Drawer open width={860} title={`${t('quizzes.results')} · ${quiz.title}`} onClose={onClose} extra={can('games:manage') && quiz.status === 'open' && <Button danger onClick={close}>{t('quizzes.close')}</Button>}>
+      <Row gutter={16} style={{ marginBottom: 16 }}>
+        <Col span={5}><Statistic title={t('quizzes.attempts')} value={quiz.stats.attempts} /></Col>
+        <Col span={5}><Statistic title={t('quizzes.members')} value={quiz.stats.members} /></Col>
+        <Col span={5}><Statistic title={t('quizzes.passedMembers')} value={quiz.stats.passed_members} /></Col>
+        <Col span={5}><Statistic title={t('quizzes.rewarded')} value={quiz.stats.rewarded} /></Col>
+        <Col span={4}><Statistic title={t('quizzes.averageScore')} value={quiz.stats.average_score} /></Col>
+      </Row>
+      <Table<Attempt>
+        rowKey="id"
+        size="small"
+        loading={attempts.loading}
+        dataSource={attempts.rows}
+        pagination={false}
+        columns={[
+          { title: t('quizzes.attempt.member'), render: (_, a) => <a href={`/members/${a.member_id}`}>{a.member_id.slice(0, 8)}…</a> },
+          { title: t('quizzes.attempt.period'), render: (_, a) => (a.period === 'once' ? t('quizzes.attempt.once') : a.period) },
+          { title: t('quizzes.attempt.score'), render: (_, a) => `${a.score} / ${a.max_score}` },
+          { title: t('quizzes.attempt.passed'), render: (_, a) => <Tag color={a.passed ? 'green' : 'default'}>{a.passed ? t('quizzes.attempt.yes') : t('quizzes.attempt.no')}</Tag> },
+          { title: t('quizzes.attempt.time'), render: (_, a) => formatTime(a.created_at) },
+        ]}
+      />
+      <Space style={{ marginTop: 12 }}>{attempts.hasMore && <Button onClick={() => void attempts.loadMore()}>{t('common.loadMore')}</Button>}</Space>
+    </Drawer>
+  );
+}
