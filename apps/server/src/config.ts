@@ -48,6 +48,8 @@ const envSchema = z.object({
   // WeChat's API hosts; tests point them at a local fake.
   HEARTH_WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   HEARTH_WECHAT_OPEN_BASE: z.url().default('https://open.weixin.qq.com'),
+  // WeCom's (企业微信) server API host; tests point it at a local fake.
+  HEARTH_WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -69,6 +71,7 @@ export interface Config {
   secretsKey?: Buffer;
   logLevel: string;
   memberPortal: { sessionDays: number; wechatApiBase: string; wechatOpenBase: string };
+  wecomApiBase: string;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     secretsKey: e.HEARTH_SECRETS_KEY ? Buffer.from(e.HEARTH_SECRETS_KEY, 'base64') : undefined,
     logLevel: e.LOG_LEVEL,
     memberPortal: { sessionDays: e.HEARTH_MEMBER_SESSION_DAYS, wechatApiBase: e.HEARTH_WECHAT_API_BASE.replace(/\/$/, ''), wechatOpenBase: e.HEARTH_WECHAT_OPEN_BASE.replace(/\/$/, '') },
+    wecomApiBase: e.HEARTH_WECOM_API_BASE.replace(/\/$/, ''),
   };
 }
 

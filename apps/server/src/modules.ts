@@ -88,6 +88,8 @@ import { registerRecommendationJobs } from './modules/recommendations/recommenda
 import { registerReferralJobs, registerReferralMemberHooks, registerReferralOrderHooks } from './modules/referrals/referrals.hooks.ts';
 import { distributionRoutes } from './modules/distribution/distribution.routes.ts';
 import { registerDistributionJobs, registerDistributionMemberHooks, registerDistributionOrderHooks } from './modules/distribution/distribution.hooks.ts';
+import { wecomRoutes } from './modules/wecom/wecom.routes.ts';
+import { registerWecomJobs, registerWecomMemberHooks } from './modules/wecom/wecom.hooks.ts';
 
 /** Every module of Hearth, one line each: its routes under /api/v1 and its jobs. */
 export const hearthModules: HearthModule[] = [
@@ -158,6 +160,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'item-codes', routes: itemCodesRoutes, jobs: registerItemCodeJobs, memberHooks: registerItemCodeMemberHooks },
   { name: 'recommendations', routes: recommendationsRoutes, jobs: registerRecommendationJobs },
   { name: 'service', routes: serviceRoutes, jobs: registerServiceJobs, memberHooks: registerServiceMemberHooks },
+  { name: 'wecom', routes: wecomRoutes, jobs: registerWecomJobs, memberHooks: registerWecomMemberHooks },
 ];
 
 /** The registries every process builds at start from the modules' declarations. */

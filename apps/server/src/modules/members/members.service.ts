@@ -242,6 +242,18 @@ export async function memberIdsByPhone(db: Db, tenantId: string, phones: readonl
   return new Map(found.map((i) => [i.value, i.member_id]));
 }
 
+/** Which member each WeChat unionid belongs to, in one statement (WeCom contacts are mapped by it). */
+export async function memberIdsByUnionid(db: Db, tenantId: string, unionids: readonly string[]): Promise<Map<string, string>> {
+  const found = await repo.findIdentities(db, tenantId, unionids.map((value) => ({ type: 'wechat_unionid', app_id: '', value })));
+  return new Map(found.map((i) => [i.value, i.member_id]));
+}
+
+/** A member's WeChat unionids (usually one): lets other modules match what they hold under it. */
+export async function unionidsOfMember(db: Db, tenantId: string, memberId: string): Promise<string[]> {
+  const rows = await db.selectFrom('member_identities').select('value').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('type', '=', 'wechat_unionid').execute();
+  return rows.map((r) => r.value);
+}
+
 /** Active members born in a month (1–12), in key order after `afterId`: the birthday-gift job's chunks. */
 export async function memberIdsBornInMonth(db: Db, tenantId: string, month: number, afterId: string | null, limit: number): Promise<string[]> {
   let q = db.selectFrom('members').select('id').where('tenant_id', '=', tenantId).where('birthday_month', '=', month).where('status', '=', 'active');
