@@ -18,13 +18,17 @@ export function GuideLeaderboardPage() {
   const { message } = App.useApp();
   const { can } = useSession();
   const directory = useGuideDirectory();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().startOf('month'), dayjs()]);
+  // The first read takes the server's default period (this month so far in the brand's zone, not the browser's).
+  const [range, setRange] = useState<[Dayjs, Dayjs] | null>(null);
   const [board, setBoard] = useState<Board | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [editing, setEditing] = useState(false);
   useEffect(() => {
     setBoard(null);
-    void api<Board>(`/guides/leaderboard${query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })}`).then(setBoard, (e: Error) => message.error(e.message));
+    void api<Board>(`/guides/leaderboard${range ? query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') }) : ''}`).then((b) => {
+      setBoard(b);
+      if (!range) setRange([dayjs(b.from), dayjs(b.to)]);
+    }, (e: Error) => message.error(e.message));
   }, [range, message]);
   useEffect(() => void api<Settings>('/guides/settings').then(setSettings, () => setSettings(null)), []);
 
@@ -34,7 +38,7 @@ export function GuideLeaderboardPage() {
       data-testid="guide-leaderboard"
       extra={
         <Space>
-          <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} />
+          <DatePicker.RangePicker value={range ?? undefined} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} />
           {can('guides:manage') && settings && <Button onClick={() => setEditing(true)}>{t('guides.board.settings')}</Button>}
         </Space>
       }

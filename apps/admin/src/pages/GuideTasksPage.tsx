@@ -31,7 +31,7 @@ export function GuideTasksPage() {
         <Space wrap>
           <Select value={status ?? 'all'} onChange={(v) => setStatus(v === 'all' ? undefined : v)} style={{ width: 110 }} options={[{ value: 'all', label: t('guides.tasks.all') }, { value: 'open', label: t('guides.tasks.open') }, { value: 'done', label: t('guides.tasks.done') }]} />
           <Select allowClear placeholder={t('guides.tasks.kind')} value={kind} onChange={setKind} style={{ width: 130 }} options={(['rule', 'journey', 'welcome', 'manual'] as const).map((k) => ({ value: k, label: t(`guides.tasks.kinds.${k}`) }))} />
-          {can('guides:manage') && <GuideSelect guides={directory.guides} value={guideId} onChange={setGuideId} allowClear />}
+          {can('guides:manage') && <GuideSelect guides={directory.guides} value={guideId} onChange={setGuideId} allowClear placeholder={t('guides.tasks.guide')} />}
         </Space>
       }
     >

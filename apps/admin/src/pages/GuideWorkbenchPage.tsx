@@ -101,7 +101,7 @@ function MemberSidebar({ memberId, onTask }: { memberId: string; onTask: (taskId
     <Space direction="vertical" style={{ width: '100%' }} size="small" data-testid="guide-sidebar">
       <Card size="small" title={t('guides.sidebar.profile')}>
         <Descriptions column={1} size="small">
-          <Descriptions.Item label="#">{m.member_no}</Descriptions.Item>
+          <Descriptions.Item label={t('members.memberNo')}>{m.member_no}</Descriptions.Item>
           <Descriptions.Item label={t('members.name')}>{m.name ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('members.phone')}>{m.phone ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('guides.sidebar.registered')}>{formatTime(m.registered_at)}</Descriptions.Item>

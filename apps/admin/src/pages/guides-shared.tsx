@@ -25,11 +25,12 @@ export function useGuideDirectory() {
   };
 }
 
-export function GuideSelect({ guides, value, onChange, allowClear, exclude, testId }: { guides: Guide[]; value?: string | null; onChange?: (v: string | undefined) => void; allowClear?: boolean; exclude?: string; testId?: string }) {
+export function GuideSelect({ guides, value, onChange, allowClear, exclude, testId, placeholder }: { guides: Guide[]; value?: string | null; onChange?: (v: string | undefined) => void; allowClear?: boolean; exclude?: string; testId?: string; placeholder?: string }) {
   return (
     <Select
       data-testid={testId}
       allowClear={allowClear}
+      placeholder={placeholder}
       style={{ minWidth: 180 }}
       value={value ?? undefined}
       onChange={onChange}

@@ -167,6 +167,26 @@ describe('store guides', () => {
     expect((await req('GET', '/guides/settings', undefined, li.auth)).statusCode).toBe(403);
   });
 
+  it('moves tasks and conversions to the survivor of a merge, keeping one open task per rule and the survivor’s guide', async () => {
+    const keep = await member();
+    const gone = await member();
+    await ok('POST', '/guides/assignments', { member_ids: [keep], guide_id: zhang.id, reason: '' });
+    await ok('POST', '/guides/assignments', { member_ids: [gone], guide_id: li.id, reason: '' });
+    const segment = await ok('POST', '/segments', { name: '合并测试', kind: 'static' });
+    await ok('POST', `/segments/${segment.id}/members`, { action: 'add', member_ids: [keep, gone] });
+    const rule = await ok('POST', '/guide-task-rules', { name: '回访', segment_id: segment.id, title_template: '回访 {{ member_no }}', due_in_days: 1 });
+    expect((await ok('POST', `/guide-task-rules/${rule.id}/run`)).created).toBe(2);
+    await ok('POST', `/members/${keep}/merge`, { from_member_id: gone, reason: '同一人' });
+    const survivorTasks = await tasks(`member_id=${keep}`);
+    expect(survivorTasks).toHaveLength(2);
+    expect(survivorTasks.filter((x) => x.status === 'open')).toHaveLength(2);
+    const guide = await ok('GET', `/members/${keep}/guide`);
+    expect(guide.guide.guide_id).toBe(zhang.id);
+    expect(guide.history.length).toBeGreaterThanOrEqual(2);
+    expect(await ok('POST', `/guide-task-rules/${rule.id}/run`)).toMatchObject({ created: 0 });
+    expect(await tasks(`member_id=${gone}`)).toHaveLength(0);
+  });
+
   it('moves a leaving guide’s members and open tasks to another guide, with history', async () => {
     const m = await member();
     await ok('POST', '/guides/assignments', { member_ids: [m], guide_id: li.id, reason: '' });
