@@ -348,6 +348,65 @@ try {
   await page.screenshot({ path: path.join(artifacts, 'console-member-day-form.png') });
   await page.keyboard.press('Escape');
 
+  // Referrals: rules saved in the form (points for both sides, a ¥ minimum, a monthly limit) read back after a
+  // reload; the review queue, cases and funnel tabs load.
+  await page.getByTestId('nav-referrals').click();
+  const rules = page.getByTestId('referral-rules');
+  await rules.waitFor();
+  await page.getByTestId('referral-referrer-points').fill('200');
+  await page.getByTestId('referral-referee-points').fill('100');
+  await page.getByTestId('referral-min-order').fill('49.9');
+  await page.getByTestId('referral-monthly-limit').fill('10');
+  await page.getByTestId('referral-rules-save').click();
+  await page.locator('.ant-message').getByText('已保存').waitFor();
+  await page.reload();
+  await rules.waitFor();
+  const readBack = [await page.getByTestId('referral-referrer-points').inputValue(), await page.getByTestId('referral-referee-points').inputValue(), await page.getByTestId('referral-min-order').inputValue(), await page.getByTestId('referral-monthly-limit').inputValue()];
+  if (readBack.join('|') !== '200|100|49.90|10') throw new Error(`the saved referral rules read back as ${readBack.join('|')}`);
+  await page.screenshot({ path: path.join(artifacts, 'console-referral-rules.png'), fullPage: true });
+  await page.getByRole('tab', { name: '审核队列' }).click();
+  await page.getByTestId('referral-review-table').waitFor();
+  await page.getByRole('tab', { name: '推荐记录' }).click();
+  await page.getByTestId('referral-cases-table').waitFor();
+  await page.getByRole('tab', { name: '转化漏斗' }).click();
+  await page.getByTestId('referral-funnel').getByText('首单').waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-referral-funnel.png'), fullPage: true });
+
+  // Distribution: a two-level plan (10 % with tea at 20 %, 3 % for the recruiter) saved and read back; the third
+  // level is shown locked. A member applied through the API is approved in the list and has a dashboard.
+  await page.getByTestId('nav-distribution').click();
+  const plan = page.getByTestId('commission-plan');
+  await plan.waitFor();
+  if (await page.getByTestId('commission-third-level').isEnabled()) throw new Error('a third commission level can be added');
+  await page.getByTestId('commission-l1-default').fill('10');
+  await page.getByTestId('commission-l1-add-categories').click();
+  await page.getByTestId('commission-l1-categories-key').fill('茶');
+  await page.getByTestId('commission-l1-categories-rate').fill('20');
+  await page.getByTestId('commission-level2-on').click();
+  await page.getByTestId('commission-l2-default').fill('3');
+  await page.getByTestId('commission-plan-save').click();
+  await page.locator('.ant-message').getByText('已保存').waitFor();
+  await page.reload();
+  await plan.waitFor();
+  const planBack = [await page.getByTestId('commission-l1-default').inputValue(), await page.getByTestId('commission-l1-categories-key').inputValue(), await page.getByTestId('commission-l1-categories-rate').inputValue(), await page.getByTestId('commission-l2-default').inputValue()];
+  if (planBack.join('|') !== '10.00|茶|20.00|3.00') throw new Error(`the saved commission plan reads back as ${planBack.join('|')}`);
+  await page.screenshot({ path: path.join(artifacts, 'console-distribution-plan.png'), fullPage: true });
+  const applied = await page.evaluate(async (member) => (await fetch('/api/v1/promoters', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-csrf': '1' }, body: JSON.stringify({ member_id: member }) })).status, memberId);
+  if (applied !== 201) throw new Error(`applying as promoter answered ${applied}`);
+  await page.getByRole('tab', { name: '分销员' }).click();
+  const promoterRow = page.getByTestId('promoters-table').locator('tbody tr', { hasText: '待审核' });
+  await promoterRow.getByTestId('promoter-approve').click();
+  await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+  await page.getByTestId('promoters-table').locator('tbody tr', { hasText: '已通过' }).getByTestId('promoter-dashboard').click();
+  await page.getByTestId('promoter-board').getByText('可提现').waitFor();
+  await page.waitForTimeout(500); // let the drawer finish sliding in
+  await page.screenshot({ path: path.join(artifacts, 'console-promoter-dashboard.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: '佣金明细' }).click();
+  await page.getByTestId('commissions-table').waitFor();
+  await page.getByRole('tab', { name: '提现' }).click();
+  await page.getByTestId('withdrawals-table').waitFor();
+
   // Messaging: a template made in the editor and previewed for a member; the broadcasts (with the create
   // form), delivery log and channel settings pages load.
   await page.getByTestId('nav-messaging').click();
@@ -406,7 +465,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, saved referral rules and a two-level commission plan and read them back, approved a promoter and opened their dashboard, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 /**

@@ -11,6 +11,7 @@ import { gamesEn, gamesZh } from './i18n-games.ts';
 import { guidesEn, guidesZh } from './i18n-guides.ts';
 import { eventsEn, eventsZh } from './i18n-events.ts';
 import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
+import { distributionEn, distributionZh, referralsEn, referralsZh } from './i18n-growth.ts';
 
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
@@ -438,7 +439,7 @@ export function rememberLanguage(language: Language) {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh, referrals: referralsZh, distribution: distributionZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn, referrals: referralsEn, distribution: distributionEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -63,6 +63,8 @@ const GuideTasksPage = lazy(() => import('./pages/GuideTasksPage.tsx').then((m) 
 const GuideWorkbenchPage = lazy(() => import('./pages/GuideWorkbenchPage.tsx').then((m) => ({ default: m.GuideWorkbenchPage })));
 const QuizzesPage = lazy(() => import('./pages/QuizzesPage.tsx').then((m) => ({ default: m.QuizzesPage })));
 const MemberDaysPage = lazy(() => import('./pages/MemberDaysPage.tsx').then((m) => ({ default: m.MemberDaysPage })));
+const ReferralsPage = lazy(() => import('./pages/ReferralsPage.tsx').then((m) => ({ default: m.ReferralsPage })));
+const DistributionPage = lazy(() => import('./pages/DistributionPage.tsx').then((m) => ({ default: m.DistributionPage })));
 const ScarceProductsPage = lazy(() => import('./pages/ScarceProductsPage.tsx').then((m) => ({ default: m.ScarceProductsPage })));
 const CouponWriteOffPage = lazy(() => import('./pages/CouponWriteOffPage.tsx').then((m) => ({ default: m.CouponWriteOffPage })));
 const MembershipPlansPage = lazy(() => import('./pages/MembershipPlansPage.tsx').then((m) => ({ default: m.MembershipPlansPage })));
@@ -170,6 +172,8 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="guides/rules" element={<GuideRulesPage />} />
         <Route path="guides/tasks" element={<GuideTasksPage />} />
         <Route path="games/quizzes" element={<QuizzesPage />} />
+        <Route path="referrals" element={<ReferralsPage />} />
+        <Route path="distribution" element={<DistributionPage />} />
         <Route path="member-days" element={<MemberDaysPage />} />
         <Route path="membership" element={<Navigate to="/membership/plans" replace />} />
         <Route path="membership/plans" element={<MembershipPlansPage />} />

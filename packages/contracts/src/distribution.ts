@@ -26,6 +26,7 @@ export const promoterSchema = z.object({
   code: z.string(),
   link: z.string(),
   recruiter_id: z.uuid().nullable(),
+  recruiter_no: z.string().nullable().describe('Member number of the recruiter (the level-2 promoter above this one)'),
   status: z.enum(['applied', 'approved', 'rejected', 'suspended']),
   source: z.enum(['application', 'tier']),
   applied_at: z.string(),
@@ -40,6 +41,7 @@ export const visitInputSchema = z.object({ code: z.string().trim().min(1).max(40
 export const commissionSchema = z.object({
   id: z.uuid(),
   promoter_id: z.uuid(),
+  promoter_no: z.string().nullable(),
   order_id: z.uuid(),
   level: z.number().int(),
   kind: z.enum(['accrual', 'reversal']),
@@ -70,4 +72,11 @@ export const withdrawalSchema = z.object({
   decided_at: z.string().nullable(),
   paid_at: z.string().nullable(),
 });
+/** A withdrawal as operators list it: with the promoter's member number. */
+export const listedWithdrawalSchema = withdrawalSchema.extend({ promoter_no: z.string().nullable() });
+export type ListedWithdrawal = z.infer<typeof listedWithdrawalSchema>;
+export type Commission = z.infer<typeof commissionSchema>;
+export type Dashboard = z.infer<typeof dashboardSchema>;
+export type Withdrawal = z.infer<typeof withdrawalSchema>;
+
 export const payoutInputSchema = z.object({ payout_ref: z.string().trim().min(1).max(100).describe('The transfer’s reference in the payment system') });

@@ -29,6 +29,7 @@ export const referralSchema = z.object({
   member_id: z.uuid().describe('The new member'),
   member_no: z.string().nullable(),
   referrer_id: z.uuid(),
+  referrer_no: z.string().nullable(),
   status: z.enum(referralStatuses),
   flags: z.array(z.enum(referralFlags)),
   joined_at: z.string(),

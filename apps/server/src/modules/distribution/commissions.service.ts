@@ -104,14 +104,6 @@ export async function settleDueCommissions(deps: AppDeps, ctxOf: (tenantId: stri
   return settled;
 }
 
-export async function listCommissions(deps: AppDeps, ctx: RequestContext, query: { promoter_id?: string; order_id?: string }) {
-  let q = deps.db.selectFrom('commission_entries').select(['id', 'promoter_id', 'order_id', 'level', 'kind', 'amount_fen', 'status', 'settles_at', 'created_at']).where('tenant_id', '=', ctx.tenantId);
-  if (query.promoter_id) q = q.where('promoter_id', '=', query.promoter_id);
-  if (query.order_id) q = q.where('order_id', '=', query.order_id);
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(500).execute();
-  return rows.map((r) => ({ ...r, settles_at: r.settles_at.toISOString(), created_at: r.created_at.toISOString() }));
-}
-
 /** Pending, settled (net of reversals) and withdrawn sums; what can be withdrawn is settled less withdrawn. */
 export async function balancesOf(db: Db, tenantId: string, promoterId: string) {
   const r = await sql<{ pending_fen: number; settled_fen: number; withdrawn_fen: number; orders: number }>`select

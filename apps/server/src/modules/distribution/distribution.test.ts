@@ -119,6 +119,32 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect((await req('POST', `/api/v1/withdrawals/${withdrawal}/pay`, { payout_ref: 'WX-1' })).json()).toMatchObject({ status: 'paid', payout_ref: 'WX-1' });
     expect(await events('withdrawal.paid')).toEqual([{ promoter_id: seller.id, withdrawal_id: withdrawal, amount_fen: 1000, payout_ref: 'WX-1' }]);
     expect(await dash(seller.id)).toMatchObject({ settled_fen: 1000, withdrawn_fen: 1000, available_fen: 0 });
+
+    // The console's lists: filtered, a page at a time, with member numbers; another tenant sees none of it.
+    const numberOf = async (id: string) => (await req('GET', `/api/v1/members/${id}`)).json().member.member_no as string;
+    const [sellerNo, topNo] = [await numberOf(seller.id), await numberOf(top.id)];
+    const list = async (url: string, headers = a.auth) => {
+      const res = await req('GET', url, undefined, headers);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { data: Record<string, unknown>[]; next_cursor: string | null };
+    };
+    const all = (await list(`/api/v1/commissions?promoter_id=${seller.id}`)).data;
+    expect(all.map((c) => [c.kind, c.amount_fen, c.status])).toEqual([['reversal', -200, 'settled'], ['reversal', -1000, 'settled'], ['accrual', 2200, 'settled']]);
+    expect(all.every((c) => c.promoter_no === sellerNo)).toBe(true);
+    expect((await list(`/api/v1/commissions?promoter_id=${seller.id}&kind=reversal`)).data.map((c) => c.amount_fen)).toEqual([-200, -1000]);
+    expect((await list(`/api/v1/commissions?promoter_id=${seller.id}&status=pending`)).data).toEqual([]);
+    const first = await list(`/api/v1/commissions?promoter_id=${seller.id}&limit=2`);
+    const rest = await list(`/api/v1/commissions?promoter_id=${seller.id}&limit=2&cursor=${first.next_cursor}`);
+    expect([...first.data, ...rest.data].map((c) => c.id)).toEqual(all.map((c) => c.id));
+    expect(rest.next_cursor).toBeNull();
+    expect((await list(`/api/v1/commissions?promoter_id=${seller.id}`, b.auth)).data).toEqual([]);
+    expect((await req('GET', '/api/v1/commissions?cursor=WyJub3BlIl0')).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.cursor' }] });
+    expect((await list(`/api/v1/promoters?recruiter_id=${top.id}`)).data).toEqual([expect.objectContaining({ member_id: seller.id, member_no: sellerNo, recruiter_id: top.id, recruiter_no: topNo, status: 'approved' })]);
+    const promoters = await list('/api/v1/promoters?status=approved&limit=1');
+    expect(promoters.data).toHaveLength(1);
+    expect((await list(`/api/v1/promoters?status=approved&limit=1&cursor=${promoters.next_cursor}`)).data[0]!.member_id).not.toBe(promoters.data[0]!.member_id);
+    expect((await list(`/api/v1/withdrawals?status=paid&promoter_id=${seller.id}`)).data).toEqual([expect.objectContaining({ id: withdrawal, promoter_no: sellerNo, amount_fen: 1000, payout_ref: 'WX-1' })]);
+    expect((await list(`/api/v1/withdrawals?status=requested&promoter_id=${seller.id}`)).data).toEqual([]);
   });
 
   it('a merge hands the buyer\'s attribution to the survivor; erasure drops it, so later orders earn no commission', async () => {

@@ -27,7 +27,7 @@ export function meDistributionRoutes(me: Api, deps: AppDeps) {
   });
   me.get('/promoter/withdrawals', { schema: { tags, summary: 'My withdrawals', security: memberSecurity, response: { 200: z.array(withdrawalSchema) } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
-    return listWithdrawals(deps, ctx, { promoter_id: memberId });
+    return listWithdrawals(deps, ctx, memberId);
   });
   me.post('/promoter/withdrawals', { schema: { tags, summary: 'Ask to withdraw settled commission', security: memberSecurity, body: withdrawalInputSchema, response: { 201: withdrawalSchema, ...errors } } }, async (request, reply) => {
     const { ctx, memberId } = signedIn(request);

@@ -13,7 +13,7 @@ import { getMemberRow, memberNumbers } from '../members/members.service.ts';
 import { currentTierIds } from '../tiers/tiers.service.ts';
 import './distribution.tables.ts';
 
-type PromoterRow = { member_id: string; code: string; recruiter_id: string | null; status: Promoter['status']; source: Promoter['source']; applied_at: Date; approved_at: Date | null };
+export type PromoterRow = { member_id: string; code: string; recruiter_id: string | null; status: Promoter['status']; source: Promoter['source']; applied_at: Date; approved_at: Date | null };
 
 export async function getDistributionSettings(db: Db, tenantId: string): Promise<DistributionSettings> {
   const row = await db.selectFrom('distribution_settings').select('settings').where('tenant_id', '=', tenantId).executeTakeFirst();
@@ -92,15 +92,6 @@ export async function getPromoter(deps: AppDeps, ctx: RequestContext, memberId: 
   throw notFound('Promoter');
 }
 
-export async function listPromoters(deps: AppDeps, ctx: RequestContext, query: { status?: Promoter['status'] }) {
-  let q = deps.db.selectFrom('promoters').selectAll().where('tenant_id', '=', ctx.tenantId);
-  if (query.status) q = q.where('status', '=', query.status);
-  const rows = await q.orderBy('applied_at', 'desc').limit(500).execute();
-  const numbers = await memberNumbers(deps.db, ctx.tenantId, rows.map((r) => r.member_id));
-  const slug = await slugOf(deps.db, ctx.tenantId);
-  return rows.map((r) => toPromoter(r, numbers.get(r.member_id) ?? null, slug));
-}
-
 /** A signed-in member opened a promoter's link: their next orders within the window belong to that promoter. */
 export async function recordVisit(deps: AppDeps, ctx: RequestContext, memberId: string, code: string): Promise<{ promoter_id: string }> {
   const promoter = await promoterByCode(deps.db, ctx.tenantId, code);
@@ -145,17 +136,25 @@ async function slugOf(db: Db, tenantId: string) {
 }
 
 async function serialize(db: Db, tenantId: string, row: PromoterRow): Promise<Promoter> {
-  const numbers = await memberNumbers(db, tenantId, [row.member_id]);
-  return toPromoter(row, numbers.get(row.member_id) ?? null, await slugOf(db, tenantId));
+  return (await serializePromoters(db, tenantId, [row]))[0]!;
 }
 
-function toPromoter(row: PromoterRow, memberNo: string | null, slug: string): Promoter {
+/** Promoters as the API shows them, with their own and their recruiter's member numbers. */
+export async function serializePromoters(db: Db, tenantId: string, rows: readonly PromoterRow[]): Promise<Promoter[]> {
+  if (!rows.length) return [];
+  const ids = rows.flatMap((r) => (r.recruiter_id ? [r.member_id, r.recruiter_id] : [r.member_id]));
+  const [numbers, slug] = await Promise.all([memberNumbers(db, tenantId, [...new Set(ids)]), slugOf(db, tenantId)]);
+  return rows.map((r) => toPromoter(r, numbers, slug));
+}
+
+function toPromoter(row: PromoterRow, numbers: Map<string, string>, slug: string): Promoter {
   return {
     member_id: row.member_id,
-    member_no: memberNo,
+    member_no: numbers.get(row.member_id) ?? null,
     code: formatCode(row.code),
     link: `/m/?brand=${encodeURIComponent(slug)}&promoter=${row.code}`,
     recruiter_id: row.recruiter_id,
+    recruiter_no: row.recruiter_id ? (numbers.get(row.recruiter_id) ?? null) : null,
     status: row.status,
     source: row.source,
     applied_at: row.applied_at.toISOString(),

@@ -47,11 +47,10 @@ export async function decideWithdrawal(deps: AppDeps, ctx: RequestContext, id: s
   });
 }
 
-export async function listWithdrawals(deps: AppDeps, ctx: RequestContext, query: { promoter_id?: string; status?: WithdrawalRow['status'] }) {
-  let q = deps.db.selectFrom('withdrawals').selectAll().where('tenant_id', '=', ctx.tenantId);
-  if (query.promoter_id) q = q.where('promoter_id', '=', query.promoter_id);
-  if (query.status) q = q.where('status', '=', query.status);
-  return (await q.orderBy('requested_at', 'desc').limit(500).execute()).map(serialize);
+/** A promoter's own withdrawals, newest first (the member center shows the last 500). */
+export async function listWithdrawals(deps: AppDeps, ctx: RequestContext, promoterId: string) {
+  const rows = await deps.db.selectFrom('withdrawals').selectAll().where('tenant_id', '=', ctx.tenantId).where('promoter_id', '=', promoterId).orderBy('requested_at', 'desc').limit(500).execute();
+  return rows.map(serialize);
 }
 
 export async function dashboard(deps: AppDeps, ctx: RequestContext, promoterId: string) {

@@ -59,13 +59,14 @@ export async function serialize(db: Db, tenantId: string, rows: readonly { membe
   if (!rows.length) return [];
   const ids = rows.map((r) => r.member_id);
   const [numbers, rewards] = await Promise.all([
-    memberNumbers(db, tenantId, ids),
+    memberNumbers(db, tenantId, [...new Set([...ids, ...rows.map((r) => r.referrer_id)])]),
     db.selectFrom('referral_rewards').selectAll().where('tenant_id', '=', tenantId).where('referral_member_id', 'in', ids).orderBy('side', 'desc').execute(),
   ]);
   return rows.map((r) => ({
     member_id: r.member_id,
     member_no: numbers.get(r.member_id) ?? null,
     referrer_id: r.referrer_id,
+    referrer_no: numbers.get(r.referrer_id) ?? null,
     status: r.status,
     flags: r.flags as Referral['flags'],
     joined_at: r.joined_at.toISOString(),

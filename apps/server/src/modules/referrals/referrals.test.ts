@@ -76,7 +76,9 @@ describe('referrals (推荐有礼)', () => {
     const referrerId = joins[0]!.statusCode === 201 ? referrer.member_id : other.member_id;
     expect((await req('POST', '/api/v1/me/referrals/join', { code }, friend.auth)).json().code).toBe('REFERRAL_EXISTS');
     const caseUrl = `/api/v1/referrals/${friend.member_id}`;
-    expect((await req('GET', caseUrl)).json()).toMatchObject({ referrer_id: referrerId, status: 'joined', flags: [] });
+    const referrerNo = (await req('GET', `/api/v1/members/${referrerId}`)).json().member.member_no as string;
+    expect(referrerNo).toBeTruthy();
+    expect((await req('GET', caseUrl)).json()).toMatchObject({ referrer_id: referrerId, referrer_no: referrerNo, status: 'joined', flags: [] });
     expect((await req('GET', caseUrl, undefined, b.auth)).statusCode).toBe(404);
 
     await order(friend.member_id, 3000, clock.now()); // below the minimum: not the qualifying order
