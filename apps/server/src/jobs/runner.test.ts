@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.ts';
 import type { AppDeps, RequestContext } from '../deps.ts';
 import { createSharedTestDatabase, createTestDatabase, type TestDatabase } from '../test/database.ts';
+import { startWorkerChild } from '../test/worker-child.ts';
 import { createTestDeps, testConfig } from '../test/deps.ts';
 import { createEffectsTable, defineEffectJob, EFFECT_JOB } from '../test/fixtures/effect-job.ts';
 import { enqueueJob } from './enqueue.ts';
@@ -16,7 +14,6 @@ import { getJob, listJobs, retryJob } from './queue.service.ts';
 import { createJobRegistry, type JobRegistry } from './registry.ts';
 import { createWorker } from './runner.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TENANT = '01a20000-0000-7000-8000-000000000001';
 const OTHER_TENANT = '01a20000-0000-7000-8000-000000000002';
 const BATCH_TENANT = '01a20000-0000-7000-8000-000000000003';
@@ -208,28 +205,9 @@ describe('a job survives kill -9 of its worker', () => {
     const registry = createJobRegistry();
     defineEffectJob(registry);
     const { id } = await enqueueJob(database.db, registry, { tenantId: TENANT, name: EFFECT_JOB });
-    // The embedded database is one process's at a time: hand it over to the child.
-    if (database.dataDir) await database.close();
-
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/test/fixtures/crashing-worker.ts'], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? '', ...(database.url ? { TEST_DATABASE_URL: database.url } : { TEST_PGLITE_DIR: database.dataDir }) },
-    });
-    let output = '';
-    const started = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        if (output.includes('started')) resolve();
-      });
-      child.stderr.on('data', (chunk) => (output += chunk));
-      child.on('exit', () => reject(new Error(`worker exited before starting the job:\n${output}`)));
-    });
-    await started;
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-
-    if (database.dataDir) database = { ...(await openDatabase({ kind: 'pglite', dataDir: database.dataDir })), dataDir: database.dataDir };
+    const worker = await startWorkerChild(database, 'crashing-worker.ts');
+    await worker.printed('started');
+    database = await worker.killAndReopen();
     const deps = createTestDeps(database.db, { jobs: registry, config: testConfig(fastJobs) });
     const killed = await deps.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(killed).toMatchObject({ status: 'running', attempts: 1 });

@@ -1,22 +1,19 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/database.ts';
 import { createWorker } from '../../jobs/runner.ts';
 import { buildRegistries } from '../../modules.ts';
 import { createTestTenant } from '../../test/app.ts';
 import { createSharedTestDatabase } from '../../test/database.ts';
+import { startWorkerChild } from '../../test/worker-child.ts';
 import { createTestDeps, testConfig } from '../../test/deps.ts';
 import { createMember } from '../members/members.service.ts';
 import { createTag, createTagGroup } from '../members/tags.service.ts';
 import { enterJourney } from './entry.service.ts';
 import { createJourney, publishJourney } from './journeys.service.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const MEMBERS = 30;
 
 describe('journey engine under kill -9', () => {
@@ -44,27 +41,9 @@ describe('journey engine under kill -9', () => {
     const members: string[] = [];
     for (let i = 0; i < MEMBERS; i++) members.push((await createMember(setupDeps, tenant.ctx, { identities: [{ type: 'store_card', value: `KILL-${i}` }], channel: 'store' })).id);
     expect(await enterJourney(setupDeps, tenant.ctx, journey.id, { member_ids: members, context: {} })).toMatchObject({ entered: MEMBERS });
-    if (database.dataDir) await database.close();
-
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/test/fixtures/journey-worker.ts'], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? '', HANG_AFTER_STEPS: '40', ...(database.url ? { TEST_DATABASE_URL: database.url } : { TEST_PGLITE_DIR: database.dataDir }) },
-    });
-    let output = '';
-    const midway = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        if (output.includes('midway')) resolve();
-      });
-      child.stderr.on('data', (chunk) => (output += chunk));
-      child.on('exit', () => reject(new Error(`the worker ended before it was killed:\n${output}`)));
-    });
-    await midway;
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-
-    if (database.dataDir) database = { ...(await openDatabase({ kind: 'pglite', dataDir: database.dataDir })), dataDir: database.dataDir };
+    const worker = await startWorkerChild(database, 'journey-worker.ts', { HANG_AFTER_STEPS: '40' });
+    await worker.printed('midway');
+    database = await worker.killAndReopen();
     const deps = createTestDeps(database.db, { ...buildRegistries(), config: testConfig({ HEARTH_JOB_POLL_MS: '20', HEARTH_JOB_LEASE_SECONDS: '2' }) });
     const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(deps.db)).rows[0]!.n;
     const t = tenant.tenantId;
@@ -86,5 +65,5 @@ describe('journey engine under kill -9', () => {
     expect(await count(sql`select count(*)::int as n from member_tag_history where tenant_id = ${t} and tag_id = ${tag.id}`)).toBe(MEMBERS);
     await database.close();
     await fs.rm(dir, { recursive: true, force: true });
-  }, 120_000);
+  }, 300_000);
 });

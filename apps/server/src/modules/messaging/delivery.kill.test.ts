@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/database.ts';
 import { createWorker } from '../../jobs/runner.ts';
 import { buildRegistries } from '../../modules.ts';
 import { createTestTenant } from '../../test/app.ts';
 import { createSharedTestDatabase } from '../../test/database.ts';
+import { startWorkerChild } from '../../test/worker-child.ts';
 import { createTestDeps, testConfig } from '../../test/deps.ts';
 import { createMember } from '../members/members.service.ts';
 import { saveChannelConfig } from './channels.service.ts';
@@ -19,7 +17,6 @@ import { createTemplate } from './templates.service.ts';
 import { startSmsFake, startWechatFake } from './test-peers/fakes.ts';
 import { startSmtpPeer } from './test-peers/smtp-peer.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const PER_CHANNEL = 30;
 // Long enough that a live worker never loses a lease: on PGlite every query of the worker, heartbeats
 // included, queues on one connection, and on a loaded machine a 2 s lease lapsed mid-send, so the same
@@ -58,28 +55,17 @@ describe('message delivery under kill -9', () => {
         ids[channel]!.push(sent.deliveryId);
       }
     }
-    if (database.dataDir) await database.close();
-
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/test/fixtures/messaging-worker.ts'], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? '', HEARTH_SECRETS_KEY: secretsKey, HEARTH_JOB_LEASE_SECONDS: LEASE_SECONDS, ...(database.url ? { TEST_DATABASE_URL: database.url } : { TEST_PGLITE_DIR: database.dataDir }) },
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const worker = await startWorkerChild(database, 'messaging-worker.ts', { HEARTH_SECRETS_KEY: secretsKey, HEARTH_JOB_LEASE_SECONDS: LEASE_SECONDS });
     // Kill it once about a third of the messages reached the peers: mid-batch, with sends in flight.
     const total = () => smtp.received.length + sms.accepted.length + wechat.accepted.length;
     const deadline = Date.now() + 120_000;
     while (total() < PER_CHANNEL && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    child.kill('SIGKILL');
-    await exited;
+    database = await worker.killAndReopen();
     const atKill = total();
-    expect(atKill, output).toBeGreaterThanOrEqual(PER_CHANNEL);
+    expect(atKill, worker.output()).toBeGreaterThanOrEqual(PER_CHANNEL);
     expect(atKill).toBeLessThan(3 * PER_CHANNEL);
 
     // Another worker takes over once the dead one's leases ran out (LEASE_SECONDS).
-    if (database.dataDir) database = { ...(await openDatabase({ kind: 'pglite', dataDir: database.dataDir })), dataDir: database.dataDir };
     const deps = createTestDeps(database.db, { ...buildRegistries(), config: testConfig({ HEARTH_SECRETS_KEY: secretsKey, HEARTH_JOB_LEASE_SECONDS: LEASE_SECONDS }) });
     const takeoverDeadline = Date.now() + 90_000;
     while (Date.now() < takeoverDeadline) {

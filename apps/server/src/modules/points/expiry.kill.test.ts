@@ -1,21 +1,18 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/database.ts';
 import { buildRegistries } from '../../modules.ts';
 import { createTestTenant } from '../../test/app.ts';
 import { createSharedTestDatabase } from '../../test/database.ts';
+import { startWorkerChild } from '../../test/worker-child.ts';
 import { createTestClock, createTestDeps } from '../../test/deps.ts';
 import { createMember } from '../members/members.service.ts';
 import { expireDuePoints } from './expiry.job.ts';
 import { adjustPoints } from './points.service.ts';
 import { reconcileLedger } from './reconcile.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 describe('points expiry under kill -9', () => {
   it('expires every due lot exactly once when the worker is killed mid-run and run again', async () => {
@@ -30,27 +27,9 @@ describe('points expiry under kill -9', () => {
       for (let lot = 0; lot < 3; lot++) await adjustPoints(setupDeps, tenant.ctx, member.id, { points: 100 + lot, reason: '到期测试' });
     }
     const dueLots = 90;
-    if (database.dataDir) await database.close();
-
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/test/fixtures/expiring-worker.ts'], {
-      cwd: serverDir,
-      env: { PATH: process.env.PATH ?? '', ...(database.url ? { TEST_DATABASE_URL: database.url } : { TEST_PGLITE_DIR: database.dataDir }) },
-    });
-    let output = '';
-    const midway = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        if (output.includes('chunk 3')) resolve();
-      });
-      child.stderr.on('data', (chunk) => (output += chunk));
-      child.on('exit', () => reject(new Error(`the worker ended before it was killed:\n${output}`)));
-    });
-    await midway;
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-
-    if (database.dataDir) database = { ...(await openDatabase({ kind: 'pglite', dataDir: database.dataDir })), dataDir: database.dataDir };
+    const worker = await startWorkerChild(database, 'expiring-worker.ts');
+    await worker.printed('chunk 3');
+    database = await worker.killAndReopen();
     const deps = createTestDeps(database.db, buildRegistries());
     const countExpired = async () =>
       (await sql<{ n: number }>`select count(*)::int as n from points_lots where tenant_id = ${tenant.tenantId} and remaining = 0`.execute(deps.db)).rows[0]!.n;
