@@ -132,6 +132,27 @@ describe('content library (内容库)', () => {
     expect(section).toMatchObject({ shares: 2 });
   });
 
+  it('a merge keeps one view per item and day and adds the share taps; the export lists them', async () => {
+    clock.set(new Date('2026-12-06T02:00:00Z'));
+    const id = await published({ title: '合并测试' });
+    const keeper = await signInBySms(t, a.slug, '13900139104');
+    const merged = await signInBySms(t, a.slug, '13900139105');
+    for (const who of [keeper, merged]) {
+      expect((await view(id, who)).json().counted).toBe(true);
+      await req('POST', `/api/v1/me/content/${id}/shares`, { channel: 'link' }, who.auth);
+    }
+    clock.set(new Date('2026-12-07T02:00:00Z'));
+    expect((await view(id, merged)).json().counted).toBe(true);
+    expect((await req('POST', `/api/v1/members/${keeper.member_id}/merge`, { from_member_id: merged.member_id, reason: '同一人' })).statusCode).toBe(200);
+    const views = await t.deps.db.selectFrom('content_views').select(['member_id', 'day']).where('tenant_id', '=', a.tenantId).where('content_id', '=', id).orderBy('day').execute();
+    expect(views.map((v) => v.member_id)).toEqual([keeper.member_id, keeper.member_id]);
+    const shares = await t.deps.db.selectFrom('content_shares').select(['member_id', 'taps']).where('tenant_id', '=', a.tenantId).where('content_id', '=', id).execute();
+    expect(shares).toEqual([{ member_id: keeper.member_id, taps: 2 }]);
+    expect((await req('GET', `/api/v1/content/${id}`)).json().stats).toEqual({ views: 2, unique_viewers: 1, shares: 2, sharers: 1 });
+    const exported = (await req('GET', `/api/v1/members/${keeper.member_id}/export`)).json();
+    expect(exported.sections.content.views).toHaveLength(2);
+  });
+
   it('refuses bad input by field, and another tenant’s items and segments are unknown', async () => {
     const bad = await req('POST', '/api/v1/content', article({ kind: 'video', skus: ['NOPE'], unpublish_at: '2026-12-01T00:00:00Z', publish_at: '2026-12-02T00:00:00Z' }));
     expect(bad.statusCode).toBe(400);

@@ -92,6 +92,23 @@ describe('games: quizzes (答题)', () => {
     expect((await req('GET', `/api/v1/members/${member.member_id}/coupons`)).json().data).toHaveLength(1);
   });
 
+  it('a merge keeps the survivor’s attempt of a shared period and one reward', async () => {
+    clock.set(new Date('2026-12-10T02:00:00Z'));
+    const id = (await req('POST', '/api/v1/quizzes', quiz({ pass_score: 1 }))).json().id as string;
+    const keeper = await signInBySms(t, a.slug, '13900139205');
+    const merged = await signInBySms(t, a.slug, '13900139206');
+    const q3 = (await req('GET', `/api/v1/me/quizzes/${id}`, undefined, keeper.auth)).json().questions[2].id as string;
+    for (const who of [keeper, merged]) expect((await req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [{ question_id: q3, choices: [0] }] }, who.auth)).json().reward).toMatchObject({ status: 'fulfilled' });
+    clock.set(new Date('2026-12-11T02:00:00Z'));
+    expect((await req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [] }, merged.auth)).statusCode).toBe(201);
+    expect((await req('POST', `/api/v1/members/${keeper.member_id}/merge`, { from_member_id: merged.member_id, reason: '同一人' })).statusCode).toBe(200);
+    const attempts = await t.deps.db.selectFrom('quiz_attempts').select(['member_id', 'period']).where('tenant_id', '=', a.tenantId).where('quiz_id', '=', id).orderBy('period').execute();
+    expect(attempts).toEqual([{ member_id: keeper.member_id, period: '2026-12-10' }, { member_id: keeper.member_id, period: '2026-12-11' }]);
+    const rewards = await t.deps.db.selectFrom('quiz_rewards').select('member_id').where('tenant_id', '=', a.tenantId).where('quiz_id', '=', id).execute();
+    expect(rewards).toEqual([{ member_id: keeper.member_id }]);
+    expect((await req('GET', `/api/v1/me/quizzes/${id}`, undefined, keeper.auth)).json()).toMatchObject({ can_attempt: false, rewarded: true });
+  });
+
   it('refuses bad questions and answers by field, closed quizzes, and another tenant’s quiz', async () => {
     const bad = await req('POST', '/api/v1/quizzes', quiz({ pass_score: 9, questions: [{ kind: 'single', prompt: '?', options: ['a', 'b'], correct: [0, 1] }, { kind: 'multiple', prompt: '?', options: ['a', 'b'], correct: [5] }] }));
     expect(bad.statusCode).toBe(400);
