@@ -281,6 +281,18 @@ try {
   const pointsAfter = (await operator('GET', `/members/${memberId}/points`)).available;
   if (pointsAfter !== pointsBefore + 10) throw new Error(`quiz reward: points ${pointsBefore} → ${pointsAfter}`);
   if ((await operator('GET', `/quizzes/${quiz.id}`)).stats.rewarded !== 1) throw new Error('the quiz reward is not counted');
+
+  // 12. An instant lottery shows its prizes on a wheel, which turns to the prize the server drew before telling it.
+  await operator('POST', '/lotteries', {
+    name: 'E2E 幸运转盘', mode: 'instant', starts_at: new Date(now - 3_600_000).toISOString(), ends_at: new Date(now + 86_400_000).toISOString(),
+    prizes: [{ name: '5 积分', kind: 'points', points: 5, probability_bp: 10_000, stock: 100 }],
+  });
+  await page.goto(`${base}/m/draw`);
+  const wheelCard = page.getByTestId('lottery-card').filter({ hasText: 'E2E 幸运转盘' });
+  await wheelCard.getByTestId('lucky-wheel').waitFor();
+  await wheelCard.getByTestId('lottery-enter').click();
+  await page.getByText('恭喜！您抽中了「5 积分」').waitFor({ timeout: 15_000 });
+  await shot('20-lucky-wheel');
 } catch (err) {
   failure = err;
 } finally {
@@ -295,7 +307,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

@@ -46,7 +46,7 @@ const zhCN = {
     checkin: { title: '每日签到', button: '签到', done: '今日已签到', streak: '已连续签到 {{days}} 天', start: '今天签到开始连续记录', daily: '每次签到得 {{points}} 积分', next: '再签 {{days}} 天可得：{{reward}}', rewardPoints: '{{points}} 积分', rewardCoupon: '优惠券', got: '签到成功，连续 {{days}} 天', gotReward: '签到成功！获得 {{reward}}', month: '本月已签 {{days}} 天' },
     draw: {
       title: '幸运抽奖', none: '暂时没有进行中的抽奖', cost: '每次 {{points}} 积分', free: '免费抽奖', dailyLimit: '每天 {{n}} 次', ends: '{{date}} 截止', prizes: '奖品', chance: '中奖率 {{percent}}%', left: '剩 {{n}} 份',
-      enter: '抽一次', scheduled: '参与抽奖', drawAt: '{{date}} 开奖', entered: '已参与，开奖后公布结果', won: '恭喜！您抽中了「{{prize}}」', lost: '很遗憾，没有抽中，下次好运！', myPrizes: '我的奖品', noPrizes: '还没有中奖记录',
+      enter: '抽一次', scheduled: '参与抽奖', drawAt: '{{date}} 开奖', entered: '已参与，开奖后公布结果', won: '恭喜！您抽中了「{{prize}}」', lost: '很遗憾，没有抽中，下次好运！', noPrize: '谢谢参与', myPrizes: '我的奖品', noPrizes: '还没有中奖记录',
       giveAddress: '填写收货地址', later: '稍后填写', recipient: '收件人', phone: '手机号', address: '详细地址', addressSaved: '地址已保存，我们会尽快发货', tracking: '{{carrier}} {{no}}', fairness: '公平性：种子承诺 {{hash}}',
     },
     winStatus: { pending: '发放中', fulfilled: '已到账', failed: '发放中，请稍后查看', pending_address: '待填写地址', ready: '待发货', shipped: '已发货', delivered: '已签收' },
@@ -107,7 +107,7 @@ const en: typeof zhCN = {
     checkin: { title: 'Daily check-in', button: 'Check in', done: 'Checked in today', streak: '{{days}}-day streak', start: 'Check in today to start a streak', daily: '{{points}} points per check-in', next: '{{days}} more days for {{reward}}', rewardPoints: '{{points}} points', rewardCoupon: 'a coupon', got: 'Checked in: {{days}}-day streak', gotReward: 'Checked in! You got {{reward}}', month: '{{days}} days this month' },
     draw: {
       title: 'Lucky draw', none: 'No draws running right now', cost: '{{points}} points per go', free: 'Free to play', dailyLimit: '{{n}} goes a day', ends: 'Ends {{date}}', prizes: 'Prizes', chance: '{{percent}}% chance', left: '{{n}} left',
-      enter: 'Draw now', scheduled: 'Enter the draw', drawAt: 'Drawn on {{date}}', entered: 'You are in; results after the draw', won: 'You won “{{prize}}”!', lost: 'No prize this time — good luck next time!', myPrizes: 'My prizes', noPrizes: 'No prizes yet',
+      enter: 'Draw now', scheduled: 'Enter the draw', drawAt: 'Drawn on {{date}}', entered: 'You are in; results after the draw', won: 'You won “{{prize}}”!', lost: 'No prize this time — good luck next time!', noPrize: 'Try again', myPrizes: 'My prizes', noPrizes: 'No prizes yet',
       giveAddress: 'Add delivery address', later: 'Later', recipient: 'Recipient', phone: 'Mobile', address: 'Address', addressSaved: 'Address saved; we will ship it soon', tracking: '{{carrier}} {{no}}', fairness: 'Fairness: seed commitment {{hash}}',
     },
     winStatus: { pending: 'Issuing', fulfilled: 'Received', failed: 'Being issued; check back later', pending_address: 'Needs an address', ready: 'To be shipped', shipped: 'Shipped', delivered: 'Delivered' },

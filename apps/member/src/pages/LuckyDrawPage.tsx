@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Lottery, LotteryPrize, LotteryWin } from '@hearth/contracts/games';
 import { api, ApiError } from '../api.ts';
 import { useLoad } from '../use-load.ts';
+import { LuckyWheel, spinDuration, turnTo, wheelSlices } from './LuckyWheel.tsx';
 
 interface EnterResult {
   entry: { result: 'pending' | 'won' | 'lost' };
@@ -28,12 +29,20 @@ export function LuckyDrawPage() {
   const wins = useLoad<LotteryWin[]>('/me/lottery-wins');
   const [busy, setBusy] = useState<string>();
   const [addressFor, setAddressFor] = useState<LotteryWin | null>(null);
+  const [rotation, setRotation] = useState<Record<string, number>>({});
   const date = (iso: string) => new Date(iso).toLocaleString(i18n.language, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
   async function enter(lottery: Lottery) {
     setBusy(lottery.id);
     try {
       const result = await api<EnterResult>(`/me/lotteries/${lottery.id}/entries`, { method: 'POST', body: { device_id: deviceId() } });
+      if (lottery.mode === 'instant') {
+        // The outcome is already decided; the wheel turns to it before the result is told.
+        const slices = wheelSlices(lottery, t('games.draw.noPrize'));
+        const index = Math.max(0, slices.findIndex((s) => s.id === (result.prize?.id ?? null)));
+        setRotation((r) => ({ ...r, [lottery.id]: turnTo(r[lottery.id] ?? 0, index, slices.length) }));
+        await new Promise((resolve) => setTimeout(resolve, spinDuration));
+      }
       await Promise.all([lotteries.reload(), wins.reload()]);
       if (result.entry.result === 'pending') Toast.show({ icon: 'success', content: t('games.draw.entered') });
       else if (result.win && result.prize) {
@@ -60,6 +69,7 @@ export function LuckyDrawPage() {
           <section key={l.id} className="card" aria-labelledby={`lottery-${l.id}`} data-testid="lottery-card">
             <h2 id={`lottery-${l.id}`}>{l.name}</h2>
             {l.description && <div className="muted">{l.description}</div>}
+            {l.mode === 'instant' && <LuckyWheel slices={wheelSlices(l, t('games.draw.noPrize'))} rotation={rotation[l.id] ?? 0} />}
             <div className="prize-list" aria-label={t('games.draw.prizes')}>
               {l.prizes.map((p) => (
                 <Tag key={p.id} color="warning" fill="outline">
