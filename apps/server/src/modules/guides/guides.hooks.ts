@@ -5,6 +5,7 @@ import type { JobRegistry } from '../../jobs/registry.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
 import type { OrderHooks } from '../orders/order-hooks.ts';
 import { creditConversions } from './conversions.service.ts';
+import { assignFromWecomFollow } from './guides.service.ts';
 import { guideSettings } from './settings.service.ts';
 import { createTasks, runTaskRule } from './tasks.service.ts';
 import './guides.tables.ts';
@@ -16,6 +17,7 @@ export const guidesContext = (tenantId: string): RequestContext => ({ tenantId, 
  * `guides.welcome`: a new member gets their home store's guide and a "welcome" task for them, once (keyed by the
  * member). `guides.rules_daily`: every active task rule runs each morning; a member whose task is still open gets
  * no second one, so a daily run only adds tasks for members new to the segment or whose last task was done.
+ * `guides.wecom_follow`: the staff a member adds on WeCom becomes their guide (unless an operator chose one).
  */
 export function registerGuideJobs(registry: JobRegistry) {
   registry.define<{ event: DomainEvent }>({
@@ -30,6 +32,15 @@ export function registerGuideJobs(registry: JobRegistry) {
     },
   });
   registry.subscribe('member.registered', 'guides.welcome');
+  registry.define<{ event: DomainEvent }>({
+    name: 'guides.wecom_follow',
+    handler: async ({ db, deps, payload }) => {
+      const { member_id: memberId, staff_user_id: staffUserId } = payload.event.payload;
+      if (typeof memberId !== 'string' || typeof staffUserId !== 'string') return { skipped: 'not a member' };
+      return { moved: await assignFromWecomFollow({ ...deps, db }, guidesContext(payload.event.tenant_id), { memberId, staffUserId }) };
+    },
+  });
+  registry.subscribe('wecom.contact_added', 'guides.wecom_follow');
   registry.define({
     name: 'guides.rules_daily',
     transactional: false,

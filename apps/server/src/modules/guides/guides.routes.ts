@@ -18,6 +18,7 @@ import {
   taskRuleInputSchema,
   taskRuleSchema,
   taskRunResultSchema,
+  taskMessageInputSchema,
   taskSchema,
 } from '@hearth/contracts/guides';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
@@ -27,7 +28,7 @@ import { leaderboard } from './conversions.service.ts';
 import { assignMembers, createGuide, getGuide, getMemberGuide, guideLeaves, listGuideMembers, listGuides, updateGuide } from './guides.service.ts';
 import { guideSettings, saveGuideSettings } from './settings.service.ts';
 import { memberSidebar } from './sidebar.service.ts';
-import { createManualTask, createTaskRule, getTask, getTaskRule, listTaskRules, listTasks, runTaskRule, setTaskDone, updateTaskRule } from './tasks.service.ts';
+import { createManualTask, createTaskRule, getTask, getTaskRule, listTaskRules, listTasks, runTaskRule, sendTaskMessage, setTaskDone, updateTaskRule } from './tasks.service.ts';
 
 const tags = ['guides'];
 const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -60,6 +61,7 @@ export function guidesRoutes(api: Api, { deps }: RouteContext) {
   api.post('/guide-tasks', { config: { permission: 'guides:manage' }, schema: { tags, summary: 'A one-off task for a member’s guide', security: authenticated, body: manualTaskInputSchema, response: { 201: taskDetailSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await createManualTask(deps, ctxOf(request), request.body)));
   api.get('/guide-tasks/:id', { config: { permission: 'guides:work' }, schema: { tags, summary: 'A task with who did what when and its messages', security: authenticated, params: idParamsSchema, response: { 200: taskDetailSchema, 404: problemSchema } } }, async (request) => getTask(deps, ctxOf(request), request.params.id));
   api.post('/guide-tasks/:id/done', { config: { permission: 'guides:work' }, schema: { tags, summary: 'Mark a task done (who and when are recorded)', security: authenticated, params: idParamsSchema, response: { 200: taskDetailSchema, ...errors } } }, async (request) => setTaskDone(deps, ctxOf(request), request.params.id, true));
+  api.post('/guide-tasks/:id/messages', { config: { permission: 'guides:work' }, schema: { tags, summary: 'Message the member 1-to-1 through WeCom from the task’s guide (a WeCom message task the guide confirms); recorded on the task', security: authenticated, params: idParamsSchema, body: taskMessageInputSchema, response: { 201: taskDetailSchema, ...errors, 502: problemSchema } } }, async (request, reply) => reply.status(201).send(await sendTaskMessage(deps, ctxOf(request), request.params.id, request.body.text)));
   api.post('/guide-tasks/:id/undone', { config: { permission: 'guides:work' }, schema: { tags, summary: 'Reopen a task', security: authenticated, params: idParamsSchema, response: { 200: taskDetailSchema, ...errors } } }, async (request) => setTaskDone(deps, ctxOf(request), request.params.id, false));
 
   api.get('/guide-sidebar/:id', { config: { permission: 'guides:work' }, schema: { tags, summary: 'The guide sidebar for a member: profile (masked), tiers, points, coupons, recent orders, suggestions, open tasks (audited)', security: authenticated, params: idParamsSchema, response: { 200: sidebarSchema, 404: problemSchema } } }, async (request) => {

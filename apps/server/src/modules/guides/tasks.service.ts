@@ -13,7 +13,8 @@ import { emitEvents } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeMemberIds, memberNumbers } from '../members/members.service.ts';
 import { getSegment, segmentMemberIds } from '../segments/segments.service.ts';
-import { resolveGuides } from './guides.service.ts';
+import { sendContactMessage } from '../wecom/wecom.service.ts';
+import { findGuide, resolveGuides } from './guides.service.ts';
 import { tenantZone } from './settings.service.ts';
 import type { TaskKind } from './guides.tables.ts';
 
@@ -220,4 +221,22 @@ async function checkRule(deps: AppDeps, ctx: RequestContext, input: RuleInput) {
 
 function serializeRule(r: { id: string; name: string; segment_id: string; title_template: string; due_in_days: number; status: 'active' | 'paused'; last_run_at: Date | null; created_at: Date }) {
   return { id: r.id, name: r.name, segment_id: r.segment_id, title_template: r.title_template, due_in_days: r.due_in_days, status: r.status, last_run_at: r.last_run_at?.toISOString() ?? null, created_at: r.created_at.toISOString() };
+}
+
+/**
+ * A 1-to-1 message from a task: a WeCom message task (add_msg_template) from the task's guide to the member, which
+ * the guide confirms in WeCom. Recorded on the task (and it starts a conversion window, like completing the task).
+ * WeCom is called before the record is written, so a refusal (not a WeCom contact of the guide) records nothing.
+ */
+export async function sendTaskMessage(deps: AppDeps, ctx: RequestContext, taskId: string, text: string) {
+  const task = await visibleTask(deps.db, ctx, taskId);
+  const guide = await findGuide(deps.db, ctx.tenantId, task.guide_id);
+  if (!guide?.wecom_user_id) throw new AppError('GUIDE_NOT_ON_WECOM', 'The task’s guide has no WeCom user id', { errors: [{ field: 'guide_id', code: 'no_wecom_user', message: 'set the guide’s WeCom user id first' }] });
+  const sent = await sendContactMessage(deps, ctx, { staffUserId: guide.wecom_user_id, memberId: task.member_id, text });
+  const now = deps.clock.now();
+  await withTransaction(deps.db, async (trx) => {
+    await trx.insertInto('guide_task_messages').values({ tenant_id: ctx.tenantId, member_id: task.member_id, task_id: taskId, id: uuidv7(), guide_id: task.guide_id, text, wecom_ref: sent.id, sent_at: now }).execute();
+    await trx.insertInto('guide_task_history').values({ tenant_id: ctx.tenantId, member_id: task.member_id, task_id: taskId, id: uuidv7(), action: 'messaged', actor_label: ctx.actor.label, at: now }).execute();
+  });
+  return getTask(deps, ctx, taskId);
 }
