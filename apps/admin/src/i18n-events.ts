@@ -2,12 +2,13 @@
 
 export const eventsZh = {
   nav: { events: '活动', list: '活动列表', registrations: '报名管理', checkin: '活动签到', stats: '活动统计' },
-  list: { title: '活动', create: '新建活动', edit: '编辑活动', empty: '还没有活动', publish: '发布', cancel: '取消活动', cancelConfirm: '取消后所有报名将被取消并全额退款，确定吗？', registrations: '报名' },
+  list: { title: '活动', create: '新建活动', edit: '编辑活动', empty: '还没有活动', publish: '发布', cancel: '取消活动', cancelConfirm: '取消后所有报名将被取消并全额退款，确定吗？', registrations: '报名', all: '全部' },
   field: {
     title: '活动名称', description: '活动介绍（Markdown）', location: '地点', store: '门店', addressNote: '地址补充', online: '线上', url: '直播 / 会议链接', time: '时间', startsAt: '开始时间', endsAt: '结束时间',
     cancelDeadline: '免费取消截止', cancelDeadlineHint: '截止前取消全额退款，之后不退；默认为开始时间', capacity: '名额', seats: '已报 / 名额', waitlist: '候补', waitlistOn: '满员后可候补',
     price: '价格', free: '免费', fen: '现金', points: '积分', amountYuan: '价格（元）', amountPoints: '所需积分', holdMinutes: '待支付保留（分钟）', eligibility: '报名资格',
     paidMembers: '仅付费会员', questions: '报名问题', question: '问题', kind: '类型', text: '填空', choice: '单选', options: '选项（逗号分隔）', required: '必填', addQuestion: '添加问题', status: '状态',
+    memberPrices: '会员价', memberPricesHint: '按会员等级或付费会员方案设定；会员按其适用的最低价支付（高于原价时按原价）。', tiers: '会员等级', plans: '付费会员方案', pickAudience: '选择等级或方案', audienceTwice: '同一等级或方案只能设一个会员价', addMemberPrice: '添加会员价', memberPriceCount: '{{count}} 个会员价',
   },
   status: { draft: '草稿', published: '报名中', canceled: '已取消' },
   reg: {
@@ -25,12 +26,13 @@ export const eventsZh = {
 
 export const eventsEn: typeof eventsZh = {
   nav: { events: 'Events', list: 'Events', registrations: 'Registrations', checkin: 'Check-in', stats: 'Event stats' },
-  list: { title: 'Events', create: 'New event', edit: 'Edit event', empty: 'No events yet', publish: 'Publish', cancel: 'Cancel event', cancelConfirm: 'Every registration is canceled and refunded in full. Continue?', registrations: 'Registrations' },
+  list: { title: 'Events', create: 'New event', edit: 'Edit event', empty: 'No events yet', publish: 'Publish', cancel: 'Cancel event', cancelConfirm: 'Every registration is canceled and refunded in full. Continue?', registrations: 'Registrations', all: 'All' },
   field: {
     title: 'Title', description: 'Description (Markdown)', location: 'Where', store: 'Store', addressNote: 'Address note', online: 'Online', url: 'Live / meeting link', time: 'When', startsAt: 'Starts', endsAt: 'Ends',
     cancelDeadline: 'Free cancellation until', cancelDeadlineHint: 'Refunded in full before, not after; default: the start', capacity: 'Seats', seats: 'Taken / seats', waitlist: 'Waitlist', waitlistOn: 'Waitlist when full',
     price: 'Price', free: 'Free', fen: 'Cash', points: 'Points', amountYuan: 'Price (¥)', amountPoints: 'Points', holdMinutes: 'Hold for payment (minutes)', eligibility: 'Who may register',
     paidMembers: 'Paid members only', questions: 'Questions', question: 'Question', kind: 'Kind', text: 'Text', choice: 'Choice', options: 'Options (comma-separated)', required: 'Required', addQuestion: 'Add question', status: 'Status',
+    memberPrices: 'Member prices', memberPricesHint: 'Per tier or paid plan; a member pays the lowest price that applies to them (the list price when it is lower).', tiers: 'Tiers', plans: 'Paid plans', pickAudience: 'Choose a tier or plan', audienceTwice: 'One member price per tier or plan', addMemberPrice: 'Add a member price', memberPriceCount: 'Member prices: {{count}}',
   },
   status: { draft: 'Draft', published: 'Open', canceled: 'Canceled' },
   reg: {

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Card, Checkbox, DatePicker, Drawer, Empty, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { App, Button, Card, Checkbox, DatePicker, Drawer, Empty, Form, Input, InputNumber, Popconfirm, Radio, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Eligibility } from '@hearth/contracts/eligibility';
@@ -10,7 +11,9 @@ import type { Store } from '@hearth/contracts/stores';
 import { api, type Page } from '../api.ts';
 import { formatFen, formatTime, yuanToFen } from '../format.ts';
 import { useSession } from '../session.tsx';
+import { useCursorList } from '../use-cursor-list.ts';
 import { eventErrorText } from './event-shared.ts';
+import { EventMemberPrices, memberPriceRows, memberPricesInput, type MemberPriceRow } from './EventMemberPrices.tsx';
 import { EligibilityInput, EligibilityTags } from './scarce-shared.tsx';
 
 const statusColor = { draft: 'default', published: 'green', canceled: 'red' } as const;
@@ -31,6 +34,7 @@ interface FormValues {
   amount_points?: number;
   hold_minutes: number;
   eligibility: Eligibility;
+  member_prices?: MemberPriceRow[];
   questions?: { id?: string; label: string; kind: 'text' | 'choice'; options?: string; required?: boolean }[];
 }
 
@@ -39,12 +43,12 @@ export function EventsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { can } = useSession();
-  const [events, setEvents] = useState<HearthEvent[] | null>(null);
+  const [status, setStatus] = useState<HearthEvent['status'] | 'all'>('all');
+  const list = useCursorList<HearthEvent>('/events/sessions', { status: status === 'all' ? undefined : status }, 50);
   const [stores, setStores] = useState<Store[]>([]);
   const [editing, setEditing] = useState<HearthEvent | 'new' | null>(null);
   const [form] = Form.useForm<FormValues>();
-  const load = useCallback(() => void api<{ data: HearthEvent[] }>('/events/sessions?limit=200').then((r) => setEvents(r.data), (e: Error) => message.error(e.message)), [message]);
-  useEffect(load, [load]);
+  const load = () => void list.reload();
   useEffect(() => void api<Page<Store>>('/stores?limit=200&status=active').then((p) => setStores(p.data), () => undefined), []);
 
   const open = (event: HearthEvent | 'new') => {
@@ -56,8 +60,6 @@ export function EventsPage() {
     const v = await form.validateFields();
     const body = toInput(v);
     if (!body) return form.setFields([{ name: 'amount_yuan', errors: [t('coupons.badYuan')] }]);
-    // The form does not edit member prices: an edit keeps the event's own.
-    if (editing !== 'new' && editing && body.price.kind !== 'free' && editing.price.kind === body.price.kind) body.price.member_prices = editing.price.member_prices;
     try {
       if (editing === 'new') await api('/events/sessions', { method: 'POST', idempotent: true, body });
       else await api(`/events/sessions/${editing!.id}`, { method: 'PUT', body });
@@ -72,17 +74,18 @@ export function EventsPage() {
 
   return (
     <Card title={t('events.list.title')} data-testid="events-page" extra={can('events:manage') && <Button type="primary" icon={<PlusOutlined />} data-testid="event-create" onClick={() => open('new')}>{t('events.list.create')}</Button>}>
+      <Segmented style={{ marginBottom: 16 }} value={status} onChange={(v) => setStatus(v as typeof status)} options={(['all', 'draft', 'published', 'canceled'] as const).map((s) => ({ value: s, label: s === 'all' ? t('events.list.all') : t(`events.status.${s}`) }))} />
       <Table<HearthEvent>
         rowKey="id"
-        loading={!events}
-        dataSource={events ?? []}
+        loading={list.loading}
+        dataSource={list.rows}
         pagination={false}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('events.list.empty')} /> }}
         columns={[
           { title: t('events.field.title'), render: (_, e) => <Space orientation="vertical" size={0}><Typography.Text strong>{e.title}</Typography.Text><Typography.Text type="secondary">{e.location.kind === 'store' ? e.location.store_name : t('events.field.online')}</Typography.Text></Space> },
           { title: t('events.field.time'), render: (_, e) => `${formatTime(e.starts_at).slice(0, 16)} – ${formatTime(e.ends_at).slice(11, 16)}` },
           { title: t('events.field.seats'), align: 'right', render: (_, e) => <span>{e.seats_taken} / {e.capacity}{e.waitlisted ? <Tag style={{ marginLeft: 8 }}>{t('events.field.waitlist')} {e.waitlisted}</Tag> : null}</span> },
-          { title: t('events.field.price'), render: (_, e) => (e.price.kind === 'free' ? t('events.field.free') : e.price.kind === 'fen' ? formatFen(e.price.amount) : `${e.price.amount} ${t('events.field.points')}`) },
+          { title: t('events.field.price'), render: (_, e) => <Space orientation="vertical" size={0}>{priceLabel(t, e.price.kind, e.price.amount)}{e.price.member_prices.length > 0 && <Typography.Text type="secondary">{t('events.field.memberPriceCount', { count: e.price.member_prices.length })}</Typography.Text>}</Space> },
           { title: t('events.field.eligibility'), render: (_, e) => <EligibilityTags value={e.eligibility} /> },
           { title: t('events.field.status'), render: (_, e) => <Tag color={statusColor[e.status]}>{t(`events.status.${e.status}`)}</Tag> },
           {
@@ -102,6 +105,11 @@ export function EventsPage() {
           },
         ]}
       />
+      {list.hasMore && (
+        <div style={{ textAlign: 'center', marginTop: 16 }}>
+          <Button onClick={list.loadMore} loading={list.loading} data-testid="events-load-more">{t('common.loadMore')}</Button>
+        </div>
+      )}
       <Drawer open={editing !== null} width={560} title={editing === 'new' ? t('events.list.create') : t('events.list.edit')} onClose={() => setEditing(null)} extra={<Button type="primary" data-testid="event-save" onClick={() => void save()}>{t('common.save')}</Button>}>
         <Form form={form} layout="vertical">
           <Form.Item name="title" label={t('events.field.title')} rules={[{ required: true, max: 120 }]}><Input data-testid="event-title" /></Form.Item>
@@ -137,6 +145,9 @@ export function EventsPage() {
             ) : form.getFieldValue('price_kind') === 'points' ? (
               <Form.Item name="amount_points" label={t('events.field.amountPoints')} rules={[{ required: true }]}><InputNumber min={1} precision={0} /></Form.Item>
             ) : null}
+          </Form.Item>
+          <Form.Item noStyle dependencies={['price_kind']}>
+            {() => (form.getFieldValue('price_kind') === 'free' ? null : <div style={{ marginBottom: 24 }}><EventMemberPrices kind={form.getFieldValue('price_kind') as 'fen' | 'points'} /></div>)}
           </Form.Item>
           <Form.Item name="eligibility" label={t('events.field.eligibility')}><EligibilityInput /></Form.Item>
           <Typography.Text strong>{t('events.field.questions')}</Typography.Text>
@@ -179,6 +190,7 @@ function toForm(e: HearthEvent): FormValues {
     amount_points: e.price.kind === 'points' ? e.price.amount : undefined,
     hold_minutes: e.hold_minutes,
     eligibility: e.eligibility,
+    member_prices: memberPriceRows(e),
     questions: e.questions.map((q) => ({ id: q.id, label: q.label, kind: q.kind, options: q.options?.join(', '), required: q.required })),
   };
 }
@@ -187,7 +199,9 @@ function toForm(e: HearthEvent): FormValues {
 function toInput(v: FormValues): EventInput | undefined {
   const fen = v.price_kind === 'fen' ? yuanToFen(v.amount_yuan ?? '') : 0;
   if (fen === undefined) return undefined;
-  const price: EventInput['price'] = v.price_kind === 'free' ? { kind: 'free' } : v.price_kind === 'fen' ? { kind: 'fen', amount: fen, member_prices: [] } : { kind: 'points', amount: v.amount_points ?? 0, member_prices: [] };
+  const memberPrices = v.price_kind === 'free' ? [] : memberPricesInput(v.price_kind, v.member_prices);
+  if (!memberPrices) return undefined;
+  const price: EventInput['price'] = v.price_kind === 'free' ? { kind: 'free' } : v.price_kind === 'fen' ? { kind: 'fen', amount: fen, member_prices: memberPrices } : { kind: 'points', amount: v.amount_points ?? 0, member_prices: memberPrices };
   return {
     title: v.title,
     description: v.description ?? '',
@@ -202,4 +216,8 @@ function toInput(v: FormValues): EventInput | undefined {
     questions: (v.questions ?? []).map((q, i) => ({ id: q.id ?? `q${i + 1}`, label: q.label, kind: q.kind, options: q.kind === 'choice' ? (q.options ?? '').split(/[,，]/).map((o) => o.trim()).filter(Boolean) : undefined, required: !!q.required })),
     hold_minutes: v.hold_minutes ?? 30,
   };
+}
+
+function priceLabel(t: TFunction, kind: HearthEvent['price']['kind'], amount: number) {
+  return kind === 'free' ? t('events.field.free') : kind === 'fen' ? formatFen(amount) : `${amount} ${t('events.field.points')}`;
 }

@@ -4,8 +4,11 @@ import { useNavigate, useParams } from 'react-router';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { MyEvent, Registration } from '@hearth/contracts/events';
-import { api, ApiError, fen } from '../api.ts';
+import { api, fen } from '../api.ts';
+import { inWechat } from '../brand.ts';
+import { problemText } from '../problem-text.ts';
 import { useLoad } from '../use-load.ts';
+import { requestWechatPay } from '../wechat-pay.ts';
 
 const live = ['pending_payment', 'registered', 'waitlisted'];
 
@@ -73,16 +76,20 @@ export function EventDetailPage() {
     const values = await form.validateFields().catch(() => null);
     if (!values) return;
     const answers = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, Array.isArray(v) ? (v[0] ?? '') : v]));
+    // Inside WeChat, after a WeChat sign-in, a ticket in fen is paid with WeChat Pay; elsewhere at the counter.
+    const wechat = e.price.kind === 'fen' && e.my_price.amount > 0 && inWechat && e.wechat_pay;
     if (e.my_price.amount > 0) {
-      const ok = await Dialog.confirm({ content: t(e.price.kind === 'points' ? 'events.confirmPoints' : 'events.confirmFen', { price: priceText(t, e.price.kind, e.my_price.amount) }), confirmText: t('common.confirm'), cancelText: t('common.cancel') });
+      const ok = await Dialog.confirm({ content: t(e.price.kind === 'points' ? 'events.confirmPoints' : wechat ? 'events.confirmWechat' : 'events.confirmFen', { price: priceText(t, e.price.kind, e.my_price.amount) }), confirmText: t('common.confirm'), cancelText: t('common.cancel') });
       if (!ok) return;
     }
     setBusy(true);
     try {
-      const registration = await api<Registration>(`/me/events/${e.id}/registrations`, { method: 'POST', body: { answers, provider: 'offline' } });
-      navigate(`/tickets/${registration.id}`);
+      const registration = await api<Registration>(`/me/events/${e.id}/registrations`, { method: 'POST', body: { answers, provider: wechat ? 'wechat' : 'offline' } });
+      // The ticket page tells how the payment went and waits for WeChat Pay's word.
+      const payment = registration.pay_params ? await requestWechatPay(registration.pay_params) : undefined;
+      navigate(`/tickets/${registration.id}`, { state: payment ? { payment } : undefined });
     } catch (err) {
-      Toast.show({ content: errorText(t, err) });
+      Toast.show({ content: problemText(t, err, 'events') });
     } finally {
       setBusy(false);
     }
@@ -124,9 +131,4 @@ export function EventDetailPage() {
       </div>
     </main>
   );
-}
-
-export function errorText(t: TFunction, err: unknown) {
-  if (err instanceof ApiError) return t(`events.errors.${err.code}`, { defaultValue: err.message });
-  return (err as Error).message;
 }

@@ -6,15 +6,10 @@ import type { myBenefitsSchema, myMembershipSchema } from '@hearth/contracts/mem
 import { api, ApiError, fen } from '../api.ts';
 import { inWechat } from '../brand.ts';
 import { useLoad } from '../use-load.ts';
+import { requestWechatPay } from '../wechat-pay.ts';
 
 type MyMembership = z.infer<typeof myMembershipSchema>;
 type Plan = MyMembership['plans'][number];
-
-declare global {
-  interface Window {
-    WeixinJSBridge?: { invoke(name: string, params: Record<string, string>, callback: (result: { err_msg: string }) => void): void };
-  }
-}
 
 /**
  * The paid plan: what I have and until when, buying or renewing (WeChat Pay JSAPI inside WeChat after a WeChat
@@ -37,7 +32,8 @@ export function PlanPage() {
     try {
       const result = await api<{ payment: { amount_fen: number }; pay_params: Record<string, string> | null }>('/me/membership/purchase', { method: 'POST', body: { plan_id: plan.id, provider, auto_renew: plan.auto_renew_allowed } });
       if (result.pay_params && window.WeixinJSBridge) {
-        window.WeixinJSBridge.invoke('getBrandWCPayRequest', result.pay_params, () => void state.reload());
+        await requestWechatPay(result.pay_params);
+        await state.reload();
         return;
       }
       await Dialog.alert({ content: t('plan.payAtCounter', { amount: fen(result.payment.amount_fen) }), confirmText: t('common.confirm') });

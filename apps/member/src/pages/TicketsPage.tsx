@@ -1,14 +1,18 @@
 import { useEffect, useState } from 'react';
 import { Button, Dialog, NavBar, Tag, TextArea, Toast } from 'antd-mobile';
 import QRCode from 'qrcode';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { MyEvent, Registration } from '@hearth/contracts/events';
 import { api } from '../api.ts';
 import { useLoad } from '../use-load.ts';
-import { errorText, priceText } from './EventsPage.tsx';
+import { inWechat } from '../brand.ts';
+import { problemText } from '../problem-text.ts';
+import type { WechatPayOutcome } from '../wechat-pay.ts';
+import { priceText } from './EventsPage.tsx';
+import { TicketPayment } from './TicketPayment.tsx';
 
-type MyRegistration = Registration & { event: Omit<MyEvent, 'my_price' | 'my_registration'> };
+type MyRegistration = Registration & { event: Omit<MyEvent, 'my_price' | 'my_registration' | 'wechat_pay'>; wechat_pay: boolean };
 
 /** 我的活动: my registrations and tickets, newest first. */
 export function TicketsPage() {
@@ -42,6 +46,8 @@ export function TicketPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { id } = useParams();
+  // How WeChat's payment sheet ended, when registering just opened it.
+  const payment = (useLocation().state as { payment?: WechatPayOutcome } | null)?.payment;
   const ticket = useLoad<MyRegistration>(`/me/event-registrations/${id}`);
   const [qr, setQr] = useState<string>();
   const r = ticket.data;
@@ -57,7 +63,7 @@ export function TicketPage() {
       await ticket.reload();
       return true;
     } catch (err) {
-      Toast.show({ content: errorText(t, err) });
+      Toast.show({ content: problemText(t, err, 'events') });
       return false;
     }
   };
@@ -80,20 +86,23 @@ export function TicketPage() {
             <section className="qr-box" aria-label={r.event.title} data-testid="ticket">
               <h2 style={{ margin: '0 0 4px', fontSize: 18 }}>{r.event.title}</h2>
               <div className="muted">{when(r.event.starts_at)}</div>
-              <div style={{ margin: '8px 0' }}><Tag color={r.status === 'registered' ? 'success' : 'warning'} data-testid="ticket-status">{t(`events.status.${r.status}`)}</Tag></div>
+              <div style={{ margin: '8px 0' }}><Tag color={r.status === 'registered' ? 'success' : r.status === 'canceled' || r.status === 'expired' ? 'default' : 'warning'} data-testid="ticket-status">{t(`events.status.${r.status}`)}</Tag></div>
               {r.status === 'registered' && !r.checked_in_at && qr && <img src={qr} alt={t('events.qrLabel')} data-testid="ticket-qr" data-code={r.ticket_code ?? ''} />}
               {r.ticket_code && <div className="code-text" data-testid="ticket-code">{r.ticket_code}</div>}
               {r.status === 'registered' && !r.checked_in_at && <div className="muted">{t('events.showAtDoor')}</div>}
               {r.checked_in_at && <div className="muted" data-testid="ticket-checked-in">{t('events.checkedInAt', { date: when(r.checked_in_at) })}</div>}
               {r.status === 'waitlisted' && <div className="muted">{t('events.waitlistPosition', { position: r.waitlist_position })}</div>}
-              {r.status === 'pending_payment' && (
+              {r.status === 'pending_payment' && r.price_kind === 'points' && (
                 <div className="warning" style={{ marginTop: 8 }}>
-                  {r.price_kind === 'points' ? t('events.payPointsHint', { price: priceText(t, 'points', r.points) }) : t('events.payAtCounter', { price: priceText(t, 'fen', r.amount_fen) })}
+                  {t('events.payPointsHint', { price: priceText(t, 'points', r.points) })}
                   {r.hold_expires_at && <div>{t('events.holdUntil', { date: when(r.hold_expires_at) })}</div>}
-                  {r.price_kind === 'points' && <Button size="small" color="primary" style={{ marginTop: 8 }} onClick={() => void post('pay', {})}>{t('events.payPoints')}</Button>}
+                  <Button size="small" color="primary" style={{ marginTop: 8 }} onClick={() => void post('pay', {})}>{t('events.payPoints')}</Button>
                 </div>
               )}
-              {r.refund_fen > 0 && <div className="muted">{t('events.refunded', { amount: priceText(t, 'fen', r.refund_fen) })}</div>}
+              {r.status === 'pending_payment' && r.price_kind === 'fen' && <TicketPayment registration={r} wechat={inWechat && r.wechat_pay} payment={payment} when={when} reload={ticket.reload} />}
+              {r.price_kind === 'fen' && r.paid_at && r.status !== 'expired' && <div className="muted" data-testid="ticket-paid">{t('events.paid', { amount: priceText(t, 'fen', r.amount_fen), date: when(r.paid_at) })}</div>}
+              {r.status === 'expired' && <div className="warning" style={{ marginTop: 8 }} data-testid="ticket-expired">{r.refund_fen > 0 ? t('events.lateRefund', { amount: priceText(t, 'fen', r.refund_fen) }) : t('events.expired')}</div>}
+              {r.refund_fen > 0 && r.status !== 'expired' && <div className="muted">{t('events.refunded', { amount: priceText(t, 'fen', r.refund_fen) })}</div>}
               {r.points_refunded > 0 && <div className="muted">{t('events.refunded', { amount: priceText(t, 'points', r.points_refunded) })}</div>}
             </section>
             {r.checked_in_at && !r.feedback_submitted && <FeedbackForm onSubmit={(body) => post('feedback', body)} />}
