@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { App, Button, Col, Divider, Drawer, Form, Input, InputNumber, Radio, Row, Select, Space, Switch, Typography } from 'antd';
+import { App, Col, Divider, Form, Input, InputNumber, Radio, Row, Select, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { benefitInputSchema, benefitTypes, usagePeriods, type Benefit, type BenefitType, type UsagePeriod } from '@hearth/contracts/benefits';
 import type { CouponTemplate } from '@hearth/contracts/coupons';
 import { api, ApiError } from '../api.ts';
 import { formatFen, yuanToFen } from '../format.ts';
 import { benefitErrorText } from './benefit-text.ts';
+import { FormDrawer } from '../layout/FormDrawer.tsx';
 
 interface BenefitForm {
   code?: string;
@@ -170,21 +171,7 @@ export function BenefitDrawer({ benefit, onClose, onSaved }: { benefit: Benefit 
   );
 
   return (
-    <Drawer
-      title={isNew ? t('benefits.create') : t('benefits.edit')}
-      open={benefit !== null}
-      onClose={onClose}
-      size={640}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={submit} data-testid="benefit-save">
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
+    <FormDrawer title={isNew ? t('benefits.create') : t('benefits.edit')} open={benefit !== null} onClose={onClose} onSave={submit} saving={saving} saveTestId="benefit-save">
       <Form form={form} layout="vertical">
         <Row gutter={16}>
           <Col span={12}><Form.Item name="name" label={t('benefits.name')} required><Input maxLength={60} data-testid="benefit-name" /></Form.Item></Col>
@@ -252,6 +239,6 @@ export function BenefitDrawer({ benefit, onClose, onSaved }: { benefit: Benefit 
           <Col span={8}><Form.Item name="value_yuan" label={t('benefits.value')} tooltip={t('benefits.valueHint')}><Input prefix="¥" placeholder="0.00" /></Form.Item></Col>
         </Row>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Checkbox, Col, ConfigProvider, DatePicker, Divider, Drawer, Form, Input, InputNumber, Radio, Row, Select, Space } from 'antd';
+import { Alert, App, Checkbox, Col, ConfigProvider, DatePicker, Divider, Form, Input, InputNumber, Radio, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { couponKinds, couponTermsSchema, type CouponTemplate } from '@hearth/contracts/coupons';
@@ -8,6 +8,7 @@ import type { Store } from '@hearth/contracts/stores';
 import { api, ApiError, type Page } from '../api.ts';
 import { formatFen, yuanToFen } from '../format.ts';
 import { couponErrorText, zhe } from './coupon-text.ts';
+import { FormDrawer } from '../layout/FormDrawer.tsx';
 
 type Kind = CouponTemplate['terms']['kind'];
 interface TemplateForm {
@@ -122,21 +123,7 @@ export function CouponTemplateDrawer({ template, onClose, onSaved }: { template:
   };
 
   return (
-    <Drawer
-      title={isNew ? t('coupons.create') : t('coupons.edit')}
-      open={template !== null}
-      onClose={onClose}
-      size={640}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={submit} data-testid="coupon-template-save">
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
+    <FormDrawer title={isNew ? t('coupons.create') : t('coupons.edit')} open={template !== null} onClose={onClose} onSave={submit} saving={saving} saveTestId="coupon-template-save">
       <Form form={form} layout="vertical">
         <Form.Item name="name" label={t('coupons.name')} required>
           <Input maxLength={100} data-testid="coupon-template-name" />
@@ -252,7 +239,7 @@ export function CouponTemplateDrawer({ template, onClose, onSaved }: { template:
           </Form.Item>
         </ConfigProvider>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
 

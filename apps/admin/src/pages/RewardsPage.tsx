@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Card, Drawer, Empty, Form, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Form, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { rewardInputSchema, type PointsSettings, type Reward } from '@hearth/contracts/points';
 import { api, ApiError } from '../api.ts';
 import { formatFen, formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
+import { FormDrawer } from '../layout/FormDrawer.tsx';
 
 type RewardForm = { name?: string; description?: string | null; points_price?: number; stock?: number | null; status: Reward['status'] };
 
@@ -112,21 +113,7 @@ function RewardDrawer({ reward, worth, onClose, onSaved }: { reward: Reward | 'n
   };
 
   return (
-    <Drawer
-      title={isNew ? t('rewards.create') : t('rewards.edit')}
-      open={reward !== null}
-      onClose={onClose}
-      size={480}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={submit} data-testid="reward-save">
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
+    <FormDrawer title={isNew ? t('rewards.create') : t('rewards.edit')} open={reward !== null} onClose={onClose} onSave={submit} saving={saving} saveTestId="reward-save" size={480}>
       <Form form={form} layout="vertical" requiredMark>
         <Form.Item name="name" label={t('rewards.name')} required>
           <Input maxLength={100} data-testid="reward-name" />
@@ -144,6 +131,6 @@ function RewardDrawer({ reward, worth, onClose, onSaved }: { reward: Reward | 'n
           <Radio.Group optionType="button" options={(['active', 'inactive'] as const).map((s) => ({ value: s, label: t(`rewards.status.${s}`) }))} />
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

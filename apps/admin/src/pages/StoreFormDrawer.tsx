@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { App, Button, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, TimePicker } from 'antd';
+import { App, Button, Col, Form, Input, InputNumber, Row, Select, Space, TimePicker } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { storeCreateSchema, storeStatuses, type Store } from '@hearth/contracts/stores';
 import { api, ApiError } from '../api.ts';
+import { FormDrawer } from '../layout/FormDrawer.tsx';
 
 interface HoursRow {
   weekdays: number[];
@@ -70,21 +71,7 @@ export function StoreFormDrawer({ store, onClose, onSaved }: { store: Store | 'n
   };
 
   return (
-    <Drawer
-      title={isNew ? t('stores.create') : t('stores.edit')}
-      open={store !== null}
-      onClose={onClose}
-      size={560}
-      destroyOnHidden
-      extra={
-        <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={submit} data-testid="store-save">
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
+    <FormDrawer title={isNew ? t('stores.create') : t('stores.edit')} open={store !== null} onClose={onClose} onSave={submit} saving={saving} saveTestId="store-save" size={560}>
       <Form form={form} layout="vertical" requiredMark>
         <Row gutter={16}>
           <Col span={10}>
@@ -162,6 +149,6 @@ export function StoreFormDrawer({ store, onClose, onSaved }: { store: Store | 'n
           )}
         </Form.List>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
