@@ -13,6 +13,7 @@ import { findOperatorAccount, operatorNames } from '../access/operators.service.
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeMemberIds, homeStoresOf, memberNumbers } from '../members/members.service.ts';
 import { getStore } from '../stores/stores.service.ts';
+import { membersOfStaff } from '../wecom/wecom.service.ts';
 import type { AssignmentSource } from './guides.tables.ts';
 
 type GuideRow = { operator_id: string; store_id: string; wecom_user_id: string | null; status: 'active' | 'left'; left_at: Date | null; created_at: Date };
@@ -31,6 +32,7 @@ export async function createGuide(deps: AppDeps, ctx: RequestContext, input: z.i
       .catch(rethrowConflicts);
     await recordAudit(trx, ctx, { action: 'guide.create', resourceType: 'guide', resourceId: input.operator_id, details: { store_id: input.store_id } });
   });
+  if (input.wecom_user_id) await adoptWecomFollows(deps, ctx, input.operator_id, input.wecom_user_id);
   return getGuide(deps, ctx, input.operator_id);
 }
 
@@ -47,6 +49,7 @@ export async function updateGuide(deps: AppDeps, ctx: RequestContext, id: string
     if (!Number(updated.numUpdatedRows)) throw notFound('Guide');
     await recordAudit(trx, ctx, { action: 'guide.update', resourceType: 'guide', resourceId: id, details: { changed: Object.keys(input) } });
   });
+  if (input.wecom_user_id) await adoptWecomFollows(deps, ctx, id, input.wecom_user_id);
   return getGuide(deps, ctx, id);
 }
 
@@ -118,6 +121,19 @@ export async function assignFromWecomFollow(deps: AppDeps, ctx: RequestContext, 
   const guide = await deps.db.selectFrom('guides').select('operator_id').where('tenant_id', '=', ctx.tenantId).where('wecom_user_id', '=', input.staffUserId).where('status', '=', 'active').executeTakeFirst();
   if (!guide || !(await activeMemberIds(deps.db, ctx.tenantId, [input.memberId])).size) return 0;
   return withTransaction(deps.db, (trx) => setGuides(trx, deps, ctx, [{ memberId: input.memberId, guideId: guide.operator_id }], 'wecom', 'WeCom 添加好友', { override: 'unless_explicit' }));
+}
+
+/**
+ * A guide linked to a WeCom staff user takes the members who had already added that staff member (follows synced
+ * before the link), as a later follow would give them; operators' explicit choices stay. In chunks of 1,000.
+ */
+async function adoptWecomFollows(deps: AppDeps, ctx: RequestContext, guideId: string, staffUserId: string) {
+  const follows = await membersOfStaff(deps.db, ctx.tenantId, staffUserId);
+  for (let i = 0; i < follows.length; i += 1000) {
+    const ids = [...new Set(follows.slice(i, i + 1000).map((f) => f.member_id))];
+    const active = await activeMemberIds(deps.db, ctx.tenantId, ids);
+    await withTransaction(deps.db, (trx) => setGuides(trx, deps, ctx, ids.filter((id) => active.has(id)).map((memberId) => ({ memberId, guideId })), 'wecom', 'WeCom 好友', { override: 'unless_explicit' }));
+  }
 }
 
 /**

@@ -18,10 +18,12 @@ describe('store guides through WeCom (against the local WeCom fake)', () => {
     users: [
       { userid: 'zhangsan', name: '张三', department: [1], status: 1 },
       { userid: 'lisi', name: '李四', department: [1], status: 1 },
+      { userid: 'wangwu', name: '王五', department: [1], status: 1 },
     ],
     contacts: new Map([
       ['wmA', { external_contact: { external_userid: 'wmA', name: '小红', type: 1, unionid: 'union-A' }, follow_user: [{ userid: 'zhangsan', createtime: at('2026-11-01T03:00:00Z') }] }],
       ['wmB', { external_contact: { external_userid: 'wmB', name: '小明', type: 1, unionid: 'union-B' }, follow_user: [{ userid: 'zhangsan', createtime: at('2026-11-02T03:00:00Z') }] }],
+      ['wmC', { external_contact: { external_userid: 'wmC', name: '小刚', type: 1, unionid: 'union-C' }, follow_user: [{ userid: 'wangwu', createtime: at('2026-11-03T03:00:00Z') }] }],
     ]),
     groups: new Map(),
   };
@@ -72,6 +74,13 @@ describe('store guides through WeCom (against the local WeCom fake)', () => {
     const guideA = await ok('GET', `/members/${memberA}/guide`);
     expect(guideA.guide).toMatchObject({ guide_id: zhang.id, source: 'wecom' });
     expect((await ok('GET', `/members/${memberB}/guide`)).guide).toMatchObject({ guide_id: li.id, source: 'explicit' });
+    // A guide linked to a WeCom user after the sync takes the members who had already added that user.
+    const memberC = await member('union-C');
+    await ok('POST', '/wecom/sync');
+    await createWorker(t.deps).drain();
+    const wang = await staff('wang@brand.test');
+    await ok('POST', '/guides', { operator_id: wang.id, store_id: storeId, wecom_user_id: 'wangwu' });
+    expect((await ok('GET', `/members/${memberC}/guide`)).guide).toMatchObject({ guide_id: wang.id, source: 'wecom' });
 
     const task = await ok('POST', '/guide-tasks', { member_id: memberA, title: '提醒积分到期', due_in_days: 1 });
     const before = fake.msgTemplates.length;
