@@ -154,4 +154,18 @@ describe('events: tickets paid with WeChat Pay, settled by its notification', ()
     expect((await notify(afterwards.body, afterwards.headers)).statusCode).toBe(204);
     expect((await domainEvents('event.registered')).filter((e) => e.registration_id === other.id)).toHaveLength(1);
   });
+
+  it('settles once when WeChat Pay delivers the same notification several times at once', async () => {
+    const eventId = await paidEvent();
+    const held = await registerWithWechat(await wechatMember(), eventId);
+    const paid = pay.transaction(tradeNo(held.id), 3900);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => {
+      const n = pay.notification(paid, clock.now());
+      return notify(n.body, n.headers, i % 2 ? 'membership' : 'payments');
+    }));
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(6).fill(204));
+    expect((await domainEvents('event.registered')).filter((e) => e.registration_id === held.id)).toHaveLength(1);
+    expect((await req('GET', `/api/v1/events/sessions/${eventId}`)).json()).toMatchObject({ seats_taken: 1 });
+    expect((await req('GET', `/api/v1/events/sessions/${eventId}/stats`)).json().revenue_fen).toBe(3900);
+  });
 });
