@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '@hearth/contracts/auth';
 import type { Order } from '@hearth/contracts/orders';
@@ -165,6 +166,40 @@ describe('store guides', () => {
     const audit = await t.deps.db.selectFrom('audit_log').select(['actor_id', 'resource_id']).where('tenant_id', '=', a.tenantId).where('action', '=', 'guide.member_viewed').execute();
     expect(audit).toEqual([{ actor_id: li.id, resource_id: m }]);
     expect((await req('GET', '/guides/settings', undefined, li.auth)).statusCode).toBe(403);
+  });
+
+  it('credits each order at most once, to the guide of the latest touch within the window, whatever the sequence (property)', async () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('task' as const), guide: fc.integer({ min: 0, max: 1 }), hours: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ kind: fc.constant('order' as const), fen: fc.integer({ min: 1, max: 50_000 }), hours: fc.integer({ min: 0, max: 100 }), hookTwice: fc.boolean() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+        const m = await member();
+        const guides = [zhang.id, li.id];
+        const touches: { at: number; guide: string }[] = [];
+        const expected = new Map<string, { guide: string; fen: number }>();
+        for (const s of steps) {
+          clock.advance(s.hours * 3_600_000);
+          if (s.kind === 'task') {
+            await ok('POST', '/guides/assignments', { member_ids: [m], guide_id: guides[s.guide], reason: '' });
+            const task = await ok('POST', '/guide-tasks', { member_id: m, title: '跟进', due_in_days: 1 });
+            await ok('POST', `/guide-tasks/${task.id}/done`);
+            touches.push({ at: clock.now().getTime(), guide: guides[s.guide]! });
+            continue;
+          }
+          const placed = await order(m, s.fen);
+          if (s.hookTwice) await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runMemberOrders(trx, t.deps, a.ctx, [placed]));
+          const at = clock.now().getTime();
+          const latest = touches.filter((x) => x.at <= at && x.at > at - 7 * DAY).at(-1);
+          if (latest) expected.set(placed.id, { guide: latest.guide, fen: s.fen });
+        }
+        const credited = await t.deps.db.selectFrom('guide_conversions').select(['order_id', 'guide_id', 'revenue_fen']).where('tenant_id', '=', a.tenantId).where('member_id', '=', m).execute();
+        expect(new Map(credited.map((c) => [c.order_id, { guide: c.guide_id, fen: Number(c.revenue_fen) }]))).toEqual(expected);
+        expect(credited.reduce((sum, c) => sum + Number(c.revenue_fen), 0)).toBe([...expected.values()].reduce((sum, e) => sum + e.fen, 0));
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it('moves tasks and conversions to the survivor of a merge, keeping one open task per rule and the survivor’s guide', async () => {
