@@ -1,7 +1,7 @@
 // Console strings of the messaging pages (消息触达), zh-CN first; merged into i18n.ts as `messaging`.
 
 export const messagingZh = {
-  channelNames: { wechat_template: '公众号模板消息', wechat_subscribe: '小程序订阅消息', sms: '短信', email: '邮件', web_push: '浏览器推送', inbox: '站内信', webhook: 'Webhook' },
+  channelNames: { wechat_template: '公众号模板消息', wechat_subscribe: '小程序订阅消息', sms: '短信', email: '邮件', web_push: '浏览器推送', inbox: '站内信', webhook: 'Webhook', wecom_group: '企业微信社群群发（每个群）' },
   providerNames: { smtp: '邮件（SMTP）', aliyun_sms: '阿里云短信', tencent_sms: '腾讯云短信', wechat_oa: '微信公众号', wechat_mp: '微信小程序', web_push: '浏览器推送（VAPID）', webhook: 'Webhook' },
   statusNames: { queued: '排队中', delayed: '免打扰延后', sending: '发送中', sent: '已发送', delivered: '已送达', failed: '失败', bounced: '退信', clicked: '已点击', suppressed: '已拦截' },
   categories: { marketing: '营销', transactional: '服务通知' },
@@ -28,7 +28,7 @@ export const messagingZh = {
 };
 
 export const messagingEn: typeof messagingZh = {
-  channelNames: { wechat_template: 'WeChat template message', wechat_subscribe: 'Mini-program subscribe message', sms: 'SMS', email: 'Email', web_push: 'Web push', inbox: 'Inbox', webhook: 'Webhook' },
+  channelNames: { wechat_template: 'WeChat template message', wechat_subscribe: 'Mini-program subscribe message', sms: 'SMS', email: 'Email', web_push: 'Web push', inbox: 'Inbox', webhook: 'Webhook', wecom_group: 'WeCom group broadcasts (per group)' },
   providerNames: { smtp: 'Email (SMTP)', aliyun_sms: 'Aliyun SMS', tencent_sms: 'Tencent Cloud SMS', wechat_oa: 'WeChat official account', wechat_mp: 'WeChat mini program', web_push: 'Web push (VAPID)', webhook: 'Webhook' },
   statusNames: { queued: 'Queued', delayed: 'Delayed (quiet hours)', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', bounced: 'Bounced', clicked: 'Clicked', suppressed: 'Suppressed' },
   categories: { marketing: 'Marketing', transactional: 'Service notice' },

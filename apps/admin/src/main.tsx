@@ -56,6 +56,11 @@ const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => (
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
 const LotteriesPage = lazy(() => import('./pages/LotteriesPage.tsx').then((m) => ({ default: m.LotteriesPage })));
 const CheckinPage = lazy(() => import('./pages/CheckinPage.tsx').then((m) => ({ default: m.CheckinPage })));
+const GroupsPage = lazy(() => import('./pages/GroupsPage.tsx').then((m) => ({ default: m.GroupsPage })));
+const GroupPoolsPage = lazy(() => import('./pages/GroupPoolsPage.tsx').then((m) => ({ default: m.GroupPoolsPage })));
+const GroupRepliesPage = lazy(() => import('./pages/GroupRepliesPage.tsx').then((m) => ({ default: m.GroupRepliesPage })));
+const GroupBroadcastsPage = lazy(() => import('./pages/GroupBroadcastsPage.tsx').then((m) => ({ default: m.GroupBroadcastsPage })));
+const GroupStatsPage = lazy(() => import('./pages/GroupStatsPage.tsx').then((m) => ({ default: m.GroupStatsPage })));
 const GuidesPage = lazy(() => import('./pages/GuidesPage.tsx').then((m) => ({ default: m.GuidesPage })));
 const GuideLeaderboardPage = lazy(() => import('./pages/GuideLeaderboardPage.tsx').then((m) => ({ default: m.GuideLeaderboardPage })));
 const GuideRulesPage = lazy(() => import('./pages/GuideRulesPage.tsx').then((m) => ({ default: m.GuideRulesPage })));
@@ -166,6 +171,12 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />
         <Route path="games/lotteries" element={<LotteriesPage />} />
         <Route path="games/checkin" element={<CheckinPage />} />
+        <Route path="groups" element={<Navigate to="/groups/list" replace />} />
+        <Route path="groups/broadcasts" element={<GroupBroadcastsPage />} />
+        <Route path="groups/list" element={<GroupsPage />} />
+        <Route path="groups/pools" element={<GroupPoolsPage />} />
+        <Route path="groups/replies" element={<GroupRepliesPage />} />
+        <Route path="groups/stats" element={<GroupStatsPage />} />
         <Route path="guides" element={<Navigate to="/guides/list" replace />} />
         <Route path="guides/leaderboard" element={<GuideLeaderboardPage />} />
         <Route path="guides/list" element={<GuidesPage />} />

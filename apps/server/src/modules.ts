@@ -61,6 +61,8 @@ import { registerPricingMemberHooks } from './modules/pricing/pricing.hooks.ts';
 import { benefitsRoutes } from './modules/benefits/benefits.routes.ts';
 import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
 import { gamesRoutes } from './modules/games/games.routes.ts';
+import { groupsRoutes } from './modules/groups/groups.routes.ts';
+import { registerGroupJobs, registerGroupMemberHooks } from './modules/groups/groups.hooks.ts';
 import { registerGamesJobs, registerGamesMemberHooks } from './modules/games/games.hooks.ts';
 import { guidesRoutes } from './modules/guides/guides.routes.ts';
 import { registerGuideJobs, registerGuideMemberHooks, registerGuideOrderHooks } from './modules/guides/guides.hooks.ts';
@@ -149,6 +151,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'benefits', routes: benefitsRoutes, jobs: registerBenefitJobs, memberHooks: registerBenefitMemberHooks, orderHooks: registerBenefitOrderHooks, pointsHooks: registerBenefitPointsHooks },
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },
+  { name: 'groups', routes: groupsRoutes, jobs: registerGroupJobs, memberHooks: registerGroupMemberHooks },
   { name: 'guides', routes: guidesRoutes, jobs: registerGuideJobs, memberHooks: registerGuideMemberHooks, orderHooks: registerGuideOrderHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
   { name: 'content', routes: contentRoutes, memberHooks: registerContentMemberHooks },

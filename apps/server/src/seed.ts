@@ -19,6 +19,7 @@ import { createRuleVersion } from './modules/points/rules.service.ts';
 import { createProgram } from './modules/tiers/tiers.service.ts';
 import { issueCoupon } from './modules/coupons/issuance.service.ts';
 import { seedDemoExperience } from './modules/experience/experience.seed.ts';
+import { seedDemoGroups } from './modules/groups/groups.seed.ts';
 import { createTemplate, listTemplates } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
@@ -83,6 +84,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoMemberDay(inTrx, ctx);
     await seedDemoExperience(inTrx, ctx, memberIds);
     await seedDemoGames(inTrx, ctx, memberIds, couponTemplateId);
+    await seedDemoGroups(inTrx, ctx, stores[0]!.id, memberIds);
     await seedDemoEvents(inTrx, ctx, stores.map((s) => s.id), memberIds);
     // Some members spend: a reward from the catalogue, and a cash deduction held at a counter.
     await adjustPoints(inTrx, ctx, memberIds[0]!, { points: 800, reason: '新会员礼 Welcome gift' });

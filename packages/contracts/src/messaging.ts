@@ -8,6 +8,13 @@ export const messageLocales = ['zh-CN', 'en'] as const;
 export const channelProviders = ['smtp', 'aliyun_sms', 'tencent_sms', 'wechat_oa', 'wechat_mp', 'web_push', 'webhook'] as const;
 export type ChannelProvider = (typeof channelProviders)[number];
 
+/**
+ * What frequency caps are kept for: the member channels, and WeCom group messages (群发到客户群), which are
+ * counted per group, since a message to a group cannot leave one member out.
+ */
+export const capChannels = [...messageChannels, 'wecom_group'] as const;
+export type CapChannel = (typeof capChannels)[number];
+
 const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM, 24-hour');
 const capSchema = z.object({
   per_day: z.number().int().min(0).max(1000).nullable().default(null),
@@ -15,7 +22,7 @@ const capSchema = z.object({
 });
 
 export const messagingSettingsSchema = z.object({
-  caps: z.partialRecord(z.enum(messageChannels), capSchema).default({}).describe('Marketing messages per member, channel and calendar day / ISO week in the tenant’s zone; transactional notices are not counted'),
+  caps: z.partialRecord(z.enum(capChannels), capSchema).default({}).describe('Marketing messages per member, channel and calendar day / ISO week in the tenant’s zone (wecom_group: group broadcasts per group); transactional notices are not counted'),
   quiet_hours: z.object({ enabled: z.boolean(), start: hhmm, end: hhmm }).describe('Marketing messages due inside these local hours wait until the end; never dropped'),
   transactional_consent: z.enum(['not_required', 'unless_withdrawn', 'required']).describe('Whether transactional notices need the member’s consent on the channel'),
   click_tracking: z

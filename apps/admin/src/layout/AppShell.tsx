@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShareAltOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UsergroupAddOutlined, UserOutlined, WalletOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShareAltOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UsergroupAddOutlined, UserOutlined, WalletOutlined, WechatWorkOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -144,6 +144,19 @@ const menu: MenuEntry[] = [
   },
   { path: '/referrals', label: 'referrals.nav', icon: <UsergroupAddOutlined />, permission: 'referrals:read' },
   { path: '/distribution', label: 'distribution.nav', icon: <ShareAltOutlined />, permission: 'distribution:read' },
+  {
+    path: '/groups',
+    label: 'groups.nav.groups',
+    icon: <WechatWorkOutlined />,
+    permission: 'groups:read',
+    children: [
+      { path: '/groups/list', label: 'groups.nav.list', permission: 'groups:read' },
+      { path: '/groups/pools', label: 'groups.nav.pools', permission: 'groups:read' },
+      { path: '/groups/replies', label: 'groups.nav.replies', permission: 'groups:read' },
+      { path: '/groups/broadcasts', label: 'groups.nav.broadcasts', permission: 'groups:read' },
+      { path: '/groups/stats', label: 'groups.nav.stats', permission: 'groups:read' },
+    ],
+  },
   { path: '/tags', label: 'nav.tags', icon: <TagsOutlined />, permission: 'tags:manage' },
   { path: '/member-imports', label: 'nav.imports', icon: <CloudUploadOutlined />, permission: 'members:write' },
   { path: '/custom-fields', label: 'nav.customFields', icon: <ProfileOutlined />, permission: 'tenant:manage' },

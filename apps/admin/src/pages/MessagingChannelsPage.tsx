@@ -22,7 +22,7 @@ const fields: Record<ChannelProvider, { settings: string[]; secrets: string[]; t
   web_push: { settings: ['public_key', 'subject', 'ttl_seconds'], secrets: ['private_key'], test: false },
   webhook: { settings: ['url'], secrets: ['signing_secret'], test: true },
 };
-const cappedChannels = ['sms', 'email', 'wechat_template', 'wechat_subscribe', 'web_push'] as const;
+const cappedChannels = ['sms', 'email', 'wechat_template', 'wechat_subscribe', 'web_push', 'wecom_group'] as const;
 
 /** Channel credentials (write-only secrets, test send) and the brand's caps, quiet hours and click tracking. */
 export function MessagingChannelsPage() {

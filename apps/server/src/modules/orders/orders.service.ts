@@ -335,3 +335,22 @@ export async function orderCountsSince(db: Db, tenantId: string, memberIds: read
     .execute();
   return new Map(rows.map((r) => [r.member_id!, Number(r.n)]));
 }
+
+/**
+ * Orders and revenue (paid less refunded) per member in [from, to), fully refunded orders left out: what
+ * other modules report for a set of members (a community group's) without reading the orders tables.
+ */
+export async function orderTotalsByMember(db: Db, tenantId: string, memberIds: readonly string[], from: Date, to: Date): Promise<Map<string, { orders: number; revenue_fen: number }>> {
+  if (!memberIds.length) return new Map();
+  const rows = await db
+    .selectFrom('orders')
+    .select(['member_id', (eb) => eb.fn.countAll<number>().as('n'), sql<number>`coalesce(sum(total_paid_fen - refunded_fen), 0)::bigint`.as('revenue')])
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', 'in', memberIds)
+    .where('occurred_at', '>=', from)
+    .where('occurred_at', '<', to)
+    .where('status', '!=', 'refunded')
+    .groupBy('member_id')
+    .execute();
+  return new Map(rows.map((r) => [r.member_id!, { orders: Number(r.n), revenue_fen: Number(r.revenue) }]));
+}
