@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Spin, Switch, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CouponTemplate } from '@hearth/contracts/coupons';
 import { referralFlags, type ReferralSettings } from '@hearth/contracts/referrals';
@@ -101,12 +101,7 @@ export function ReferralRulesForm() {
           <InputNumber min={1} max={1000} precision={0} style={{ width: '100%' }} />
         </Form.Item>
       </Card>
-      {writable && (
-        <Space style={{ marginTop: 16 }}>
-          <Button type="primary" loading={saving} onClick={() => void save()} data-testid="referral-rules-save">{t('common.save')}</Button>
-          <Typography.Text type="secondary">{t('referrals.returnWindowHint')}</Typography.Text>
-        </Space>
-      )}
+      {writable && <Button type="primary" loading={saving} style={{ marginTop: 16 }} onClick={() => void save()} data-testid="referral-rules-save">{t('common.save')}</Button>}
     </Form>
   );
 }
