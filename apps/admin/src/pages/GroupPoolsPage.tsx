@@ -28,7 +28,7 @@ export function GroupPoolsPage() {
         pagination={false}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('groups.pools.empty')} /> }}
         columns={[
-          { title: t('groups.name'), dataIndex: 'name', render: (name: string, p) => <Space>{name}{p.status === 'archived' && <Tag>{t('groups.pools.status.archived')}</Tag>}</Space> },
+          { title: t('groups.pools.name'), dataIndex: 'name', render: (name: string, p) => <Space>{name}{p.status === 'archived' && <Tag>{t('groups.pools.status.archived')}</Tag>}</Space> },
           { title: t('groups.pools.kind'), render: (_, p) => `${t(`groups.pools.kinds.${p.kind}`)} · ${p.kind === 'store' ? (stores.find((s) => s.id === p.store_id)?.name ?? '') : (p.theme ?? '')}` },
           { title: t('groups.pools.groups'), dataIndex: 'groups' },
           { title: t('groups.pools.seatsLeft'), render: (_, p) => (p.all_full_since ? <Tag color="red" title={t('groups.fullSince', { time: formatTime(p.all_full_since) })}>{t('groups.pools.full')}</Tag> : <Tag color="green">{`${t('groups.pools.ok')} · ${p.seats_left}`}</Tag>) },
@@ -57,7 +57,7 @@ function PoolQr({ pool }: { pool: Pool }) {
     <Space align="start">
       <div id={id}><QRCode value={pool.link} size={96} bordered={false} /></div>
       <Space orientation="vertical" size={4}>
-        <Typography.Text copyable={{ text: pool.link, onCopy: () => message.success(t('common.copied')) }} style={{ maxWidth: 260 }} ellipsis>{pool.link}</Typography.Text>
+        <Typography.Text copyable={{ text: pool.link, onCopy: () => message.success(t('common.copied')) }} style={{ width: 280, display: 'block' }} ellipsis={{ tooltip: pool.link }}>{pool.link}</Typography.Text>
         <Button size="small" onClick={download}>{t('groups.pools.download')}</Button>
       </Space>
     </Space>

@@ -34,7 +34,7 @@ export function GroupRepliesPage() {
           columns={[
             { title: t('groups.replies.keyword'), dataIndex: 'keyword', render: (k: string, r) => <Space>{k}{!r.enabled && <Tag>{t('common.no')}</Tag>}</Space> },
             { title: t('groups.replies.match'), render: (_, r) => t(`groups.replies.matches.${r.match}`) },
-            { title: t('groups.replies.scope'), render: (_, r) => <Space><Tag>{r.group_id ? t('groups.replies.scopeGroup') : t('groups.replies.scopePool')}</Tag>{scopeName(r)}</Space> },
+            { title: t('groups.replies.scope'), width: 280, render: (_, r) => <Space><Tag>{r.group_id ? t('groups.replies.scopeGroup') : t('groups.replies.scopePool')}</Tag>{scopeName(r)}</Space> },
             { title: t('groups.replies.reply'), dataIndex: 'reply_text', ellipsis: true },
             {
               title: t('common.actions'),
