@@ -13,10 +13,11 @@ import { guidesEn, guidesZh } from './i18n-guides.ts';
 import { eventsEn, eventsZh } from './i18n-events.ts';
 import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
 import { distributionEn, distributionZh, referralsEn, referralsZh } from './i18n-growth.ts';
+import { itemCodesEn, itemCodesZh, recsEn, recsZh, serviceEn, serviceZh } from './i18n-after-sales.ts';
 
 const zhCN = {
   app: { name: 'Hearth 会员运营平台', short: 'Hearth' },
-  nav: { dashboard: '概览', orders: '订单', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置',
+  nav: { dashboard: '概览', orders: '订单', itemCodes: '一物一码', recommendations: '商品推荐', service: '售后服务台', customFields: '自定义字段', members: '会员', tags: '标签', imports: '会员导入', stores: '门店', operators: '账号与角色', apiKeys: 'API 密钥', audit: '审计日志', jobs: '后台任务', settings: '品牌设置',
     points: '积分', pointsRules: '积分规则', pointsSettings: '积分设置', rewards: '兑换商品', liability: '积分负债',
     coupons: '优惠券', couponTemplates: '券模板', couponIssue: '发券', couponWriteOff: '门店核销',
     analytics: '分析', clv: '客户终身价值', pareto: '二八与影响力', regional: '区域销售',
@@ -224,7 +225,7 @@ type Messages = typeof zhCN;
 
 const en: Messages = {
   app: { name: 'Hearth Membership Operations', short: 'Hearth' },
-  nav: { dashboard: 'Overview', orders: 'Orders', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings',
+  nav: { dashboard: 'Overview', orders: 'Orders', itemCodes: 'Item codes', recommendations: 'Recommendations', service: 'Service desk', customFields: 'Custom fields', members: 'Members', tags: 'Tags', imports: 'Member import', stores: 'Stores', operators: 'Accounts & roles', apiKeys: 'API keys', audit: 'Audit log', jobs: 'Background jobs', settings: 'Brand settings',
     points: 'Points', pointsRules: 'Earning rules', pointsSettings: 'Points settings', rewards: 'Rewards', liability: 'Points liability',
     coupons: 'Coupons', couponTemplates: 'Templates', couponIssue: 'Issue coupons', couponWriteOff: 'Store write-off',
     analytics: 'Analytics', clv: 'Lifetime value', pareto: '80/20 & influence', regional: 'Regional sales',
@@ -440,7 +441,7 @@ export function rememberLanguage(language: Language) {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, groups: groupsZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh, referrals: referralsZh, distribution: distributionZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, groups: groupsEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn, referrals: referralsEn, distribution: distributionEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, groups: groupsZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh, referrals: referralsZh, distribution: distributionZh, itemCodes: itemCodesZh, service: serviceZh, recs: recsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, groups: groupsEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn, referrals: referralsEn, distribution: distributionEn, itemCodes: itemCodesEn, service: serviceEn, recs: recsEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

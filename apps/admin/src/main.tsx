@@ -18,6 +18,9 @@ const TagsPage = lazy(() => import('./pages/TagsPage.tsx').then((m) => ({ defaul
 const MemberImportPage = lazy(() => import('./pages/MemberImportPage.tsx').then((m) => ({ default: m.MemberImportPage })));
 const CustomFieldsPage = lazy(() => import('./pages/CustomFieldsPage.tsx').then((m) => ({ default: m.CustomFieldsPage })));
 const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx').then((m) => ({ default: m.OrdersPage })));
+const ItemCodesPage = lazy(() => import('./pages/ItemCodesPage.tsx').then((m) => ({ default: m.ItemCodesPage })));
+const RecommendationsPage = lazy(() => import('./pages/RecommendationsPage.tsx').then((m) => ({ default: m.RecommendationsPage })));
+const ServiceDeskPage = lazy(() => import('./pages/ServiceDeskPage.tsx').then((m) => ({ default: m.ServiceDeskPage })));
 const StoresPage = lazy(() => import('./pages/StoresPage.tsx').then((m) => ({ default: m.StoresPage })));
 const ApiKeysPage = lazy(() => import('./pages/ApiKeysPage.tsx').then((m) => ({ default: m.ApiKeysPage })));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage.tsx').then((m) => ({ default: m.AuditLogPage })));
@@ -131,6 +134,9 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="members" element={<MembersPage />} />
         <Route path="members/:id" element={<MemberDetailPage />} />
         <Route path="orders" element={<OrdersPage />} />
+        <Route path="item-codes" element={<ItemCodesPage />} />
+        <Route path="recommendations" element={<RecommendationsPage />} />
+        <Route path="service" element={<ServiceDeskPage />} />
         <Route path="points" element={<Navigate to="/points/rules" replace />} />
         <Route path="points/rules" element={<PointsRulesPage />} />
         <Route path="points/settings" element={<PointsSettingsPage />} />

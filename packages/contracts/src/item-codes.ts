@@ -90,6 +90,36 @@ export const warrantySchema = z.object({
   created_at: instant,
 });
 
+/** The console's look at one code (no scan is recorded): its batch, scans, claim, flag and warranty. */
+export const codeLookupSchema = z.object({
+  code: z.string(),
+  result: z.enum(['inactive', 'genuine']).describe('What a scan would answer now'),
+  batch: codeBatchSchema.pick({ id: true, sku: true, product_name: true, name: true, status: true }),
+  seq: z.number().int().describe('Position in the printer’s CSV'),
+  activated_at: instant.nullable(),
+  scan_count: z.number().int(),
+  first_scanned_at: instant.nullable(),
+  first_province: z.string().nullable(),
+  first_city: z.string().nullable(),
+  last_scanned_at: instant.nullable(),
+  last_province: z.string().nullable(),
+  claimed_by: z.uuid().nullable().describe('The member who scanned it first while signed in'),
+  claimed_at: instant.nullable(),
+  flagged: z.boolean(),
+  warranty: warrantySchema.extend({ member_id: z.uuid() }).nullable(),
+  scans: z.array(z.object({ id: z.uuid(), result: scanResultSchema.shape.result, member_id: z.uuid().nullable(), province: z.string().nullable(), city: z.string().nullable(), scanned_at: instant })).describe('The latest 20 scans, newest first'),
+});
+export type CodeLookup = z.infer<typeof codeLookupSchema>;
+
+export const deskWarrantySchema = warrantySchema.extend({ member_id: z.uuid() });
+export type DeskWarranty = z.infer<typeof deskWarrantySchema>;
+export const warrantyQuerySchema = z.object({
+  member_id: z.uuid().optional(),
+  sku: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.uuid().optional(),
+});
+
 export const itemCodeSettingsSchema = z.object({
   member_daily_scans: z.number().int().min(1).max(10_000).default(20),
   distant_minutes: z.number().int().min(1).max(10_080).default(180),

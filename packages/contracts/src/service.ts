@@ -3,6 +3,19 @@ import { z } from 'zod';
 const instant = z.iso.datetime({ offset: true });
 export const serviceTypes = ['return', 'exchange', 'repair', 'warranty', 'complaint', 'consultation'] as const;
 export const serviceStatuses = ['submitted', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected'] as const;
+type Status = (typeof serviceStatuses)[number];
+/**
+ * The status flow, the only place that decides it: the server enforces it, the console offers its buttons.
+ * Terminal: closed, rejected.
+ */
+export const ticketTransitions: Record<Status, readonly Status[]> = {
+  submitted: ['accepted', 'rejected'],
+  accepted: ['in_progress', 'resolved', 'rejected'],
+  in_progress: ['resolved'],
+  resolved: ['closed', 'in_progress'],
+  closed: [],
+  rejected: [],
+};
 const attachments = z.array(z.url({ protocol: /^https?$/ }).max(500)).max(9).default([]).describe('URLs of photos or files already uploaded');
 
 export const ticketInputSchema = z.object({
@@ -14,6 +27,8 @@ export const ticketInputSchema = z.object({
   description: z.string().trim().max(2000).default(''),
   attachments,
 });
+
+export const deskTicketInputSchema = ticketInputSchema.extend({ member_id: z.uuid().describe('The member who called or came in') });
 
 export const commentInputSchema = z.object({ body: z.string().trim().min(1).max(2000), attachments });
 export const transitionInputSchema = z.object({ to: z.enum(serviceStatuses), note: z.string().trim().max(500).default('') });
@@ -53,10 +68,14 @@ export const ticketQuerySchema = z.object({
   store_id: z.uuid().optional(),
   operator_id: z.uuid().optional(),
   member_id: z.uuid().optional(),
-  sla: z.enum(['breached', 'due_soon']).optional().describe('Only open tickets whose timer is in this state'),
+  sla: z.enum(['ok', 'due_soon', 'breached']).optional().describe('Only open tickets in this SLA state: the worst of their running timers'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.uuid().optional(),
 });
+
+const slaCounts = { open: z.number().int(), ok: z.number().int(), due_soon: z.number().int(), breached: z.number().int() };
+export const slaSummaryQuerySchema = ticketQuerySchema.pick({ store_id: true, operator_id: true });
+export const slaSummarySchema = z.object({ ...slaCounts, by_type: z.array(z.object({ type: z.enum(serviceTypes), ...slaCounts })) }).describe('Open tickets by SLA state (the worst of their running timers)');
 
 const slaHours = z.object({ accept_hours: z.number().int().min(1).max(720), resolve_hours: z.number().int().min(1).max(2160) });
 export const serviceSettingsSchema = z.object({ sla: z.partialRecord(z.enum(serviceTypes), slaHours).default({}).describe('Per type; missing types: accept within 4 h, resolve within 48 h') });

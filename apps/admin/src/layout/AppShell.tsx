@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShareAltOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UsergroupAddOutlined, UserOutlined, WalletOutlined, WechatWorkOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, BulbOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, CustomerServiceOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, QrcodeOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShareAltOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UsergroupAddOutlined, UserOutlined, WalletOutlined, WechatWorkOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -19,6 +19,9 @@ const menu: MenuEntry[] = [
   { path: '/', label: 'nav.dashboard', icon: <DashboardOutlined />, permission: null },
   { path: '/members', label: 'nav.members', icon: <IdcardOutlined />, permission: 'members:read' },
   { path: '/orders', label: 'nav.orders', icon: <ShoppingCartOutlined />, permission: 'orders:read' },
+  { path: '/item-codes', label: 'nav.itemCodes', icon: <QrcodeOutlined />, permission: 'item_codes:read' },
+  { path: '/recommendations', label: 'nav.recommendations', icon: <BulbOutlined />, permission: 'recommendations:read' },
+  { path: '/service', label: 'nav.service', icon: <CustomerServiceOutlined />, permission: 'service:read' },
   {
     path: '/points',
     label: 'nav.points',

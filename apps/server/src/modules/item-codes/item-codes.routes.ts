@@ -7,12 +7,15 @@ import {
   codeBatchSchema,
   codeFlagQuerySchema,
   codeFlagSchema,
+  codeLookupSchema,
+  deskWarrantySchema,
   itemCodeSettingsSchema,
   memberScanResultSchema,
   publicScanInputSchema,
   scanInputSchema,
   scanResultSchema,
   warrantyInputSchema,
+  warrantyQuerySchema,
   warrantySchema,
 } from '@hearth/contracts/item-codes';
 import type { AppDeps } from '../../deps.ts';
@@ -23,6 +26,7 @@ import { findActiveTenant } from '../access/access.service.ts';
 import { memberScope, memberSecurity, signedIn } from '../member-portal/member-auth.ts';
 import { activateBatch, assertGenerated, batchCsv, createBatch, deactivateBatch, getBatch, getBatchRow, listBatches } from './batches.service.ts';
 import { listFlags } from './flags.service.ts';
+import { listDeskWarranties, lookupCode } from './lookup.service.ts';
 import { scanAnonymously, scanAsMember } from './scans.service.ts';
 import { itemCodeSettings, saveItemCodeSettings } from './settings.service.ts';
 import { listWarranties, registerWarranty } from './warranties.service.ts';
@@ -51,6 +55,8 @@ export function itemCodesRoutes(api: Api, { deps }: RouteContext) {
       .send(Readable.from(batchCsv(deps.db, batch, (code) => `${base.url}?brand=${encodeURIComponent(base.slug)}&c=${code}`)));
   });
   api.get('/item-codes/flags', { config: { permission: 'item_codes:read' }, schema: { tags, summary: 'Suspicious scans: member bursts, distant scans, inactive codes, second claimers', security: authenticated, querystring: codeFlagQuerySchema, response: { 200: pageSchema(codeFlagSchema) } } }, async (request) => listFlags(deps.db, requestContext(request).tenantId, request.query));
+  api.get('/item-codes/codes/:code', { config: { permission: 'item_codes:read' }, schema: { tags, summary: 'Look up one code: genuine or not, its scans, first scan, claim and warranty (records no scan)', security: authenticated, params: z.object({ code: z.string().max(40) }), response: { 200: codeLookupSchema, 400: problemSchema, 404: problemSchema } } }, async (request) => lookupCode(deps.db, requestContext(request).tenantId, request.params.code));
+  api.get('/item-codes/warranties', { config: { permission: 'item_codes:read' }, schema: { tags, summary: 'Registered warranties of every member, newest first', security: authenticated, querystring: warrantyQuerySchema, response: { 200: pageSchema(deskWarrantySchema) } } }, async (request) => listDeskWarranties(deps.db, requestContext(request).tenantId, request.query));
   api.get('/item-codes/settings', { config: { permission: 'item_codes:read' }, schema: { tags, summary: 'Fraud thresholds and where QR codes point', security: authenticated, response: { 200: itemCodeSettingsSchema } } }, async (request) => {
     const { timeZone: _zone, ...settings } = await itemCodeSettings(deps.db, requestContext(request).tenantId);
     return settings;

@@ -2,7 +2,10 @@ import { idParamsSchema, pageSchema, problemSchema } from '@hearth/contracts/com
 import {
   assignmentInputSchema,
   commentInputSchema,
+  deskTicketInputSchema,
   serviceSettingsSchema,
+  slaSummaryQuerySchema,
+  slaSummarySchema,
   surveyInputSchema,
   ticketDetailSchema,
   ticketInputSchema,
@@ -14,8 +17,8 @@ import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { memberScope, memberSecurity, signedIn } from '../member-portal/member-auth.ts';
 import { saveServiceSettings, serviceSettings } from './sla.service.ts';
-import { getTicket, listTickets } from './tickets.query.ts';
-import { addComment, assignTicket, submitSurvey, submitTicket, transitionTicket } from './tickets.service.ts';
+import { getTicket, listTickets, slaSummary } from './tickets.query.ts';
+import { addComment, assignTicket, openTicketForMember, submitSurvey, submitTicket, transitionTicket } from './tickets.service.ts';
 
 const tags = ['service'];
 const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -24,6 +27,11 @@ const meQuery = ticketQuerySchema.pick({ status: true, limit: true, cursor: true
 /** After-sales service (售后): the operators' desk, and the member's tickets under /me. */
 export function serviceRoutes(api: Api, { deps }: RouteContext) {
   api.get('/service/tickets', { config: { permission: 'service:read' }, schema: { tags, summary: 'The service desk: tickets newest first, by status, type, store, operator, member or SLA state', security: authenticated, querystring: ticketQuerySchema, response: { 200: pageSchema(ticketSchema) } } }, async (request) => listTickets(deps.db, requestContext(request).tenantId, request.query, deps.clock.now()));
+  api.post('/service/tickets', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Open a ticket for a member who phoned or came in (the same checks as the member’s own request)', security: authenticated, body: deskTicketInputSchema, response: { 201: ticketSchema, ...errors } } }, async (request, reply) => {
+    const { member_id: memberId, ...input } = request.body;
+    return reply.status(201).send(await openTicketForMember(deps, requestContext(request), memberId, input));
+  });
+  api.get('/service/sla-summary', { config: { permission: 'service:read' }, schema: { tags, summary: 'Open tickets by SLA state (on time, due soon, breached), overall and per type', security: authenticated, querystring: slaSummaryQuerySchema, response: { 200: slaSummarySchema } } }, async (request) => slaSummary(deps.db, requestContext(request).tenantId, request.query, deps.clock.now()));
   api.get('/service/tickets/:id', { config: { permission: 'service:read' }, schema: { tags, summary: 'A ticket with its history (who and when) and comments', security: authenticated, params: idParamsSchema, response: { 200: ticketDetailSchema, 404: problemSchema } } }, async (request) => getTicket(deps.db, requestContext(request).tenantId, request.params.id, { now: deps.clock.now(), detail: true }));
   api.post('/service/tickets/:id/transitions', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Move a ticket along submitted → accepted → in_progress → resolved → closed, or rejected (accepting a return refunds its lines)', security: authenticated, params: idParamsSchema, body: transitionInputSchema, response: { 200: ticketSchema, ...errors } } }, async (request) => transitionTicket(deps, requestContext(request), request.params.id, request.body.to, request.body.note));
   api.put('/service/tickets/:id/assignment', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Assign a ticket to a store and/or an operator', security: authenticated, params: idParamsSchema, body: assignmentInputSchema, response: { 200: ticketSchema, ...errors } } }, async (request) => assignTicket(deps, requestContext(request), request.params.id, request.body));

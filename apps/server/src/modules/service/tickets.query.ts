@@ -35,7 +35,7 @@ export async function getTicket(db: Db, tenantId: string, id: string, options: {
   };
 }
 
-/** The desk's list (newest first) with filters; `sla` picks open tickets whose timer is breached or due soon. */
+/** The desk's list (newest first) with filters; `sla` picks open tickets by their SLA state. */
 export async function listTickets(db: Db, tenantId: string, query: z.infer<typeof ticketQuerySchema> & { memberId?: string }, now: Date) {
   let q = db.selectFrom('service_tickets').selectAll().where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(query.limit + 1);
   const memberId = query.memberId ?? query.member_id;
@@ -45,21 +45,46 @@ export async function listTickets(db: Db, tenantId: string, query: z.infer<typeo
   if (query.store_id) q = q.where('store_id', '=', query.store_id);
   if (query.operator_id) q = q.where('operator_id', '=', query.operator_id);
   if (query.cursor) q = q.where('id', '<', query.cursor);
-  if (query.sla) {
-    // A running timer past its due time is breached; one in the last quarter of its span is due soon (the same
-    // rule as timerState), decided in SQL so that a page holds `limit` matching tickets.
-    const state = (running: 'submitted' | 'open', due: 'accept_due_at' | 'resolve_due_at') => {
-      const isRunning = running === 'submitted' ? sql<boolean>`status = 'submitted'` : sql<boolean>`status in (${sql.join(OPEN)})`;
-      return query.sla === 'breached'
-        ? sql<boolean>`${isRunning} and ${sql.ref(due)} <= ${now}`
-        : sql<boolean>`${isRunning} and ${sql.ref(due)} > ${now} and ${sql.ref(due)} - ${now}::timestamptz < (${sql.ref(due)} - created_at) / 4`;
-    };
-    // Parenthesised as a whole: Kysely adds raw SQL to the where clause as it is, next to the tenant filter.
-    q = q.where(sql<boolean>`((${state('submitted', 'accept_due_at')}) or (${state('open', 'resolve_due_at')}))`);
-  }
+  if (query.sla) q = q.where(slaStateSql(now, query.sla));
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   return { data: page.map((r) => serializeTicket(r, now)), next_cursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}
+
+/**
+ * Open tickets by SLA state, overall and per type, counted with the same conditions as the list's filter, so
+ * a count and the list it opens agree.
+ */
+export async function slaSummary(db: Db, tenantId: string, query: { store_id?: string; operator_id?: string }, now: Date) {
+  let q = db
+    .selectFrom('service_tickets')
+    .select((eb) => ['type', eb.fn.countAll<number>().as('open'), ...(['ok', 'due_soon', 'breached'] as const).map((state) => sql<number>`count(*) filter (where ${slaStateSql(now, state)})`.as(state))])
+    .where('tenant_id', '=', tenantId)
+    .where('status', 'in', OPEN)
+    .groupBy('type')
+    .orderBy('type');
+  if (query.store_id) q = q.where('store_id', '=', query.store_id);
+  if (query.operator_id) q = q.where('operator_id', '=', query.operator_id);
+  const byType = (await q.execute()).map((r) => ({ type: r.type, open: Number(r.open), ok: Number(r.ok), due_soon: Number(r.due_soon), breached: Number(r.breached) }));
+  const total = (key: 'open' | SlaFilter) => byType.reduce((sum, r) => sum + r[key], 0);
+  return { open: total('open'), ok: total('ok'), due_soon: total('due_soon'), breached: total('breached'), by_type: byType };
+}
+
+type SlaFilter = 'ok' | 'due_soon' | 'breached';
+
+/**
+ * An open ticket's SLA state is the worst of its running timers (accept while submitted, resolve until
+ * resolved), so each open ticket is in exactly one state. The same rules as `timerState`, in SQL, so the
+ * filter pages through the database instead of dropping rows after the limit.
+ */
+function slaStateSql(now: Date, state: SlaFilter) {
+  const at = sql`${now}::timestamptz`;
+  const breached = sql`((status = 'submitted' and accept_due_at <= ${at}) or (status in ('submitted', 'accepted', 'in_progress') and resolve_due_at <= ${at}))`;
+  const dueSoon = sql`((status = 'submitted' and accept_due_at - (accept_due_at - created_at) / 4 < ${at}) or (status in ('submitted', 'accepted', 'in_progress') and resolve_due_at - (resolve_due_at - created_at) / 4 < ${at}))`;
+  const open = sql`status in ('submitted', 'accepted', 'in_progress')`;
+  if (state === 'breached') return sql<boolean>`${breached}`;
+  if (state === 'due_soon') return sql<boolean>`(${open} and not ${breached} and ${dueSoon})`;
+  return sql<boolean>`(${open} and not ${breached} and not ${dueSoon})`;
 }
 
 export function serializeTicket(row: TicketRow, now: Date): Ticket {

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
-import type { assignmentInputSchema, commentInputSchema, surveyInputSchema, ticketInputSchema } from '@hearth/contracts/service';
+import { ticketTransitions, type assignmentInputSchema, type commentInputSchema, type surveyInputSchema, type ticketInputSchema } from '@hearth/contracts/service';
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
@@ -9,25 +9,13 @@ import { emitEvent } from '../../jobs/outbox.ts';
 import { findOperatorAccount } from '../access/operators.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findClaimedCode } from '../item-codes/warranties.service.ts';
+import { getMemberRow } from '../members/members.service.ts';
 import { getOrder } from '../orders/orders.service.ts';
 import { refundOrder } from '../orders/refunds.service.ts';
 import { getStore } from '../stores/stores.service.ts';
 import { getTicket, type TicketRow } from './tickets.query.ts';
 import { slaHoursFor } from './sla.service.ts';
 import type { TicketStatus } from './service.tables.ts';
-
-/**
- * The status flow, the only place that decides it. Terminal: closed, rejected. A repeat of the transition that
- * already happened (a retried approval) answers the ticket as it is and does nothing again.
- */
-export const transitions: Record<TicketStatus, readonly TicketStatus[]> = {
-  submitted: ['accepted', 'rejected'],
-  accepted: ['in_progress', 'resolved', 'rejected'],
-  in_progress: ['resolved'],
-  resolved: ['closed', 'in_progress'],
-  closed: [],
-  rejected: [],
-};
 
 /** A member's request. Returns and exchanges name their order lines; repairs and warranty an order or a scanned code. */
 export async function submitTicket(deps: AppDeps, ctx: RequestContext, memberId: string, input: z.infer<typeof ticketInputSchema>) {
@@ -62,6 +50,15 @@ export async function submitTicket(deps: AppDeps, ctx: RequestContext, memberId:
 }
 
 /**
+ * The desk opens a ticket for a member who phoned or came in: the same checks as the member's own request (their
+ * order and lines, a code they claimed), recorded as the operator's in the history.
+ */
+export async function openTicketForMember(deps: AppDeps, ctx: RequestContext, memberId: string, input: z.infer<typeof ticketInputSchema>) {
+  await getMemberRow(deps.db, ctx, memberId).catch(() => Promise.reject(validationError([{ field: 'member_id', code: 'unknown_member', message: 'no such member' }])));
+  return submitTicket(deps, ctx, memberId, input);
+}
+
+/**
  * Moves a ticket along the table under its row lock, so two operators acting at once see each other's change.
  * Accepting a return with lines refunds them through the orders module in the same transaction (points are
  * clawed back and coupons restored by the orders module's hooks and policy), keyed `service:<ticket>`, so
@@ -71,9 +68,10 @@ export async function transitionTicket(deps: AppDeps, ctx: RequestContext, ticke
   const now = deps.clock.now();
   await withTransaction(deps.db, async (trx) => {
     const ticket = await lockTicket(trx, ctx.tenantId, ticketId);
+    // A repeat of the transition that already happened (a retried approval) answers the ticket unchanged.
     if (ticket.status === to) return;
-    if (!transitions[ticket.status].includes(to)) {
-      throw new AppError('SERVICE_TRANSITION_REFUSED', `A ${ticket.status} ticket cannot become ${to}`, { errors: [{ field: 'to', code: 'invalid_transition', message: `allowed: ${transitions[ticket.status].join(', ') || 'none'}` }] });
+    if (!ticketTransitions[ticket.status].includes(to)) {
+      throw new AppError('SERVICE_TRANSITION_REFUSED', `A ${ticket.status} ticket cannot become ${to}`, { errors: [{ field: 'to', code: 'invalid_transition', message: `allowed: ${ticketTransitions[ticket.status].join(', ') || 'none'}` }] });
     }
     let refundId: string | null = ticket.refund_id;
     if (to === 'accepted' && ticket.type === 'return' && ticket.order_id && (ticket.lines as unknown[]).length) {
