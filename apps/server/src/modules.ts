@@ -90,6 +90,8 @@ import { registerRecommendationJobs } from './modules/recommendations/recommenda
 import { registerReferralJobs, registerReferralMemberHooks, registerReferralOrderHooks } from './modules/referrals/referrals.hooks.ts';
 import { distributionRoutes } from './modules/distribution/distribution.routes.ts';
 import { registerDistributionJobs, registerDistributionMemberHooks, registerDistributionOrderHooks } from './modules/distribution/distribution.hooks.ts';
+import { channelCodesRoutes } from './modules/channel-codes/channel-codes.routes.ts';
+import { registerChannelCodeJobs, registerChannelCodeMemberHooks, registerChannelCodeOrderHooks } from './modules/channel-codes/channel-codes.hooks.ts';
 import { wecomRoutes } from './modules/wecom/wecom.routes.ts';
 import { registerWecomJobs, registerWecomMemberHooks } from './modules/wecom/wecom.hooks.ts';
 
@@ -163,6 +165,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'item-codes', routes: itemCodesRoutes, jobs: registerItemCodeJobs, memberHooks: registerItemCodeMemberHooks },
   { name: 'recommendations', routes: recommendationsRoutes, jobs: registerRecommendationJobs },
   { name: 'service', routes: serviceRoutes, jobs: registerServiceJobs, memberHooks: registerServiceMemberHooks },
+  { name: 'channel-codes', routes: channelCodesRoutes, jobs: registerChannelCodeJobs, memberHooks: registerChannelCodeMemberHooks, orderHooks: registerChannelCodeOrderHooks },
   { name: 'wecom', routes: wecomRoutes, jobs: registerWecomJobs, memberHooks: registerWecomMemberHooks },
 ];
 

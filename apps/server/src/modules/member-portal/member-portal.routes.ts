@@ -1,3 +1,4 @@
+import { CHANNEL_CODE_COOKIE, registrationFromCookie } from '../channel-codes/channel-codes.hooks.ts';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { problemSchema } from '@hearth/contracts/common';
@@ -60,6 +61,7 @@ export function memberPortalRoutes(api: Api, { deps }: RouteContext) {
     },
     async (request, reply) => {
       const session = await verifySignInCode(deps, { ...request.body, kind: request.body.session, ip: request.ip, requestId: request.id });
+      if (session.created) await registrationFromCookie(deps, request.cookies[CHANNEL_CODE_COOKIE], session.memberId, deps.clock.now());
       return answerSession(deps, reply, request.body.session, session);
     },
   );
@@ -86,6 +88,7 @@ export function memberPortalRoutes(api: Api, { deps }: RouteContext) {
     async (request, reply) => {
       const session = await finishWechatSignIn(deps, { ...request.body, kind: request.body.session, expectedState: request.cookies[WECHAT_STATE_COOKIE], ip: request.ip, requestId: request.id });
       reply.clearCookie(WECHAT_STATE_COOKIE, { path: '/api/v1/me/auth/wechat' });
+      if (session.created) await registrationFromCookie(deps, request.cookies[CHANNEL_CODE_COOKIE], session.memberId, deps.clock.now());
       return answerSession(deps, reply, request.body.session, session);
     },
   );

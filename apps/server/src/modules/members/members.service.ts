@@ -248,6 +248,12 @@ export async function memberIdsByUnionid(db: Db, tenantId: string, unionids: rea
   return new Map(found.map((i) => [i.value, i.member_id]));
 }
 
+/** A member's official-account openids (any app): channel codes match follows recorded before the member existed. */
+export async function openidsOfMember(db: Db, tenantId: string, memberId: string): Promise<string[]> {
+  const rows = await db.selectFrom('member_identities').select('value').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('type', '=', 'wechat_openid').execute();
+  return rows.map((r) => r.value);
+}
+
 /** A member's WeChat unionids (usually one): lets other modules match what they hold under it. */
 export async function unionidsOfMember(db: Db, tenantId: string, memberId: string): Promise<string[]> {
   const rows = await db.selectFrom('member_identities').select('value').where('tenant_id', '=', tenantId).where('member_id', '=', memberId).where('type', '=', 'wechat_unionid').execute();

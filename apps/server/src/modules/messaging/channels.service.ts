@@ -5,11 +5,12 @@ import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { openSecret, sealSecret } from '../../secret-box.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { ChannelAdapter, ProviderConfig } from './channels/adapter.ts';
+import { AppError } from '../../http/errors.ts';
+import { DeliveryError, type ChannelAdapter, type ProviderConfig } from './channels/adapter.ts';
 import { emailAdapter } from './channels/email.ts';
 import { inboxAdapter } from './channels/inbox.ts';
 import { smsAdapter } from './channels/sms-aliyun.ts';
-import { wechatSubscribeAdapter, wechatTemplateAdapter } from './channels/wechat.ts';
+import { officialAccountCall, wechatSubscribeAdapter, wechatTemplateAdapter } from './channels/wechat.ts';
 import { webPushAdapter } from './channels/web-push.ts';
 import { webhookAdapter } from './channels/webhook.ts';
 import './messaging.tables.ts';
@@ -77,4 +78,27 @@ export async function providerConfigFor(deps: Pick<AppDeps, 'config'>, db: Db, t
 
 function view(row: { provider: string; enabled: boolean; settings: Record<string, unknown>; updated_at: Date }, secretNames: string[]) {
   return { provider: row.provider as ChannelProvider, enabled: row.enabled, settings: row.settings, secrets_set: secretNames.sort(), updated_at: row.updated_at.toISOString() };
+}
+
+/**
+ * A call on the brand's official account API (the wechat_oa provider's credentials and cached token), for modules
+ * other than messaging: channel codes make parametric QR codes. 409 WECHAT_NOT_CONFIGURED when it is not set up.
+ */
+export async function callOfficialAccount<T>(deps: AppDeps, tenantId: string, path: string, body: object): Promise<T> {
+  const config = await providerConfigFor(deps, deps.db, tenantId, 'wechat_template');
+  if (!config) throw new AppError('WECHAT_NOT_CONFIGURED', 'The official account (wechat_oa) is not set up or not enabled');
+  try {
+    return await officialAccountCall<T>({ db: deps.db, config, now: () => deps.clock.now(), secretsKey: deps.config.secretsKey }, tenantId, path, body);
+  } catch (error) {
+    if (error instanceof DeliveryError) throw new AppError('WECHAT_UNAVAILABLE', `${error.code}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The official account's appid and message-server Token (secret `server_token`), for its event receiver. */
+export async function officialAccountServer(deps: AppDeps, tenantId: string): Promise<{ appId: string; token: string } | undefined> {
+  const config = await providerConfigFor(deps, deps.db, tenantId, 'wechat_template');
+  const appId = config?.settings.app_id;
+  const token = config?.secrets.server_token;
+  return typeof appId === 'string' && token ? { appId, token } : undefined;
 }

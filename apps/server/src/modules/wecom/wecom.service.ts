@@ -87,6 +87,13 @@ export async function followsOfMember(db: Db, tenantId: string, memberId: string
     .execute();
 }
 
+/** The external contacts carrying these unionids (before or without a member mapping). */
+export async function contactIdsByUnionids(db: Db, tenantId: string, unionids: readonly string[]): Promise<string[]> {
+  if (!unionids.length) return [];
+  const rows = await db.selectFrom('wecom_contacts').select('external_user_id').where('tenant_id', '=', tenantId).where('unionid', 'in', [...unionids]).execute();
+  return rows.map((r) => r.external_user_id);
+}
+
 /** Members (mapped contacts) a staff member has, with when they added them. */
 export async function membersOfStaff(db: Db, tenantId: string, staffUserId: string) {
   return db

@@ -62,6 +62,23 @@ async function withToken(env: AdapterEnv, config: ProviderConfig, message: Outgo
   }
 }
 
+/**
+ * Any other call on the official account's API with the same cached token (channel codes create parametric QR codes
+ * through it); refreshed once on 40001/42001 like a send. Errors come back as DeliveryError with WeChat's code.
+ */
+export async function officialAccountCall<T>(env: AdapterEnv, tenantId: string, path: string, body: object): Promise<T> {
+  const config = requireConfig(env, 'wechat_template');
+  const baseUrl = setting(config, 'base_url', 'https://api.weixin.qq.com').replace(/\/$/, '');
+  for (let attempt = 0; ; attempt++) {
+    const token = await accessToken(env, config, tenantId, attempt > 0);
+    const response = await post(`${baseUrl}${path}?access_token=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = parseJson<T & { errcode?: number; errmsg?: string }>(response.text, 'WeChat');
+    if (!answer.errcode) return answer;
+    if (TOKEN_INVALID.has(answer.errcode) && attempt === 0) continue;
+    throw new DeliveryError(`WECHAT_${answer.errcode}`, `WeChat: ${answer.errmsg ?? ''}`, PERMANENT.has(answer.errcode));
+  }
+}
+
 const memoryTokens = new Map<string, { token: string; expiresAt: number }>();
 const fetching = new Map<string, Promise<string>>();
 

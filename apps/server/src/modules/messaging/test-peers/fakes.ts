@@ -82,11 +82,12 @@ export async function startSmsFake(credentials: { aliyun: { id: string; secret: 
   return { ...peer, accepted, unique: () => new Set(accepted.map((a) => a.clientId)) };
 }
 
-/** The WeChat API: stable tokens, template and subscribe sends; `revokeTokens()` makes the next call answer 40001. */
+/** The WeChat API: stable tokens, template and subscribe sends, parametric QR codes; `revokeTokens()` makes the next call answer 40001. */
 export async function startWechatFake(app: { appId: string; secret: string }) {
   const valid = new Set<string>();
   const accepted: { kind: 'template' | 'subscribe'; clientId: string | null; touser: string; body: Record<string, unknown> }[] = [];
   const calls = { token: 0, forced: 0 };
+  const qrcodes: string[] = [];
   let n = 0;
   let current: string | undefined;
   const peer = await listen((req, body) => {
@@ -103,13 +104,21 @@ export async function startWechatFake(app: { appId: string; secret: string }) {
       return { json: { access_token: current, expires_in: 7200 } };
     }
     if (!valid.has(url.searchParams.get('access_token') ?? '')) return { json: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } };
+    if (url.pathname === '/cgi-bin/qrcode/create') {
+      // Parametric QR codes: a permanent string scene (1–64 characters), as channel codes make them.
+      const input = JSON.parse(body) as { action_name?: string; action_info?: { scene?: { scene_str?: string } } };
+      const scene = input.action_info?.scene?.scene_str;
+      if (input.action_name !== 'QR_LIMIT_STR_SCENE' || !scene || scene.length > 64) return { json: { errcode: 40053, errmsg: 'invalid action info' } };
+      qrcodes.push(scene);
+      return { json: { ticket: `tk-${qrcodes.length}`, url: `http://weixin.qq.com/q/${Buffer.from(scene).toString('base64url')}` } };
+    }
     const input = JSON.parse(body) as Record<string, unknown> & { touser: string; client_msg_id?: string };
     const kind = url.pathname.endsWith('/template/send') ? 'template' : 'subscribe';
     if (kind === 'template' && input.client_msg_id && accepted.some((a) => a.clientId === input.client_msg_id)) return { json: { errcode: 0, errmsg: 'ok', msgid: 1 } };
     accepted.push({ kind, clientId: input.client_msg_id ?? null, touser: input.touser, body: input });
     return { json: { errcode: 0, errmsg: 'ok', msgid: 1000 + accepted.length } };
   });
-  return { ...peer, accepted, calls, revokeTokens: () => valid.clear() };
+  return { ...peer, accepted, calls, qrcodes, revokeTokens: () => valid.clear() };
 }
 
 /** A push service endpoint: checks the VAPID JWT (ES256, against the key in `k=`) and the aes128gcm body. */
