@@ -8,6 +8,7 @@ import { partnersEn, partnersZh, pricingEn, pricingZh } from './i18n-partners.ts
 import { contentEn, contentZh, quizzesEn, quizzesZh } from './i18n-content.ts';
 import { contestsEn, contestsZh, experienceEn, experienceZh } from './i18n-experience.ts';
 import { gamesEn, gamesZh } from './i18n-games.ts';
+import { acquisitionEn, acquisitionZh } from './i18n-acquisition.ts';
 import { groupsEn, groupsZh } from './i18n-groups.ts';
 import { guidesEn, guidesZh } from './i18n-guides.ts';
 import { eventsEn, eventsZh } from './i18n-events.ts';
@@ -441,7 +442,7 @@ export function rememberLanguage(language: Language) {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, groups: groupsZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh, referrals: referralsZh, distribution: distributionZh, itemCodes: itemCodesZh, service: serviceZh, recs: recsZh } }, en: { translation: { ...en, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, groups: groupsEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn, referrals: referralsEn, distribution: distributionEn, itemCodes: itemCodesEn, service: serviceEn, recs: recsEn } } },
+  resources: { 'zh-CN': { translation: { ...zhCN, acquisition: acquisitionZh, memberDays: memberDaysZh, membership: membershipZh, partners: partnersZh, pricing: pricingZh, journeys: journeysZh, messaging: messagingZh, experience: experienceZh, contests: contestsZh, content: contentZh, games: gamesZh, groups: groupsZh, quizzes: quizzesZh, guides: guidesZh, events: eventsZh, referrals: referralsZh, distribution: distributionZh, itemCodes: itemCodesZh, service: serviceZh, recs: recsZh } }, en: { translation: { ...en, acquisition: acquisitionEn, memberDays: memberDaysEn, membership: membershipEn, partners: partnersEn, pricing: pricingEn, journeys: journeysEn, messaging: messagingEn, experience: experienceEn, contests: contestsEn, content: contentEn, games: gamesEn, groups: groupsEn, quizzes: quizzesEn, guides: guidesEn, events: eventsEn, referrals: referralsEn, distribution: distributionEn, itemCodes: itemCodesEn, service: serviceEn, recs: recsEn } } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

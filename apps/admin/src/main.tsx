@@ -59,6 +59,8 @@ const PartnersPage = lazy(() => import('./pages/PartnersPage.tsx').then((m) => (
 const MemberPricesPage = lazy(() => import('./pages/MemberPricesPage.tsx').then((m) => ({ default: m.MemberPricesPage })));
 const LotteriesPage = lazy(() => import('./pages/LotteriesPage.tsx').then((m) => ({ default: m.LotteriesPage })));
 const CheckinPage = lazy(() => import('./pages/CheckinPage.tsx').then((m) => ({ default: m.CheckinPage })));
+const ChannelCodesPage = lazy(() => import('./pages/ChannelCodesPage.tsx').then((m) => ({ default: m.ChannelCodesPage })));
+const WecomPage = lazy(() => import('./pages/WecomPage.tsx').then((m) => ({ default: m.WecomPage })));
 const GroupsPage = lazy(() => import('./pages/GroupsPage.tsx').then((m) => ({ default: m.GroupsPage })));
 const GroupPoolsPage = lazy(() => import('./pages/GroupPoolsPage.tsx').then((m) => ({ default: m.GroupPoolsPage })));
 const GroupRepliesPage = lazy(() => import('./pages/GroupRepliesPage.tsx').then((m) => ({ default: m.GroupRepliesPage })));
@@ -177,6 +179,9 @@ function AppRoutes({ onSwitchLanguage }: { onSwitchLanguage: () => void }) {
         <Route path="pricing/scarce" element={<ScarceProductsPage />} />
         <Route path="games/lotteries" element={<LotteriesPage />} />
         <Route path="games/checkin" element={<CheckinPage />} />
+        <Route path="acquisition" element={<Navigate to="/acquisition/channel-codes" replace />} />
+        <Route path="acquisition/channel-codes" element={<ChannelCodesPage />} />
+        <Route path="acquisition/wecom" element={<WecomPage />} />
         <Route path="groups" element={<Navigate to="/groups/list" replace />} />
         <Route path="groups/broadcasts" element={<GroupBroadcastsPage />} />
         <Route path="groups/list" element={<GroupsPage />} />

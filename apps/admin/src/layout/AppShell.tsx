@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, BulbOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, CustomerServiceOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, QrcodeOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShareAltOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UsergroupAddOutlined, UserOutlined, WalletOutlined, WechatWorkOutlined } from '@ant-design/icons';
+import { AimOutlined, ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, BulbOutlined, CalendarOutlined, CloudUploadOutlined, CrownOutlined, CustomerServiceOutlined, DashboardOutlined, ExperimentOutlined, FireFilled, GiftOutlined, GlobalOutlined, IdcardOutlined, LineChartOutlined, LogoutOutlined, MessageOutlined, NodeIndexOutlined, ProfileOutlined, QrcodeOutlined, ReadOutlined, SafetyCertificateOutlined, ScheduleOutlined, ShareAltOutlined, ShopOutlined, ShoppingCartOutlined, SolutionOutlined, TagOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined, TrophyOutlined, UsergroupAddOutlined, UserOutlined, WalletOutlined, WechatWorkOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session.tsx';
 
@@ -147,6 +147,16 @@ const menu: MenuEntry[] = [
   },
   { path: '/referrals', label: 'referrals.nav', icon: <UsergroupAddOutlined />, permission: 'referrals:read' },
   { path: '/distribution', label: 'distribution.nav', icon: <ShareAltOutlined />, permission: 'distribution:read' },
+  {
+    path: '/acquisition',
+    label: 'acquisition.nav.group',
+    icon: <AimOutlined />,
+    permission: 'channel_codes:read',
+    children: [
+      { path: '/acquisition/channel-codes', label: 'acquisition.nav.codes', permission: 'channel_codes:read' },
+      { path: '/acquisition/wecom', label: 'acquisition.nav.wecom', permission: 'wecom:read' },
+    ],
+  },
   {
     path: '/groups',
     label: 'groups.nav.groups',

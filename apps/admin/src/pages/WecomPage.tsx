@@ -1,0 +1,100 @@
+import { useEffect, useState } from 'react';
+import { App, Button, Card, Descriptions, Form, Input, Space, Switch, Table, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { WecomSettings, WecomStaff, WecomStatus } from '@hearth/contracts/wecom';
+import { api } from '../api.ts';
+import { formatTime } from '../format.ts';
+import { useSession } from '../session.tsx';
+import { useCursorList } from '../use-cursor-list.ts';
+
+const counts = ['staff', 'contacts', 'mapped_contacts', 'follows', 'groups', 'group_members'] as const;
+
+/** 企业微信: the corp's credentials (write-only secrets), sync status and the synced staff. */
+export function WecomPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { can } = useSession();
+  const writable = can('wecom:manage');
+  const [form] = Form.useForm();
+  const [settings, setSettings] = useState<WecomSettings | null>(null);
+  const [status, setStatus] = useState<WecomStatus | null>(null);
+  const staff = useCursorList<WecomStaff>('/wecom/staff', {});
+
+  const refresh = async () => {
+    const [s, st] = await Promise.all([api<WecomSettings>('/wecom/settings'), api<WecomStatus>('/wecom/status')]);
+    setSettings(s);
+    setStatus(st);
+    form.setFieldsValue({ corp_id: s.corp_id ?? '', enabled: s.configured ? s.enabled : true });
+  };
+  useEffect(() => {
+    refresh().catch((error: Error) => message.error(error.message));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const save = async () => {
+    const values = (await form.validateFields()) as Record<string, string | boolean>;
+    const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
+    try {
+      await api('/wecom/settings', { method: 'PUT', body });
+      message.success(t('acquisition.wecom.saved'));
+      form.resetFields(['secret', 'callback_token', 'encoding_aes_key']);
+      await refresh();
+    } catch (error) {
+      message.error((error as Error).message);
+    }
+  };
+  const sync = async () => {
+    try {
+      await api('/wecom/sync', { method: 'POST' });
+      message.success(t('acquisition.wecom.syncQueued'));
+    } catch (error) {
+      message.error((error as Error).message);
+    }
+  };
+  const keep = (set: boolean | undefined) => (set ? t('acquisition.wecom.keep') : undefined);
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <h2 style={{ margin: 0 }}>{t('acquisition.wecom.title')}</h2>
+      <Card>
+        <Form form={form} layout="vertical" disabled={!writable} style={{ maxWidth: 520 }}>
+          <Form.Item name="corp_id" label={t('acquisition.wecom.corpId')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="secret" label={t('acquisition.wecom.secret')}><Input.Password placeholder={keep(settings?.secret_set)} autoComplete="new-password" /></Form.Item>
+          <Form.Item name="callback_token" label={t('acquisition.wecom.token')}><Input.Password placeholder={keep(settings?.callback_set)} autoComplete="new-password" /></Form.Item>
+          <Form.Item name="encoding_aes_key" label={t('acquisition.wecom.aesKey')}><Input.Password placeholder={keep(settings?.callback_set)} autoComplete="new-password" /></Form.Item>
+          <Form.Item name="enabled" label={t('acquisition.wecom.enabled')} valuePropName="checked"><Switch /></Form.Item>
+          {settings && <Form.Item label={t('acquisition.wecom.callbackPath')}><code>{settings.callback_path}</code></Form.Item>}
+          <Button type="primary" onClick={() => void save()}>OK</Button>
+        </Form>
+      </Card>
+      <Card title={t('acquisition.wecom.lastSync')} extra={writable && settings?.configured && <Button onClick={() => void sync()}>{t('acquisition.wecom.sync')}</Button>}>
+        {status && (
+          <Descriptions column={3} size="small">
+            <Descriptions.Item label={t('acquisition.wecom.lastSync')}>
+              {status.last_sync_at ? <>{formatTime(status.last_sync_at)} <Tag color={status.last_sync_status === 'failed' ? 'red' : 'green'}>{t(`acquisition.wecom.syncStatus.${status.last_sync_status ?? 'running'}`)}</Tag></> : t('acquisition.wecom.never')}
+            </Descriptions.Item>
+            {counts.map((c) => <Descriptions.Item key={c} label={t(`acquisition.wecom.counts.${c}`)}>{status[c]}</Descriptions.Item>)}
+            {status.last_sync_error && <Descriptions.Item label="!">{status.last_sync_error}</Descriptions.Item>}
+          </Descriptions>
+        )}
+      </Card>
+      <Card title={t('acquisition.wecom.staff')}>
+        <Table<WecomStaff>
+          rowKey="user_id"
+          size="small"
+          loading={staff.loading}
+          dataSource={staff.rows}
+          pagination={false}
+          columns={[
+            { title: t('acquisition.wecom.userId'), dataIndex: 'user_id' },
+            { title: t('acquisition.codes.name'), dataIndex: 'name' },
+            { title: t('acquisition.wecom.departments'), render: (_, s) => s.department_ids.join(', ') },
+            { title: t('acquisition.wecom.contacts'), dataIndex: 'contacts' },
+            { title: t('acquisition.wecom.active'), render: (_, s) => (s.active ? '✓' : '—') },
+          ]}
+        />
+        {staff.hasMore && <Button onClick={staff.loadMore}>…</Button>}
+      </Card>
+    </Space>
+  );
+}
