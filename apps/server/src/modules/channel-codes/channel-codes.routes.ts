@@ -7,6 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { routeGroupRef } from '../groups/routing.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
 import { officialAccountServer } from '../messaging/channels.service.ts';
 import { CHANNEL_CODE_COOKIE, systemContext } from './channel-codes.hooks.ts';
@@ -50,9 +51,16 @@ export function channelCodesRoutes(api: Api, { deps }: RouteContext) {
     const cookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.config.cookieSecure };
     reply.setCookie(VISITOR_COOKIE, visitor, { ...cookie, maxAge: 365 * 86_400 });
     reply.setCookie(CHANNEL_CODE_COOKIE, `${tenant}.${code.id}`, { ...cookie, maxAge: 30 * 86_400 });
-    // Group codes: the groups module routes the scanner to a group that is not full; until then the member center's
-    // groups page gets the group (or pool) reference.
-    if (code.target_kind === 'group') return reply.redirect(`/m/groups?brand=${encodeURIComponent(brand.slug)}&ch=${code.id}&group=${encodeURIComponent(code.group_ref ?? '')}`);
+    // Group codes: the groups module routes the scanner to a group of the pool that is not full (its join QR);
+    // when every group is full (or the pool is gone) the member center says so.
+    if (code.target_kind === 'group') {
+      const routed = await routeGroupRef(deps, systemContext(tenant), { ref: code.group_ref, scanner: `browser:${visitor}`, source: `channel_code:${code.id}` }).catch((error: unknown) => {
+        if (error instanceof AppError && (error.code === 'GROUP_POOL_ARCHIVED' || error.code === 'NOT_FOUND')) return { status: 'full' as const };
+        throw error;
+      });
+      if (routed.status === 'routed') return reply.redirect(routed.group.join_qr_url);
+      return reply.redirect(`${base}&ch=${code.id}&group_full=1`);
+    }
     return reply.redirect(`${base}&ch=${code.id}`);
   });
 

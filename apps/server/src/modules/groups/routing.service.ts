@@ -97,3 +97,16 @@ export async function consumeHold(trx: Db, tenantId: string, groupId: string, no
 export async function clearPoolFull(trx: Db, tenantId: string, poolId: string | null) {
   if (poolId) await trx.updateTable('group_pools').set({ all_full_since: null }).where('tenant_id', '=', tenantId).where('id', '=', poolId).execute();
 }
+
+/**
+ * What a channel code of kind `group` points at — a pool, or a group of a pool — routed like a scan of the pool's
+ * QR. A group outside any pool, or an unknown reference, answers `full`: routing needs a pool to choose in.
+ */
+export async function routeGroupRef(deps: AppDeps, ctx: RequestContext, input: { ref: string | null; scanner?: string | null; source?: string | null }): Promise<RouteResult | { status: 'full'; pool_id: null }> {
+  const ref = input.ref && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.ref) ? input.ref : null;
+  if (!ref) return { status: 'full', pool_id: null };
+  const pool = await deps.db.selectFrom('group_pools').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', ref).executeTakeFirst();
+  const poolId = pool?.id ?? (await deps.db.selectFrom('community_groups').select('pool_id').where('tenant_id', '=', ctx.tenantId).where('id', '=', ref).executeTakeFirst())?.pool_id;
+  if (!poolId) return { status: 'full', pool_id: null };
+  return routeGroupScan(deps, ctx, { poolId, scanner: input.scanner, source: input.source });
+}

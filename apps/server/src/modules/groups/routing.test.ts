@@ -135,4 +135,19 @@ describe('groups: catalogue and routing a pool’s QR to a group with room', () 
     expect(archived.statusCode).toBe(409);
     expect(archived.json().code).toBe('GROUP_POOL_ARCHIVED');
   });
+
+  it('routes a channel code whose target is a pool through the same routing, to the member center once all are full', async () => {
+    const pool = await newPool('渠道');
+    const group = await newGroup(pool.id, { capacity: 3 }); // 3 − 2 = one seat
+    const code = await req('POST', '/api/v1/channel-codes', { name: '门店桌贴 · 入群', source_kind: 'campaign', campaign: '社群拉新', target_kind: 'group', group_ref: pool.id });
+    expect(code.statusCode, code.body).toBe(201);
+    const scan = () => t.app.inject({ method: 'GET', url: `/api/v1/public/channel-codes/${a.tenantId}/${code.json().id}` });
+    const first = await scan();
+    expect(first.statusCode).toBe(302);
+    expect(first.headers.location).toBe(`https://wework.qpic.cn/wwpic/${group.chatId}.png`);
+    const second = await scan();
+    expect(second.statusCode).toBe(302);
+    expect(second.headers.location).toContain('group_full=1');
+    expect((await req('GET', `/api/v1/groups/${group.id}`)).json()).toMatchObject({ held_seats: 1, seats_left: 0 });
+  });
 });
