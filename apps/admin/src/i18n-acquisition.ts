@@ -7,7 +7,7 @@ export const acquisitionZh = {
     sources: { store: '门店', staff: '员工', campaign: '活动', partner: '合作方' },
     targets: { official_account: '关注公众号', wecom_contact: '添加企业微信', group: '加入社群', member_center: '会员中心' },
     statuses: { active: '启用', archived: '已停用' },
-    steps: { scans: '扫码', scanners: '扫码人数', follows: '关注/添加', registrations: '注册', first_orders: '首单' }, day: '日期', from: '开始日期', to: '结束日期',
+    steps: { scans: '扫码', scanners: '扫码人数', follows: '关注/添加', registrations: '注册', first_orders: '首单' }, day: '日期', total: '合计', save: '保存', from: '开始日期', to: '结束日期',
     hint: '同一会员只归属第一次带来他的活码；活动名写入会员的「活动」字段（仅在为空时）。公众号和企业微信不回传它们自己二维码的扫码次数，只统计关注与添加。',
   },
   wecom: {
@@ -25,7 +25,7 @@ export const acquisitionEn: typeof acquisitionZh = {
     sources: { store: 'Store', staff: 'Staff', campaign: 'Campaign', partner: 'Partner' },
     targets: { official_account: 'Follow the official account', wecom_contact: 'Add on WeCom', group: 'Join a group', member_center: 'Member center' },
     statuses: { active: 'Active', archived: 'Archived' },
-    steps: { scans: 'Scans', scanners: 'Scanners', follows: 'Follows/adds', registrations: 'Registrations', first_orders: 'First orders' }, day: 'Day', from: 'From', to: 'To',
+    steps: { scans: 'Scans', scanners: 'Scanners', follows: 'Follows/adds', registrations: 'Registrations', first_orders: 'First orders' }, day: 'Day', total: 'Total', save: 'Save', from: 'From', to: 'To',
     hint: 'A member belongs to the first code that brought them; the campaign is written to the member’s campaign field when it is empty. The official account and WeCom do not report scans of their own QR codes, only follows and adds.',
   },
   wecom: {

@@ -89,7 +89,7 @@ function CreateDrawer({ open, onClose, onCreated }: { open: boolean; onClose: ()
     }
   };
   return (
-    <Drawer open={open} onClose={onClose} title={t('acquisition.codes.create')} width={480} destroyOnHidden extra={<Button type="primary" loading={saving} onClick={() => void save()}>OK</Button>}>
+    <Drawer open={open} onClose={onClose} title={t('acquisition.codes.create')} width={480} destroyOnHidden extra={<Button type="primary" loading={saving} onClick={() => void save()}>{t('acquisition.codes.save')}</Button>}>
       <Form form={form} layout="vertical" initialValues={{ source_kind: 'store', target_kind: 'member_center' }}>
         <Form.Item name="name" label={t('acquisition.codes.name')} rules={[{ required: true, max: 100 }]}><Input /></Form.Item>
         <Form.Item name="source_kind" label={t('acquisition.codes.source')}><Select options={sources.map((s) => ({ value: s, label: t(`acquisition.codes.sources.${s}`) }))} /></Form.Item>
@@ -126,7 +126,7 @@ function FunnelModal({ code, onClose }: { code: ChannelCode; onClose: () => void
           size="small"
           rowKey="day"
           pagination={false}
-          dataSource={[{ day: t('acquisition.codes.funnel'), ...data.totals }, ...data.days]}
+          dataSource={[{ day: t('acquisition.codes.total'), ...data.totals }, ...data.days]}
           columns={[{ title: t('acquisition.codes.day'), dataIndex: 'day' }, ...steps.map((s) => ({ title: t(`acquisition.codes.steps.${s}`), dataIndex: s }))]}
         />
       )}

@@ -64,7 +64,7 @@ export function WecomPage() {
           <Form.Item name="encoding_aes_key" label={t('acquisition.wecom.aesKey')}><Input.Password placeholder={keep(settings?.callback_set)} autoComplete="new-password" /></Form.Item>
           <Form.Item name="enabled" label={t('acquisition.wecom.enabled')} valuePropName="checked"><Switch /></Form.Item>
           {settings && <Form.Item label={t('acquisition.wecom.callbackPath')}><code>{settings.callback_path}</code></Form.Item>}
-          <Button type="primary" onClick={() => void save()}>OK</Button>
+          <Button type="primary" onClick={() => void save()}>{t('acquisition.codes.save')}</Button>
         </Form>
       </Card>
       <Card title={t('acquisition.wecom.lastSync')} extra={writable && settings?.configured && <Button onClick={() => void sync()}>{t('acquisition.wecom.sync')}</Button>}>
