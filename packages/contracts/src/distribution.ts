@@ -60,6 +60,8 @@ export const dashboardSchema = z.object({
   available_fen: z.number().int(),
 });
 
+export const myDashboardSchema = dashboardSchema.extend({ min_withdrawal_fen: z.number().int().describe('The smallest withdrawal the brand accepts') });
+
 export const withdrawalInputSchema = z.object({ amount_fen: fenSchema.refine((v) => v > 0, 'must be positive') });
 export const apiWithdrawalInputSchema = withdrawalInputSchema.extend({ member_id: z.uuid() });
 export const withdrawalSchema = z.object({

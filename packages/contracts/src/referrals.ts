@@ -77,5 +77,11 @@ export const myReferralsSchema = z.object({
   invite: inviteSchema,
   joined: z.number().int(),
   rewarded: z.number().int(),
-  referrals: z.array(z.object({ member_no: z.string().nullable(), status: z.enum(referralStatuses), joined_at: z.string() })),
+  offer: z.object({ referrer_points: z.number().int(), referee_points: z.number().int(), referrer_coupon: z.boolean(), referee_coupon: z.boolean(), min_order_fen: z.number().int() }).describe('What the brand gives for a friend who joins and orders'),
+  referrals: z.array(z.object({
+    member_no: z.string().nullable(),
+    status: z.enum(referralStatuses),
+    joined_at: z.string(),
+    reward: z.object({ points: z.number().int(), coupon: z.boolean() }).nullable().describe('What I received for this friend'),
+  })),
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
+import { signInBySms } from '../member-portal/sign-in.test-helpers.ts';
 
 describe('distribution (分销): two levels, attribution, commission, reversals, withdrawals', () => {
   const clock = createTestClock(new Date('2026-11-20T02:00:00Z'));
@@ -163,5 +164,24 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect((await req('POST', `/api/v1/members/${survivor}/erase`, { reason: '会员申请注销' })).statusCode).toBe(200);
     await buy('2026-12-20T04:00:00Z');
     expect(await dash(seller.id)).toMatchObject({ orders: 1, pending_fen: 200 });
+  });
+
+  it('shows the promoter center its own figures, the withdrawal minimum and its commission entries only', async () => {
+    const me = await signInBySms(t, a.slug, '13900000031');
+    const notYet = await req('GET', '/api/v1/me/promoter/commissions', undefined, me.auth);
+    expect(notYet.statusCode).toBe(404);
+    expect((await req('POST', '/api/v1/me/promoter', {}, me.auth)).statusCode).toBe(201);
+    expect((await req('POST', `/api/v1/promoters/${me.member_id}/approve`)).json().status).toBe('approved');
+    const code = (await req('GET', '/api/v1/me/promoter', undefined, me.auth)).json().code as string;
+    const buyer = await member();
+    clock.set(new Date('2027-01-05T02:00:00Z'));
+    expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code })).statusCode).toBe(200);
+    const sold = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'CUP', qty: 2, unit_price_fen: 4000 }], total_paid_fen: 8000, occurred_at: '2027-01-05T03:00:00Z' });
+    expect(sold.statusCode, sold.body).toBe(201);
+    expect((await req('GET', '/api/v1/me/promoter/dashboard', undefined, me.auth)).json()).toEqual({ clicks: 1, orders: 1, pending_fen: 400, settled_fen: 0, withdrawn_fen: 0, available_fen: 0, min_withdrawal_fen: 1000 });
+    // The first test's promoters have entries too: the list holds only this member's one.
+    const mine = (await req('GET', '/api/v1/me/promoter/commissions', undefined, me.auth)).json().data;
+    expect(mine).toMatchObject([{ promoter_id: me.member_id, order_id: sold.json().id, level: 1, kind: 'accrual', amount_fen: 400, status: 'pending' }]);
+    expect((await req('POST', '/api/v1/me/promoter/withdrawals', { amount_fen: 999 }, me.auth)).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'amount_fen', code: 'below_minimum' }] });
   });
 });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { problemSchema } from '@hearth/contracts/common';
-import { applyInputSchema, dashboardSchema, promoterSchema, visitInputSchema, withdrawalInputSchema, withdrawalSchema } from '@hearth/contracts/distribution';
+import { pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
+import { applyInputSchema, commissionSchema, myDashboardSchema, promoterSchema, visitInputSchema, withdrawalInputSchema, withdrawalSchema } from '@hearth/contracts/distribution';
 import type { AppDeps } from '../../deps.ts';
 import type { Api } from '../../http/api.ts';
 import { memberSecurity, signedIn } from '../member-portal/member-auth.ts';
-import { applyAsPromoter, getPromoter, recordVisit } from './promoters.service.ts';
+import { listCommissions } from './distribution.query.ts';
+import { applyAsPromoter, getDistributionSettings, getPromoter, recordVisit } from './promoters.service.ts';
 import { dashboard, listWithdrawals, requestWithdrawal } from './withdrawals.service.ts';
 
 const tags = ['member center'];
@@ -20,10 +21,16 @@ export function meDistributionRoutes(me: Api, deps: AppDeps) {
     const { ctx, memberId } = signedIn(request);
     return reply.status(201).send(await applyAsPromoter(deps, ctx, memberId, request.body));
   });
-  me.get('/promoter/dashboard', { schema: { tags, summary: 'My clicks, orders and commission pending / settled / withdrawn', security: memberSecurity, response: { 200: dashboardSchema, ...errors } } }, async (request) => {
+  me.get('/promoter/dashboard', { schema: { tags, summary: 'My clicks, orders and commission pending / settled / withdrawn, with the withdrawal minimum', security: memberSecurity, response: { 200: myDashboardSchema, ...errors } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
     await getPromoter(deps, ctx, memberId);
-    return dashboard(deps, ctx, memberId);
+    const [figures, settings] = await Promise.all([dashboard(deps, ctx, memberId), getDistributionSettings(deps.db, ctx.tenantId)]);
+    return { ...figures, min_withdrawal_fen: settings.min_withdrawal_fen };
+  });
+  me.get('/promoter/commissions', { schema: { tags, summary: 'My commission entries (accruals and reversals), newest first', security: memberSecurity, querystring: paginationQuerySchema, response: { 200: pageSchema(commissionSchema), ...errors } } }, async (request) => {
+    const { ctx, memberId } = signedIn(request);
+    await getPromoter(deps, ctx, memberId);
+    return listCommissions(deps, ctx, { ...request.query, promoter_id: memberId });
   });
   me.get('/promoter/withdrawals', { schema: { tags, summary: 'My withdrawals', security: memberSecurity, response: { 200: z.array(withdrawalSchema) } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);

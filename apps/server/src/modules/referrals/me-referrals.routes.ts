@@ -4,7 +4,7 @@ import { joinInputSchema, myReferralsSchema, shareInputSchema, trackResultSchema
 import type { AppDeps } from '../../deps.ts';
 import type { Api } from '../../http/api.ts';
 import { memberSecurity, signedIn } from '../member-portal/member-auth.ts';
-import { getInvite, invitePoster, trackVisit } from './invite.service.ts';
+import { getInvite, getReferralSettings, invitePoster, trackVisit } from './invite.service.ts';
 import { joinReferral } from './joins.service.ts';
 import { listReferrals, referralCounts } from './referrals.query.ts';
 
@@ -16,12 +16,16 @@ export function meReferralsRoutes(me: Api, deps: AppDeps) {
   me.get('/referrals', { schema: { tags, summary: 'My invite code, link, counts and the latest 100 friends who joined through it', security: memberSecurity, response: { 200: myReferralsSchema, ...errors } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
     const invite = await getInvite(deps, ctx, memberId);
-    const [page, counts] = await Promise.all([listReferrals(deps, ctx, { limit: 100, referrer_id: memberId }), referralCounts(deps.db, ctx.tenantId, memberId)]);
+    const [page, counts, settings] = await Promise.all([listReferrals(deps, ctx, { limit: 100, referrer_id: memberId }), referralCounts(deps.db, ctx.tenantId, memberId), getReferralSettings(deps.db, ctx.tenantId)]);
     return {
       invite,
       ...counts,
+      offer: { referrer_points: settings.referrer_points, referee_points: settings.referee_points, referrer_coupon: settings.referrer_coupon_template_id !== null, referee_coupon: settings.referee_coupon_template_id !== null, min_order_fen: settings.min_order_fen },
       // Only the friend's member number and progress: their name and phone are theirs.
-      referrals: page.data.map((r) => ({ member_no: r.member_no, status: r.status === 'pending_review' || r.status === 'rejected' ? 'joined' as const : r.status, joined_at: r.joined_at })),
+      referrals: page.data.map((r) => {
+        const mine = r.rewards.find((x) => x.side === 'referrer' && x.status === 'fulfilled');
+        return { member_no: r.member_no, status: r.status === 'pending_review' || r.status === 'rejected' ? 'joined' as const : r.status, joined_at: r.joined_at, reward: mine ? { points: mine.points, coupon: mine.coupon_id !== null } : null };
+      }),
     };
   });
   me.get('/referrals/poster.svg', { schema: { tags, summary: 'QR code of my invite link (SVG)', security: memberSecurity } }, async (request, reply) => {

@@ -40,6 +40,8 @@ describe('referrals (推荐有礼)', () => {
     const mine = (await req('GET', '/api/v1/me/referrals', undefined, referrer.auth)).json();
     expect(mine.invite.code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect(mine.invite.link).toContain(`brand=${a.slug}`);
+    // The member center tells what a friend earns both sides, without the templates' ids.
+    expect(mine.offer).toEqual({ referrer_points: 100, referee_points: 50, referrer_coupon: false, referee_coupon: true, min_order_fen: 5000 });
     const again = (await req('GET', `/api/v1/members/${referrer.member_id}/invite`)).json();
     expect(again.code).toBe(mine.invite.code);
     const poster = await req('GET', '/api/v1/me/referrals/poster.svg', undefined, referrer.auth);
@@ -103,7 +105,7 @@ describe('referrals (推荐有礼)', () => {
     expect((await req('POST', `/api/v1/orders/${orderId}/refunds`, { external_refund_id: 'RF-late', amount_fen: 8800 })).statusCode).toBe(201);
     expect((await req('GET', caseUrl)).json().status).toBe('rewarded');
     const mine = (await req('GET', '/api/v1/me/referrals', undefined, referrerId === referrer.member_id ? referrer.auth : other.auth)).json();
-    expect(mine).toMatchObject({ joined: 1, rewarded: 1, referrals: [{ status: 'rewarded' }] });
+    expect(mine).toMatchObject({ joined: 1, rewarded: 1, referrals: [{ status: 'rewarded', reward: { points: 100, coupon: false } }] });
   });
 
   it('cancels the case when the qualifying order is refunded inside the return window', async () => {
