@@ -3,7 +3,9 @@
 // from the server log (development sends no SMS), sees the card and its QR, gets points for an order posted
 // through the API, redeems a reward for a coupon, shows it, has it written off through the store API and sees
 // it used; registers for an event, shows the ticket's QR, is checked in at the door through the staff API (once)
-// and gives feedback; opens and shares a content item and passes a quiz; a second member's session reads none of it (404). Screenshots of each step go to artifacts/.
+// and gives feedback; opens and shares a content item and passes a quiz; a second member's session reads none of it (404);
+// sees the invite code and QR, checks a product code and asks for service on it, sees recommendations, and is
+// refused a withdrawal under the minimum in the promoter center. Screenshots of each step go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -293,6 +295,73 @@ try {
   await wheelCard.getByTestId('lottery-enter').click();
   await page.getByText('恭喜！您抽中了「5 积分」').waitFor({ timeout: 15_000 });
   await shot('20-lucky-wheel');
+
+  // 13. Invite friends: the member's invite code, and a poster whose QR holds the absolute invite link.
+  await page.goto(`${base}/m/invite`);
+  const inviteCode = (await page.getByTestId('invite-code').textContent()).trim();
+  if (!/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(inviteCode)) throw new Error(`the invite page shows no invite code: ${inviteCode}`);
+  const inviteLink = await page.getByTestId('invite-qr').getAttribute('data-link');
+  if (!inviteLink.startsWith(`${base}/m/invite?brand=demo&code=`) || inviteLink.slice(-15) !== inviteCode.replaceAll('-', '')) throw new Error(`the invite QR holds ${inviteLink}`);
+  await shot('21-invite');
+
+  // 14. Check a product: the brand prints and ships a batch of codes; the member types one and sees it genuine
+  // and earns its points once, then registers its warranty.
+  const batch = await operator('POST', '/item-codes/batches', { sku: 'COF-LATTE-M', name: 'E2E 礼盒', quantity: 3, points_per_claim: 20, warranty_months: 12 });
+  for (let i = 0; (await operator('GET', `/item-codes/batches/${batch.id}`)).generated < 3; i++) {
+    if (i > 100) throw new Error('the code batch was not generated');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await operator('POST', `/item-codes/batches/${batch.id}/activate`, {});
+  const csv = await fetch(`${base}/api/v1/item-codes/batches/${batch.id}/codes.csv`, { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => r.text());
+  const itemCode = csv.split('\n')[1].split(',')[1];
+  await page.goto(`${base}/m/scan`);
+  await page.getByTestId('scan-code').locator('input').fill(itemCode);
+  await page.getByTestId('scan-check').click();
+  await page.getByTestId('scan-verdict').filter({ hasText: '正品' }).waitFor();
+  await page.getByTestId('scan-claim').filter({ hasText: '获得 20 积分' }).waitFor();
+  await shot('22-scan-genuine');
+  await page.locator('#warranty-date').fill(new Date().toISOString().slice(0, 10));
+  await page.getByRole('button', { name: '登记保修' }).click();
+  await page.getByTestId('warranty-done').waitFor();
+  await page.getByTestId('scan-check').click();
+  await page.getByTestId('scan-claim').filter({ hasText: '你已领取过此商品的积分' }).waitFor();
+
+  // 15. After-sales service from the checked product: a warranty request, then listed under my requests.
+  await page.getByRole('button', { name: '申请售后' }).click();
+  await page.getByTestId('service-subject').locator('input').fill('E2E 礼盒的杯盖裂了');
+  await page.locator('#service-description').fill('收到时杯盖有一道裂纹。');
+  await shot('23-service-new');
+  await page.getByTestId('service-submit').click();
+  await page.getByTestId('service-detail').filter({ hasText: 'E2E 礼盒的杯盖裂了' }).waitFor();
+  await page.getByTestId('service-comment-body').locator('textarea:not([readonly])').fill('照片稍后补上');
+  await page.getByTestId('service-comment-send').click();
+  await page.getByTestId('service-comment').filter({ hasText: '照片稍后补上' }).waitFor();
+  await page.goto(`${base}/m/service`);
+  await page.getByTestId('service-ticket').filter({ hasText: 'E2E 礼盒的杯盖裂了' }).filter({ hasText: '已提交' }).waitFor();
+  await shot('24-service-list');
+
+  // 16. Picked for the member on the card, once the co-purchase statistics are built.
+  await operator('POST', '/recommendations/runs');
+  await page.goto(`${base}/m/`);
+  await page.getByTestId('recommendation').first().waitFor();
+  await page.getByTestId('recommendations').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await shot('25-recommendations');
+
+  // 17. Promoter center: apply, approved through the API, the share code and figures; a withdrawal under the
+  // brand's minimum is refused in words with the minimum in yuan.
+  await page.goto(`${base}/m/promoter`);
+  await page.getByTestId('promoter-apply').click();
+  await page.getByTestId('promoter-status').filter({ hasText: '审核中' }).waitFor();
+  await operator('POST', `/promoters/${memberId}/approve`);
+  await page.reload();
+  await page.getByTestId('promoter-code').waitFor();
+  const minimum = (await operator('GET', '/distribution/settings')).min_withdrawal_fen;
+  const minText = `¥${(minimum / 100).toFixed(2)}`;
+  await page.getByTestId('promoter-minimum').filter({ hasText: `最低提现 ${minText}` }).waitFor();
+  await page.getByTestId('promoter-amount').locator('input').fill(((minimum - 1) / 100).toFixed(2));
+  await page.getByTestId('promoter-withdraw').click();
+  await page.getByText(`提现金额不能低于 ${minText}`).waitFor();
+  await shot('26-promoter');
 } catch (err) {
   failure = err;
 } finally {
@@ -307,7 +376,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; saw the invite code and its QR; checked a product code (genuine, points earned once), registered its warranty and asked for service on it; saw products picked for them; became a promoter and was refused a withdrawal under the minimum in words; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

@@ -4,7 +4,9 @@ import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { useTranslation } from 'react-i18next';
-import { setUnauthenticatedHandler } from './api.ts';
+import { api, setUnauthenticatedHandler } from './api.ts';
+import { currentBrand } from './brand.ts';
+import { rememberReturn } from './return-to.ts';
 import { CardPage } from './pages/CardPage.tsx';
 import { CouponIcon, HomeIcon, PointsIcon, UserIcon } from './icons.tsx';
 
@@ -33,6 +35,12 @@ const QuizPage = named(() => import('./pages/QuizPages.tsx'), 'QuizPage');
 const TicketsPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketsPage');
 const TicketPage = named(() => import('./pages/TicketsPage.tsx'), 'TicketPage');
 const MemberDaysPage = named(() => import('./pages/MemberDaysPage.tsx'), 'MemberDaysPage');
+const InvitePage = named(() => import('./pages/InvitePage.tsx'), 'InvitePage');
+const PromoterPage = named(() => import('./pages/PromoterPage.tsx'), 'PromoterPage');
+const ScanPage = named(() => import('./pages/ScanPage.tsx'), 'ScanPage');
+const ServicePage = named(() => import('./pages/ServicePages.tsx'), 'ServicePage');
+const ServiceNewPage = named(() => import('./pages/ServiceNewPage.tsx'), 'ServiceNewPage');
+const ServiceTicketPage = named(() => import('./pages/ServicePages.tsx'), 'ServiceTicketPage');
 
 export function App() {
   const { i18n } = useTranslation();
@@ -66,6 +74,12 @@ export function App() {
               <Route path="/tickets" element={<TicketsPage />} />
               <Route path="/tickets/:id" element={<TicketPage />} />
               <Route path="/member-days" element={<MemberDaysPage />} />
+              <Route path="/invite" element={<InvitePage />} />
+              <Route path="/promoter" element={<PromoterPage />} />
+              <Route path="/scan" element={<ScanPage />} />
+              <Route path="/service" element={<ServicePage />} />
+              <Route path="/service/new" element={<ServiceNewPage />} />
+              <Route path="/service/:id" element={<ServiceTicketPage />} />
             </Route>
           </Routes>
         </Suspense>
@@ -88,8 +102,13 @@ function Shell() {
   const navigate = useNavigate();
   const location = useLocation();
   useEffect(() => {
-    setUnauthenticatedHandler(() => navigate('/sign-in', { replace: true }));
+    setUnauthenticatedHandler(() => {
+      currentBrand(); // an invite or product link names its brand: remember it before the query is gone
+      rememberReturn(`${window.location.pathname.replace(/^\/m/, '') || '/'}${window.location.search}`);
+      navigate('/sign-in', { replace: true });
+    });
   }, [navigate]);
+  usePromoterVisit();
   const tabs = [
     { key: '/', title: t('nav.home'), icon: <HomeIcon /> },
     { key: '/points', title: t('nav.points'), icon: <PointsIcon /> },
@@ -120,4 +139,15 @@ function Shell() {
       </nav>
     </div>
   );
+}
+
+/**
+ * A promoter's link (`?promoter=CODE`) opened by a signed-in member: recorded once, so the member's orders in the
+ * attribution window count for that promoter. A wrong or withdrawn code costs the member nothing, so it stays silent.
+ */
+function usePromoterVisit() {
+  useEffect(() => {
+    const code = new URLSearchParams(window.location.search).get('promoter');
+    if (code) void api('/me/promoter-visits', { method: 'POST', body: { code } }).catch(() => undefined);
+  }, []);
 }

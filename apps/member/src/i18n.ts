@@ -3,7 +3,12 @@ import { initReactI18next } from 'react-i18next';
 import { contentEn, contentZh, quizzesEn, quizzesZh } from './i18n-content.ts';
 import { contestsEn, contestsZh } from './i18n-contests.ts';
 import { experienceEn, experienceZh } from './i18n-experience.ts';
+import { inviteEn, inviteZh } from './i18n-invite.ts';
 import { memberDaysEn, memberDaysZh } from './i18n-member-days.ts';
+import { promoterEn, promoterZh } from './i18n-promoter.ts';
+import { recommendationsEn, recommendationsZh } from './i18n-recommendations.ts';
+import { scanEn, scanZh } from './i18n-scan.ts';
+import { serviceEn, serviceZh } from './i18n-service.ts';
 
 const zhCN = {
   app: { title: '会员中心', language: 'English' },
@@ -16,7 +21,7 @@ const zhCN = {
   },
   card: {
     title: '会员卡', memberNo: '会员号', showAtCounter: '结账时出示会员码', refreshIn: '{{seconds}} 秒后自动刷新', points: '可用积分', worth: '价值 {{value}}', coupons: '张可用券', paid: '付费会员',
-    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', contests: '评选大赛', content: '精选内容', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖', quizzes: '答题闯关' },
+    qrLabel: '动态会员码，每分钟刷新', expiring: '{{points}} 积分将于 {{date}} 过期', links: { points: '积分明细', tier: '会员等级', coupons: '我的优惠券', events: '活动报名', plan: '权益与付费会员', experience: '体验官招募', contests: '评选大赛', content: '精选内容', invite: '邀请有礼', promoter: '分销员中心', scan: '扫码验真', service: '售后服务', inbox: '消息', profile: '个人资料与隐私', draw: '幸运抽奖', quizzes: '答题闯关' },
   },
   points: {
     title: '我的积分', available: '可用积分', worth: '价值 {{value}}', pending: '待生效', held: '冻结中', expiring: '即将过期', expiringLine: '{{points}} 积分（价值 {{value}}）将于 {{date}} 过期', spendNow: '去兑换',
@@ -80,7 +85,7 @@ const en: typeof zhCN = {
   },
   card: {
     title: 'Member card', memberNo: 'Member no.', showAtCounter: 'Show this code at the checkout', refreshIn: 'Refreshes in {{seconds}} s', points: 'Points', worth: 'Worth {{value}}', coupons: 'coupons', paid: 'Paid member',
-    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', contests: 'Contests', content: 'Stories & tips', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw', quizzes: 'Quizzes' },
+    qrLabel: 'Dynamic member code, refreshed every minute', expiring: '{{points}} points expire on {{date}}', links: { points: 'Points history', tier: 'Tier', coupons: 'My coupons', events: 'Events', plan: 'Benefits & paid plan', experience: 'Experience officers', contests: 'Contests', content: 'Stories & tips', invite: 'Invite friends', promoter: 'Promoter center', scan: 'Check a product', service: 'After-sales service', inbox: 'Messages', profile: 'Profile & privacy', draw: 'Lucky draw', quizzes: 'Quizzes' },
   },
   points: {
     title: 'My points', available: 'Available', worth: 'Worth {{value}}', pending: 'Pending', held: 'On hold', expiring: 'Expiring soon', expiringLine: '{{points}} points ({{value}}) expire on {{date}}', spendNow: 'Spend them',
@@ -137,7 +142,10 @@ const stored = localStorage.getItem('hearth.lang');
 // Screen readers pick their voice from the page's language.
 document.documentElement.lang = stored === 'en' ? 'en' : 'zh-CN';
 void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: { ...zhCN, content: contentZh, contests: contestsZh, memberDays: memberDaysZh, experience: experienceZh, quizzes: quizzesZh } }, en: { translation: { ...en, content: contentEn, contests: contestsEn, memberDays: memberDaysEn, experience: experienceEn, quizzes: quizzesEn } } },
+  resources: {
+    'zh-CN': { translation: { ...zhCN, content: contentZh, contests: contestsZh, experience: experienceZh, invite: inviteZh, memberDays: memberDaysZh, promoter: promoterZh, quizzes: quizzesZh, recommendations: recommendationsZh, scan: scanZh, service: serviceZh } },
+    en: { translation: { ...en, content: contentEn, contests: contestsEn, experience: experienceEn, invite: inviteEn, memberDays: memberDaysEn, promoter: promoterEn, quizzes: quizzesEn, recommendations: recommendationsEn, scan: scanEn, service: serviceEn } },
+  },
   lng: stored === 'en' || stored === 'zh-CN' ? stored : 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import QRCode from 'qrcode';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,9 @@ import { tierBackground } from '../color.ts';
 import { useLoad } from '../use-load.ts';
 import { CheckinCard } from './CheckinCard.tsx';
 import { NextMemberDay } from './NextMemberDay.tsx';
+
+// Below the fold: loaded after the card, so the code at the counter is not kept waiting.
+const Recommendations = lazy(() => import('./Recommendations.tsx').then((m) => ({ default: m.Recommendations })));
 
 interface CodeWindow {
   step_seconds: number;
@@ -80,8 +83,12 @@ export function CardPage() {
       <CheckinCard />
       <NextMemberDay />
 
+      <Suspense fallback={null}>
+        <Recommendations />
+      </Suspense>
+
       <nav className="card links" aria-label={t('card.title')}>
-        {(['points', 'draw', 'quizzes', 'tier', 'coupons', 'events', 'plan', 'experience', 'contests', 'content', 'inbox', 'profile'] as const).map((key) => (
+        {(['points', 'draw', 'quizzes', 'tier', 'coupons', 'events', 'plan', 'experience', 'contests', 'content', 'invite', 'promoter', 'scan', 'service', 'inbox', 'profile'] as const).map((key) => (
           <button key={key} type="button" onClick={() => navigate(key === 'profile' ? '/me' : `/${key}`)} data-testid={`link-${key}`}>
             <span>{t(`card.links.${key}`)}</span>
             <span aria-hidden>›</span>

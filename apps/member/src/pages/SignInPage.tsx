@@ -5,6 +5,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
 import { currentBrand, inWechat } from '../brand.ts';
+import { takeReturn } from '../return-to.ts';
 import { toggleLanguage } from '../i18n.ts';
 import { Loading } from '../App.tsx';
 
@@ -51,7 +52,7 @@ export function SignInPage() {
     setError(undefined);
     try {
       await api('/me/auth/sms/verify', { method: 'POST', body: { brand, phone, code, session: 'cookie' } });
-      navigate('/', { replace: true });
+      navigate(takeReturn(), { replace: true });
     } catch (err) {
       setError(message(t, err));
     } finally {
@@ -115,7 +116,7 @@ export function WechatCallbackPage() {
   const [error, setError] = useState<string>();
   useEffect(() => {
     api('/me/auth/wechat', { method: 'POST', body: { brand: currentBrand(), code: params.get('code') ?? '', state: params.get('state') ?? '', session: 'cookie' } }).then(
-      () => navigate('/', { replace: true }),
+      () => navigate(takeReturn(), { replace: true }),
       (err: unknown) => setError(message(t, err)),
     );
   }, [navigate, params, t]);
