@@ -75,7 +75,8 @@ export type HearthEvent = z.infer<typeof eventSchema>;
 
 export const eventListQuerySchema = paginationQuerySchema.extend({
   status: eventStatusSchema.optional(),
-  upcoming: z.coerce.boolean().optional().describe('Only events that have not ended'),
+  // Query strings are text: z.coerce.boolean would read "false" as true.
+  upcoming: z.enum(['true', 'false']).optional().describe('true: only events that have not ended'),
 });
 
 export const registrationStatusSchema = z.enum(['pending_payment', 'registered', 'waitlisted', 'canceled', 'expired']);

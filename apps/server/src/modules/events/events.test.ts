@@ -259,6 +259,8 @@ describe('events: registration, waitlist, payment, check-in, feedback', () => {
     expect(newest.map((e) => e.starts_at)).toEqual([at(40), at(30), at(20), at(20), at(10)]);
     const upcoming = await walk('&upcoming=true');
     expect(upcoming.map((e) => e.starts_at)).toEqual([at(10), at(20), at(20), at(30), at(40)]);
+    expect((await walk('&upcoming=false')).map((e) => e.starts_at)).toEqual([at(40), at(30), at(20), at(20), at(10)]);
+    expect((await req('GET', '/api/v1/events/sessions?upcoming=yes', undefined, b)).json().errors[0]).toMatchObject({ field: 'querystring.upcoming' });
     for (const bad of ['bm90LWEtY3Vyc29y', 'WyJ4fHkiXQ']) {
       const res = await req('GET', `/api/v1/events/sessions?cursor=${bad}`, undefined, b);
       expect(res.statusCode).toBe(400);
