@@ -28,3 +28,22 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string = 
   const last = data[data.length - 1];
   return { data, next_cursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+/**
+ * Lists sorted by a time and then an id (rows written in one instant share the time, and member ids are not in
+ * join order) carry both in the cursor. A hand-made cursor is a 400 on the field, never an SQL error.
+ */
+export function timeCursorKey(at: Date, id: string): string {
+  return `${at.toISOString()}|${id}`;
+}
+
+export function decodeTimeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  const value = decodeCursor(cursor);
+  if (value === undefined) return undefined;
+  const [at, id] = value.split('|');
+  const time = new Date(at ?? '');
+  if (Number.isNaN(time.getTime()) || !id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', { errors: [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor returned by this API' }] });
+  }
+  return { at: time, id };
+}

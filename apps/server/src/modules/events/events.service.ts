@@ -7,7 +7,7 @@ import type { DB } from '../../db/schema.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../http/pagination.ts';
+import { decodeTimeCursor, timeCursorKey, toPage } from '../../http/pagination.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { normalizeEligibility } from '../pricing/eligibility.ts';
 import { getStore } from '../stores/stores.service.ts';
@@ -79,15 +79,10 @@ export async function listEvents(db: Db, tenantId: string, filter: { status?: Ev
   let q = db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.upcomingAt) q = q.where('ends_at', '>', filter.upcomingAt);
-  const after = decodeCursor(filter.cursor);
-  if (after) {
-    const [startsAt, id] = after.split('|');
-    const at = new Date(startsAt ?? '');
-    if (!id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) || Number.isNaN(at.getTime())) throw validationError([{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor returned by this API' }]);
-    q = q.where(sql<boolean>`(starts_at, id) ${sql.raw(direction === 'asc' ? '>' : '<')} (${at}, ${id})`);
-  }
+  const after = decodeTimeCursor(filter.cursor);
+  if (after) q = q.where(sql<boolean>`(starts_at, id) ${sql.raw(direction === 'asc' ? '>' : '<')} (${after.at}, ${after.id})`);
   const rows = await q.orderBy('starts_at', direction).orderBy('id', direction).limit(filter.limit + 1).execute();
-  const page = toPage(rows, filter.limit, (r) => `${r.starts_at.toISOString()}|${r.id}`);
+  const page = toPage(rows, filter.limit, (r) => timeCursorKey(r.starts_at, r.id));
   return { data: await serializeEvents(db, page.data), next_cursor: page.next_cursor };
 }
 

@@ -3,7 +3,7 @@ import type { Referral } from '@hearth/contracts/referrals';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../http/pagination.ts';
+import { decodeTimeCursor, timeCursorKey, toPage } from '../../http/pagination.ts';
 import { memberNumbers } from '../members/members.service.ts';
 import './referrals.tables.ts';
 
@@ -24,13 +24,10 @@ export async function listReferrals(deps: AppDeps, ctx: RequestContext, query: {
   if (query.status) q = q.where('status', '=', query.status);
   if (query.referrer_id) q = q.where('referrer_id', '=', query.referrer_id);
   // joined_at then member id: ids of members are not in join order, so the cursor carries both.
-  const cursor = decodeCursor(query.cursor);
-  if (cursor) {
-    const [at, id] = cursor.split('|');
-    q = q.where(sql<boolean>`(joined_at, member_id) < (${new Date(at!)}, ${id}::uuid)`);
-  }
+  const after = decodeTimeCursor(query.cursor);
+  if (after) q = q.where(sql<boolean>`(joined_at, member_id) < (${after.at}, ${after.id}::uuid)`);
   const rows = await q.orderBy('joined_at', 'desc').orderBy('member_id', 'desc').limit(query.limit + 1).execute();
-  const page = toPage(rows, query.limit, (r) => `${r.joined_at.toISOString()}|${r.member_id}`);
+  const page = toPage(rows, query.limit, (r) => timeCursorKey(r.joined_at, r.member_id));
   return { data: await serialize(deps.db, ctx.tenantId, page.data), next_cursor: page.next_cursor };
 }
 

@@ -209,4 +209,22 @@ describe('referrals (推荐有礼)', () => {
     expect(await t.deps.db.selectFrom('referral_codes').select('code').where('tenant_id', '=', a.tenantId).where('member_id', '=', referrerKeeper).execute()).toEqual([]);
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/public/referrals/${a.tenantId}/clicks`, payload: { code, visitor_id: 'v-after-erase' } })).statusCode).toBe(404);
   });
+
+  it('pages the cases by join time and answers a hand-made cursor with a 400 on the field', async () => {
+    const all = (await req('GET', '/api/v1/referrals?limit=200')).json().data.map((r: { member_id: string }) => r.member_id);
+    expect(all.length).toBeGreaterThan(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await req('GET', `/api/v1/referrals?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      seen.push(...page.data.map((r: { member_id: string }) => r.member_id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    for (const bad of [Buffer.from(JSON.stringify(['x|y'])).toString('base64url'), Buffer.from(JSON.stringify(['2026-11-20T00:00:00Z|not-a-uuid'])).toString('base64url'), 'garbage']) {
+      const res = await req('GET', `/api/v1/referrals?cursor=${bad}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'query.cursor', code: 'invalid_cursor' }] });
+    }
+  });
 });
