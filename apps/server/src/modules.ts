@@ -72,7 +72,7 @@ import { registerTicketedEventMemberHooks, registerTicketedEventPaymentOwner } f
 import { registerBenefitMemberHooks, registerBenefitOrderHooks, registerBenefitPointsHooks } from './modules/benefits/benefits.hooks.ts';
 import { experienceRoutes } from './modules/experience/experience.routes.ts';
 import { contentRoutes } from './modules/content/content.routes.ts';
-import { registerContentMemberHooks } from './modules/content/content.hooks.ts';
+import { registerContentJobs, registerContentMemberHooks } from './modules/content/content.hooks.ts';
 import { contestsRoutes } from './modules/contests/contests.routes.ts';
 import { registerContestMemberHooks } from './modules/contests/contests.hooks.ts';
 import { registerExperienceJobs } from './modules/experience/experience.jobs.ts';
@@ -156,7 +156,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'groups', routes: groupsRoutes, jobs: registerGroupJobs, memberHooks: registerGroupMemberHooks },
   { name: 'guides', routes: guidesRoutes, jobs: registerGuideJobs, memberHooks: registerGuideMemberHooks, orderHooks: registerGuideOrderHooks },
   { name: 'experience', routes: experienceRoutes, jobs: registerExperienceJobs, memberHooks: registerExperienceMemberHooks },
-  { name: 'content', routes: contentRoutes, memberHooks: registerContentMemberHooks },
+  { name: 'content', routes: contentRoutes, jobs: registerContentJobs, memberHooks: registerContentMemberHooks },
   { name: 'contests', routes: contestsRoutes, memberHooks: registerContestMemberHooks },
   { name: 'member-days', routes: memberDaysRoutes, jobs: registerMemberDayJobs, memberHooks: registerMemberDayMemberHooks, pointsHooks: registerMemberDayPointsHooks },
   { name: 'events', routes: ticketedEventsRoutes, jobs: registerTicketedEventJobs, memberHooks: registerTicketedEventMemberHooks, paymentOwners: registerTicketedEventPaymentOwner },

@@ -1,6 +1,16 @@
 import { sql } from 'kysely';
+import type { JobRegistry } from '../../jobs/registry.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
+import { announceScheduledContent } from './content-schedule.service.ts';
 import { memberContentActivity } from './me-content.service.ts';
+
+export const ANNOUNCE_SCHEDULE_JOB = 'content.announce_schedule';
+
+/** A scheduled publish_at / unpublish_at is announced within the minute it passes. */
+export function registerContentJobs(registry: JobRegistry) {
+  registry.define({ name: ANNOUNCE_SCHEDULE_JOB, handler: ({ deps }) => announceScheduledContent(deps) });
+  registry.schedule(ANNOUNCE_SCHEDULE_JOB, '* * * * *', { runAtStart: true });
+}
 
 /**
  * Merges move views and shares to the survivor: a day both viewed an item keeps one view (the survivor's), a day

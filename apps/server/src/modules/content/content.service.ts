@@ -63,7 +63,14 @@ async function changeStatus(deps: AppDeps, ctx: RequestContext, id: string, to: 
     const now = deps.clock.now();
     const updated = await trx
       .updateTable('content_items')
-      .set({ status: to, updated_at: now, ...(to === 'published' ? { published_at: now } : {}) })
+      // A publish whose window already opened is its own announcement; a later publish_at is announced by the schedule job.
+      .set({
+        status: to,
+        updated_at: now,
+        ...(to === 'published'
+          ? { published_at: now, publish_announced_at: sql<Date | null>`case when publish_at is null or publish_at <= ${now} then ${now}::timestamptz end`, unpublish_announced_at: null }
+          : {}),
+      })
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', id)
       .returningAll()

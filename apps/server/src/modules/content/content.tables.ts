@@ -17,6 +17,8 @@ declare module '../../db/schema.ts' {
       unpublish_at: Date | null;
       status: 'draft' | 'published' | 'archived';
       published_at: Date | null;
+      publish_announced_at: Date | null;
+      unpublish_announced_at: Date | null;
       created_at: Date;
       updated_at: Date;
     };

@@ -3,6 +3,7 @@ import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '
 import { createTestClock } from '../../test/deps.ts';
 import { refreshMemberAnalytics } from '../analytics/influence.service.ts';
 import { signInBySms } from '../member-portal/sign-in.test-helpers.ts';
+import { announceScheduledContent } from './content-schedule.service.ts';
 
 describe('content library (内容库)', () => {
   // 10:00 on 1 December in Shanghai, the test tenants' zone.
@@ -170,5 +171,35 @@ describe('content library (内容库)', () => {
     const listed = (await req('GET', '/api/v1/content?status=published&q=咖啡')).json();
     expect(listed.data.length).toBeGreaterThan(0);
     expect((await req('GET', '/api/v1/content', undefined, b.auth)).json().data).toEqual([]);
+  });
+  it('announces a scheduled publish_at and unpublish_at once each, also when runs race, for every tenant', async () => {
+    clock.set(new Date('2026-12-10T02:00:00Z'));
+    const events = async (id: string) =>
+      (await t.deps.db.selectFrom('domain_events').select(['type', 'payload']).where('type', 'in', ['content.published', 'content.unpublished']).orderBy('id').execute())
+        .filter((e) => (e.payload as { content_id: string }).content_id === id)
+        .map((e) => `${e.type}${(e.payload as { scheduled?: boolean }).scheduled ? ':scheduled' : ''}`);
+    await announceScheduledContent(t.deps); // earlier tests' items are announced already or now
+    const later = await published({ publish_at: '2026-12-10T03:00:00Z', unpublish_at: '2026-12-10T05:00:00Z' });
+    const otherTenant = await published({ publish_at: '2026-12-10T03:00:00Z' }, b);
+    const now = await published({ publish_at: '2026-12-10T01:00:00Z' });
+    expect(await announceScheduledContent(t.deps)).toBe(0);
+    expect(await events(later)).toEqual(['content.published']);
+    expect(await events(now)).toEqual(['content.published']);
+
+    clock.set(new Date('2026-12-10T02:59:59Z'));
+    expect(await announceScheduledContent(t.deps)).toBe(0);
+    clock.set(new Date('2026-12-10T03:00:00Z'));
+    const runs = await Promise.all([announceScheduledContent(t.deps), announceScheduledContent(t.deps), announceScheduledContent(t.deps)]);
+    expect(runs.reduce((s, n) => s + n, 0)).toBe(2);
+    expect(await events(later)).toEqual(['content.published', 'content.published:scheduled']);
+    expect(await events(otherTenant)).toEqual(['content.published', 'content.published:scheduled']);
+    expect(await events(now)).toEqual(['content.published']);
+
+    clock.set(new Date('2026-12-10T05:00:00Z'));
+    const closing = await Promise.all([announceScheduledContent(t.deps), announceScheduledContent(t.deps)]);
+    expect(closing.reduce((s, n) => s + n, 0)).toBe(1);
+    clock.set(new Date('2026-12-10T06:00:00Z'));
+    expect(await announceScheduledContent(t.deps)).toBe(0);
+    expect(await events(later)).toEqual(['content.published', 'content.published:scheduled', 'content.unpublished:scheduled']);
   });
 });
