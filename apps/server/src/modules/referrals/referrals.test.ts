@@ -216,8 +216,8 @@ describe('referrals (推荐有礼)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await req('GET', `/api/v1/referrals?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
-      seen.push(...page.data.map((r: { member_id: string }) => r.member_id));
+      const page: { data: { member_id: string }[]; next_cursor: string | null } = (await req('GET', `/api/v1/referrals?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      seen.push(...page.data.map((r) => r.member_id));
       cursor = page.next_cursor;
     } while (cursor);
     expect(seen).toEqual(all);
