@@ -98,7 +98,7 @@ export async function updateMember(deps: AppDeps, ctx: RequestContext, id: strin
         ...columns,
         ...(columns.custom_fields !== undefined && { custom_fields: JSON.stringify(columns.custom_fields) }),
         ...(status !== undefined && { status }),
-        updated_at: new Date(),
+        updated_at: deps.clock.now(),
       } as never)
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', id)
