@@ -488,6 +488,20 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'console-recommendations.png'), fullPage: true });
 
+  // Community and content pages (#13) open on the demo brand without an error: each shows its table or cards,
+  // no error toast or error result, and no script error.
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  for (const route of ['content', 'games/quizzes', 'acquisition/channel-codes', 'acquisition/wecom', 'groups/list', 'groups/pools', 'groups/broadcasts', 'groups/replies', 'groups/stats', 'guides/list', 'guides/tasks', 'guides/rules', 'guides/leaderboard']) {
+    await page.goto(`http://127.0.0.1:${port}/admin/${route}`);
+    await page.locator('main .ant-table, main .ant-card, main .ant-empty').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const problems = await page.locator('.ant-message-error, .ant-result-error, .ant-alert-error').count();
+    if (problems) throw new Error(`/admin/${route} shows an error: ${await page.locator('.ant-message-error, .ant-result-error, .ant-alert-error').first().innerText()}`);
+    await page.screenshot({ path: path.join(artifacts, `console-${route.replaceAll('/', '-')}.png`), fullPage: true });
+  }
+  if (pageErrors.length) throw new Error(`script errors on the community pages: ${pageErrors.join('; ')}`);
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
@@ -518,7 +532,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, saved referral rules and a two-level commission plan and read them back, approved a promoter and opened their dashboard, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages, generated and activated a code batch, opened a service ticket for a member and accepted it, rebuilt the recommendations and previewed a member's; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, saved referral rules and a two-level commission plan and read them back, approved a promoter and opened their dashboard, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages, generated and activated a code batch, opened a service ticket for a member and accepted it, rebuilt the recommendations and previewed a member's, opened the content, quiz, channel-code, WeCom, group and guide pages without an error; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 /**
