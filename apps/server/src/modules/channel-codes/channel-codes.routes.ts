@@ -7,6 +7,7 @@ import type { AppDeps } from '../../deps.ts';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { findActiveTenantById } from '../access/access.service.ts';
 import { routeGroupRef } from '../groups/routing.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
 import { officialAccountServer } from '../messaging/channels.service.ts';
@@ -42,7 +43,7 @@ export function channelCodesRoutes(api: Api, { deps }: RouteContext) {
   api.get('/public/channel-codes/:tenant/:id', { config: { public: true, rateLimit: scanLimit }, schema: { tags: ['public'], summary: 'A scan: counted, then on to the member center (or the group) with the code', params: z.object({ tenant: z.uuid(), id: z.uuid() }) } }, async (request, reply) => {
     const { tenant, id } = request.params;
     const code = await findCodeRow(deps.db, tenant, id);
-    const brand = await deps.db.selectFrom('tenants').select('slug').where('id', '=', tenant).where('status', '=', 'active').executeTakeFirst();
+    const brand = await findActiveTenantById(deps.db, tenant);
     if (!code || !brand) throw notFound('Channel code');
     const base = `/m${code.landing_path ?? '/'}?brand=${encodeURIComponent(brand.slug)}`;
     if (code.status !== 'active') return reply.redirect(base);
