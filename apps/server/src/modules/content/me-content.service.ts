@@ -4,8 +4,8 @@ import type { MyContent } from '@hearth/contracts/content';
 import type { DB } from '../../db/schema.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
-import { AppError, notFound } from '../../http/errors.ts';
-import { encodeCursor } from '../../http/pagination.ts';
+import { notFound } from '../../http/errors.ts';
+import { decodeTimeCursor, encodeCursor, timeCursorKey } from '../../http/pagination.ts';
 import { trackEvents } from '../members/events.service.ts';
 import { productsBySku } from '../products/products.service.ts';
 import { segmentsOfMember } from '../segments/segments.service.ts';
@@ -24,14 +24,14 @@ export const SHARE_EVENT = 'share';
 export async function listMyContent(deps: AppDeps, ctx: RequestContext, memberId: string, query: { limit: number; cursor?: string; tag?: string }) {
   const segments = await memberAudiences(deps, ctx, memberId);
   let q = deps.db.selectFrom('content_items').selectAll().select(sql<Date>`greatest(publish_at, published_at)`.as('visible_from')).where(visibleNow(ctx.tenantId, deps.clock.now(), segments));
-  const after = decodeListCursor(query.cursor);
-  if (after) q = q.where(sql<boolean>`(greatest(publish_at, published_at), id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+  const after = decodeTimeCursor(query.cursor);
+  if (after) q = q.where(sql<boolean>`(greatest(publish_at, published_at), id) < (${after.at}, ${after.id}::uuid)`);
   if (query.tag) q = q.where(sql<boolean>`${query.tag} = any(tags)`);
   const rows = await q.orderBy(sql`greatest(publish_at, published_at)`, 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
   const more = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
-  return { data: await serializeMine(deps, ctx, page), next_cursor: more && last ? encodeCursor(`${last.visible_from.toISOString()}|${last.id}`) : null };
+  return { data: await serializeMine(deps, ctx, page), next_cursor: more && last ? encodeCursor(timeCursorKey(last.visible_from, last.id)) : null };
 }
 
 /** One item as the member center shows it; anything the member may not see now answers 404. */
@@ -152,16 +152,4 @@ async function serializeMine(deps: AppDeps, ctx: RequestContext, rows: ContentRo
     }),
     published_at: new Date(Math.max(r.published_at!.getTime(), r.publish_at?.getTime() ?? 0)).toISOString(),
   }));
-}
-
-function decodeListCursor(cursor: string | undefined): { at: string; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const [value] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string];
-    const [at, id] = value.split('|');
-    if (at && id && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(id)) return { at, id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', { errors: [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor returned by this API' }] });
 }
