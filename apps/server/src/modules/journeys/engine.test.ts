@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueJob } from '../../jobs/enqueue.ts';
 import { createWorker } from '../../jobs/runner.ts';
@@ -46,8 +47,12 @@ describe('journey engine: versions, waits, entry rules, holdout and goals, exact
   });
 
   it('waits until a time of day in the tenant’s zone, or in a given zone', async () => {
-    // 22:00 in Shanghai: the next 09:00 there is tomorrow 01:00 UTC; 09:00 in New York is 14:00 UTC.
-    clock.set(new Date('2026-11-23T14:00:00Z'));
+    // 14:00 UTC is 22:00 in Shanghai: the next 09:00 there is 01:00 UTC tomorrow.
+    // The day is two days past the clock, never a fixed date: timers left by earlier tests run on the real clock.
+    const day = DateTime.fromJSDate(clock.now(), { zone: 'utc' }).startOf('day').plus({ days: 2 });
+    const at = (plusDays: number, hour: number, minute = 0) => day.plus({ days: plusDays }).set({ hour, minute }).toJSDate();
+    const iso = (d: Date) => d.toISOString();
+    clock.set(at(0, 14));
     const tag = await h.tag(a, '早九点');
     const shanghai = await h.journey(a, line([{ id: 'nine', type: 'wait', config: { mode: 'time_of_day', time: '09:00' } }, { id: 'mark', type: 'tag', config: { tag_id: tag, action: 'add' } }]));
     const newYork = await h.journey(a, line([{ id: 'nine', type: 'wait', config: { mode: 'time_of_day', time: '09:00', time_zone: 'America/New_York', days_later: 1 } }]));
@@ -55,15 +60,16 @@ describe('journey engine: versions, waits, entry rules, holdout and goals, exact
     await h.enter(a, shanghai, [member]);
     await h.enter(a, newYork, [member]);
     await h.run();
-    expect((await h.entries(a, shanghai, member))[0]).toMatchObject({ status: 'waiting', current_step: 'nine', due_at: '2026-11-24T01:00:00.000Z' });
-    // 14:00 UTC is 09:00 in New York: one day later is tomorrow's 09:00 there.
-    expect((await h.entries(a, newYork, member))[0]!.due_at).toBe('2026-11-24T14:00:00.000Z');
+    expect((await h.entries(a, shanghai, member))[0]).toMatchObject({ status: 'waiting', current_step: 'nine', due_at: iso(at(1, 1)) });
+    // One day later in New York is tomorrow's 09:00 there (14:00 UTC in winter, 13:00 in summer).
+    const newYorkNine = DateTime.fromJSDate(at(1, 12), { zone: 'America/New_York' }).set({ hour: 9, minute: 0 }).toJSDate();
+    expect((await h.entries(a, newYork, member))[0]!.due_at).toBe(iso(newYorkNine));
     const timers = await t.deps.db.selectFrom('jobs').select('run_at').where('tenant_id', '=', a.tenantId).where('name', '=', RUN_JOB).where('status', '=', 'queued').execute();
-    expect(timers.map((j) => j.run_at.toISOString()).sort()).toEqual(['2026-11-24T01:00:00.000Z', '2026-11-24T14:00:00.000Z']);
-    clock.set(new Date('2026-11-24T00:59:00Z'));
+    expect(timers.map((j) => j.run_at.toISOString()).sort()).toEqual([iso(at(1, 1)), iso(newYorkNine)].sort());
+    clock.set(at(1, 0, 59));
     await h.run();
     expect(await h.tagsOf(a, member)).toEqual([]);
-    clock.set(new Date('2026-11-24T01:00:00Z'));
+    clock.set(at(1, 1));
     await h.run();
     expect(await h.tagsOf(a, member)).toEqual([tag]);
   });
