@@ -24,7 +24,7 @@ export async function recordScan(db: Db, tenantId: string, codeId: string, subje
 /** A follow of the official account or a WeCom add through the code: counted once per person; a known member is attributed. */
 export async function recordFollow(deps: AppDeps, ctx: RequestContext, code: Code, subject: string, memberId: string | null, at: Date) {
   await withTransaction(deps.db, async (trx) => {
-    await trx.insertInto('channel_code_touches').values({ tenant_id: ctx.tenantId, id: uuidv7(), code_id: code.id, kind: 'follow', subject, member_id: memberId, order_id: null, occurred_at: at }).onConflict((oc) => oc.columns(['tenant_id', 'code_id', 'subject']).where('kind', '=', 'follow').doNothing()).execute();
+    await trx.insertInto('channel_code_touches').values({ tenant_id: ctx.tenantId, id: uuidv7(), code_id: code.id, kind: 'follow', subject, member_id: memberId, order_id: null, occurred_at: at }).onConflict((oc) => oc.columns(['tenant_id', 'code_id', 'subject']).where(sql<boolean>`(kind = 'follow')`).doNothing()).execute();
     if (memberId) await attribute({ ...deps, db: trx }, ctx, memberId, code, at);
   });
 }
@@ -42,7 +42,7 @@ export async function recordRegistration(deps: AppDeps, ctx: RequestContext, mem
     const first = await trx.selectFrom('channel_code_attributions').select(['code_id', 'registered']).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).forUpdate().executeTakeFirstOrThrow();
     if (first.registered) return false;
     await trx.updateTable('channel_code_attributions').set({ registered: true }).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).execute();
-    await trx.insertInto('channel_code_touches').values({ tenant_id: ctx.tenantId, id: uuidv7(), code_id: first.code_id, kind: 'register', subject: `member:${memberId}`, member_id: memberId, order_id: null, occurred_at: at }).onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'kind']).where('kind', 'in', ['register', 'first_order']).doNothing()).execute();
+    await trx.insertInto('channel_code_touches').values({ tenant_id: ctx.tenantId, id: uuidv7(), code_id: first.code_id, kind: 'register', subject: `member:${memberId}`, member_id: memberId, order_id: null, occurred_at: at }).onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'kind']).where(sql<boolean>`(kind in ('register', 'first_order'))`).doNothing()).execute();
     await emitEvent(trx, deps.jobs, ctx, 'channel_code.registered', { code_id: first.code_id, member_id: memberId });
     return true;
   });
@@ -62,7 +62,7 @@ export async function recordFirstOrder(trx: Db, deps: AppDeps, ctx: RequestConte
     .returning('code_id')
     .executeTakeFirst();
   if (!done) return;
-  await trx.insertInto('channel_code_touches').values({ tenant_id: ctx.tenantId, id: uuidv7(), code_id: done.code_id, kind: 'first_order', subject: `member:${order.member_id}`, member_id: order.member_id, order_id: order.id, occurred_at: occurred }).onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'kind']).where('kind', 'in', ['register', 'first_order']).doNothing()).execute();
+  await trx.insertInto('channel_code_touches').values({ tenant_id: ctx.tenantId, id: uuidv7(), code_id: done.code_id, kind: 'first_order', subject: `member:${order.member_id}`, member_id: order.member_id, order_id: order.id, occurred_at: occurred }).onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'kind']).where(sql<boolean>`(kind in ('register', 'first_order'))`).doNothing()).execute();
   await emitEvent(trx, deps.jobs, ctx, 'channel_code.first_order', { code_id: done.code_id, member_id: order.member_id, order_id: order.id });
 }
 
@@ -113,6 +113,6 @@ async function firstFollowedCode(db: Db, tenantId: string, memberId: string): Pr
   const external = await contactIdsByUnionids(db, tenantId, unionids);
   const subjects = [...openids.map((o) => `oa:${o}`), ...external.map((e) => `wecom:${e}`)];
   if (!subjects.length) return undefined;
-  const touch = await db.selectFrom('channel_code_touches').select('code_id').where('tenant_id', '=', tenantId).where('kind', '=', 'follow').where('subject', 'in', subjects).orderBy('occurred_at').limit(1).executeTakeFirst();
+  const touch = await db.selectFrom('channel_code_touches').select('code_id').where('tenant_id', '=', tenantId).where(sql<boolean>`(kind = 'follow')`).where('subject', 'in', subjects).orderBy('occurred_at').limit(1).executeTakeFirst();
   return touch ? findCodeRow(db, tenantId, touch.code_id) : undefined;
 }
