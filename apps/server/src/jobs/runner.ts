@@ -31,6 +31,8 @@ const DEFAULT_MAX_BACKOFF_MS = 3_600_000;
 /** How soon a worker that found work within the last BUSY_WINDOW_MS looks again after an empty claim. */
 const BUSY_POLL_MS = 50;
 const BUSY_WINDOW_MS = 10_000;
+/** How long a batch job that found fewer than a batch waits for more (segment entry must stay well under a second). */
+const BATCH_LINGER_MS = 100;
 
 /**
  * The job worker: claims due jobs (FOR UPDATE SKIP LOCKED), runs their handlers, and records the outcome.
@@ -98,7 +100,13 @@ export function createWorker(deps: AppDeps, options: { id?: string; concurrency?
    * claimed again, alone or in later batches, so a job that cannot succeed ends up failing on its own.
    */
   async function executeBatch(first: JobRow, definition: JobDefinition<unknown> & { batch: NonNullable<JobDefinition<unknown>['batch']> }, signal: AbortSignal): Promise<boolean> {
-    const claimed = await claimJobs(deps.db, id, definition.batch.size - 1, leaseSeconds, first.name);
+    let claimed = await claimJobs(deps.db, id, definition.batch.size - 1, leaseSeconds, first.name);
+    // A steady stream (a few events a second per subscriber) would otherwise run one job per transaction, and
+    // the claims and commits would cost more than the work: a short wait lets the batch fill.
+    if (claimed.length < definition.batch.size - 1 && !signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, BATCH_LINGER_MS));
+      claimed = claimed.concat(await claimJobs(deps.db, id, definition.batch.size - 1 - claimed.length, leaseSeconds, first.name));
+    }
     // Jobs whose last attempt's worker died go the single way, which records them as failed.
     const stale = claimed.filter((j) => j.attempts > j.max_attempts);
     for (const job of stale) await execute(job, signal);
