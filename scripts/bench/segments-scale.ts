@@ -65,7 +65,8 @@ export async function measureSegmentLatency(options: { hearthUrl: string; apiKey
     const deadline = Date.now() + 60_000;
     let changed = 0;
     while (Date.now() < deadline) {
-      changed = (await client.query<{ n: number }>(`select count(*)::int as n from segment_members where tenant_id = $1 and segment_id = $2`, [options.tenantId, segment.id])).rows[0]!.n;
+      // Only the members made here: the other scenarios' bench members have orders too.
+      changed = (await client.query<{ n: number }>(`select count(*)::int as n from segment_members where tenant_id = $1 and segment_id = $2 and member_id = any($3::uuid[])`, [options.tenantId, segment.id, ids])).rows[0]!.n;
       if (changed >= total) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -73,7 +74,7 @@ export async function measureSegmentLatency(options: { hearthUrl: string; apiKey
       await client.query<{ ms: number }>(
         `select extract(epoch from (h.occurred_at - o.created_at)) * 1000 as ms
          from segment_membership_history h join orders o on o.tenant_id = h.tenant_id and o.member_id = h.member_id
-         where h.tenant_id = $1 and h.segment_id = $2 and h.action = 'entered' and h.cause = 'live:order.created' and o.external_id like 'segbench-%'`,
+         where h.tenant_id = $1 and h.segment_id = $2 and h.action = 'entered' and h.cause like 'live:%' and o.external_id like 'segbench-%'`,
         [options.tenantId, segment.id],
       )
     ).rows

@@ -6,6 +6,7 @@ import { systemClock, type AppDeps } from '../../apps/server/src/deps.ts';
 import { createJobRegistry } from '../../apps/server/src/jobs/registry.ts';
 import { createMemberHooks } from '../../apps/server/src/modules/members/member-hooks.ts';
 import { createOrderHooks } from '../../apps/server/src/modules/orders/order-hooks.ts';
+import { createPaymentOwners } from '../../apps/server/src/modules/membership/payment-owners.ts';
 import { createPointsHooks } from '../../apps/server/src/modules/points/rules.service.ts';
 import { createSegmentConditions } from '../../apps/server/src/modules/segments/conditions.ts';
 import { createTenant } from '../../apps/server/src/modules/access/access.service.ts';
@@ -36,7 +37,7 @@ export async function measureTiers(options: { databaseUrl: string; members: numb
   const orders = options.members * 10;
   const config = loadConfig({ DATABASE_URL: options.databaseUrl, LOG_LEVEL: 'warn', HEARTH_DEMO_DATA: 'false' }, []);
   const database = await openDatabase({ kind: 'postgres', url: options.databaseUrl, poolSize: 4, applicationName: 'hearth-bench-tiers' });
-  const deps: AppDeps = { db: database.db, config, clock: systemClock, log: pino({ level: 'warn' }), jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks(), segmentConditions: createSegmentConditions() };
+  const deps: AppDeps = { db: database.db, config, clock: systemClock, log: pino({ level: 'warn' }), jobs: createJobRegistry(), memberHooks: createMemberHooks(), orderHooks: createOrderHooks(), pointsHooks: createPointsHooks(), paymentOwners: createPaymentOwners(), segmentConditions: createSegmentConditions() };
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
