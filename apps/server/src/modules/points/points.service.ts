@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import { decodeTimeCursor, encodeCursor, timeCursorKey } from '../../http/pagination.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import {
   announce,
@@ -292,12 +292,9 @@ export async function balanceOf(db: Db, tenantId: string, memberId: string, now:
 /** The member's ledger, newest first, each entry with its postings and its lot trail. */
 export async function listLedger(deps: AppDeps, ctx: RequestContext, memberId: string, query: { limit: number; cursor?: string }) {
   await assertMember(deps.db, ctx, memberId);
-  const before = decodeCursor(query.cursor);
+  const before = decodeTimeCursor(query.cursor);
   let q = deps.db.selectFrom('points_transactions').selectAll().where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1);
-  if (before) {
-    const [at, id] = before.split('|') as [string, string];
-    q = q.where((eb) => eb.or([eb('created_at', '<', new Date(at)), eb.and([eb('created_at', '=', new Date(at)), eb('id', '<', id)])]));
-  }
+  if (before) q = q.where((eb) => eb.or([eb('created_at', '<', before.at), eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)])]));
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   const ids = page.map((r) => r.id);
@@ -347,7 +344,7 @@ export async function listLedger(deps: AppDeps, ctx: RequestContext, memberId: s
     };
   });
   const last = page[page.length - 1];
-  return { data, next_cursor: rows.length > query.limit && last ? encodeCursor(`${last.created_at.toISOString()}|${last.id}`) : null };
+  return { data, next_cursor: rows.length > query.limit && last ? encodeCursor(timeCursorKey(last.created_at, last.id)) : null };
 }
 
 export async function listLots(deps: AppDeps, ctx: RequestContext, memberId: string, query: { open_only: boolean }) {

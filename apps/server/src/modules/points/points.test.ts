@@ -212,6 +212,13 @@ describe('points: earning, clawback, redemption, expiry', () => {
     const liability = (await get('/api/v1/points/liability')).json();
     expect(liability.accounts.reduce((s: number, acc: { balance: number }) => s + acc.balance, 0)).toBe(0);
     expect(liability.accounts).toEqual(expect.arrayContaining([{ account: 'partner', balance: -200 }]));
+    // The ledger pages newest first by (time, id); a cursor not made by the API is a 400 on the query field.
+    const first = (await get(`/api/v1/members/${member}/points/ledger?limit=1`)).json();
+    expect(first.data).toHaveLength(1);
+    const second = (await get(`/api/v1/members/${member}/points/ledger?limit=5&cursor=${first.next_cursor}`)).json();
+    expect([...first.data, ...second.data].map((e: { points: number }) => e.points)).toEqual([200, 500]);
+    expect(second.next_cursor).toBeNull();
+    expect((await get(`/api/v1/members/${member}/points/ledger?cursor=bm90LWEtY3Vyc29y`)).json().errors).toEqual([expect.objectContaining({ field: 'query.cursor', code: 'invalid_cursor' })]);
     await books();
   });
 
