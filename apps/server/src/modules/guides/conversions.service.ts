@@ -6,6 +6,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { validationError } from '../../http/errors.ts';
 import { emitEvents } from '../../jobs/outbox.ts';
 import { operatorNames } from '../access/operators.service.ts';
+import { netPaidOf } from '../orders/orders.service.ts';
 import { tenantZone } from './settings.service.ts';
 
 /**
@@ -40,6 +41,26 @@ export async function creditConversions(trx: Db, deps: AppDeps, ctx: RequestCont
   await emitEvents(trx, deps.jobs, ctx.actor, rows.map((r) => ({ tenantId: ctx.tenantId, type: 'guide.conversion_credited', payload: { ...r } })), ctx.requestId);
 }
 
+/**
+ * Conversions per guide over [start, end), net of refunds: a refund lowers the credited revenue by what it gave
+ * back (never below nothing), and an order refunded in full no longer counts as a conversion. The orders module
+ * answers for the refunds, so a late refund needs no bookkeeping here.
+ */
+async function creditedInPeriod(deps: AppDeps, tenantId: string, start: Date, end: Date): Promise<{ guide_id: string; n: number; fen: number }[]> {
+  const credited = await deps.db.selectFrom('guide_conversions').select(['guide_id', 'order_id', 'revenue_fen']).where('tenant_id', '=', tenantId).where('occurred_at', '>=', start).where('occurred_at', '<', end).execute();
+  const net = await netPaidOf(deps.db, tenantId, credited.map((c) => c.order_id));
+  const byGuide = new Map<string, { guide_id: string; n: number; fen: number }>();
+  for (const c of credited) {
+    const order = net.get(c.order_id);
+    if (order?.refunded_in_full) continue;
+    const row = byGuide.get(c.guide_id) ?? { guide_id: c.guide_id, n: 0, fen: 0 };
+    row.n += 1;
+    row.fen += Math.max(0, Math.min(Number(c.revenue_fen), order?.net_fen ?? Number(c.revenue_fen)));
+    byGuide.set(c.guide_id, row);
+  }
+  return [...byGuide.values()];
+}
+
 /** Per guide over the tenant's local days `from`..`to` (inclusive): tasks done, conversions, revenue credited, new members. */
 export async function leaderboard(deps: AppDeps, ctx: RequestContext, query: { from?: string; to?: string; store_id?: string }) {
   const zone = await tenantZone(deps.db, ctx.tenantId);
@@ -56,7 +77,7 @@ export async function leaderboard(deps: AppDeps, ctx: RequestContext, query: { f
   const [guides, done, conversions, newcomers] = await Promise.all([
     guidesQuery.execute(),
     deps.db.selectFrom('guide_tasks').select(['guide_id', sql<number>`count(*)::int`.as('n')]).where('tenant_id', '=', t).where('status', '=', 'done').where('done_at', '>=', start).where('done_at', '<', end).groupBy('guide_id').execute(),
-    deps.db.selectFrom('guide_conversions').select(['guide_id', sql<number>`count(*)::int`.as('n'), sql<number>`sum(revenue_fen)::bigint`.as('fen')]).where('tenant_id', '=', t).where('occurred_at', '>=', start).where('occurred_at', '<', end).groupBy('guide_id').execute(),
+    creditedInPeriod(deps, t, start, end),
     deps.db.selectFrom('guide_member_history').select(['to_guide_id', sql<number>`count(distinct member_id)::int`.as('n')]).where('tenant_id', '=', t).where('from_guide_id', 'is', null).where('to_guide_id', 'is not', null).where('at', '>=', start).where('at', '<', end).groupBy('to_guide_id').execute(),
   ]);
   const names = await operatorNames(deps.db, t, guides.map((g) => g.operator_id));

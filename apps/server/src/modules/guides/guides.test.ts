@@ -148,6 +148,11 @@ describe('store guides', () => {
     expect(row.tasks_done).toBeGreaterThanOrEqual(1);
     expect(board.rows[0].guide_id).toBe(zhang.id);
     expect((await req('GET', '/guides/leaderboard?from=2026-11-30&to=2026-11-01')).json().errors[0]).toMatchObject({ field: 'to' });
+    // Refunds come off the credit: part of it lowers the revenue, all of it takes the conversion away.
+    await ok('POST', `/orders/${converted.id}/refunds`, { external_refund_id: 'G-R1', amount_fen: 2800 });
+    expect((await ok('GET', '/guides/leaderboard?from=2026-11-01&to=2026-11-30')).rows.find((r: { guide_id: string }) => r.guide_id === zhang.id)).toMatchObject({ conversions: 1, revenue_fen: 10000 });
+    await ok('POST', `/orders/${converted.id}/refunds`, { external_refund_id: 'G-R2', amount_fen: 10000 });
+    expect((await ok('GET', '/guides/leaderboard?from=2026-11-01&to=2026-11-30')).rows.find((r: { guide_id: string }) => r.guide_id === zhang.id)).toMatchObject({ conversions: 0, revenue_fen: 0 });
     // Undone, it keeps its who-and-when trail.
     const undone = await ok('POST', `/guide-tasks/${task.id}/undone`, undefined, zhang.auth);
     expect(undone).toMatchObject({ status: 'open', done_at: null });

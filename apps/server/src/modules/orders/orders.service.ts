@@ -354,3 +354,10 @@ export async function orderTotalsByMember(db: Db, tenantId: string, memberIds: r
     .execute();
   return new Map(rows.map((r) => [r.member_id!, { orders: Number(r.n), revenue_fen: Number(r.revenue) }]));
 }
+
+/** What is left of each order after refunds (paid less refunded, and whether it was refunded in full), for modules that credit orders. */
+export async function netPaidOf(db: Db, tenantId: string, orderIds: readonly string[]): Promise<Map<string, { net_fen: number; refunded_in_full: boolean }>> {
+  if (!orderIds.length) return new Map();
+  const rows = await db.selectFrom('orders').select(['id', 'total_paid_fen', 'refunded_fen', 'status']).where('tenant_id', '=', tenantId).where(sql<boolean>`(id = any(${[...new Set(orderIds)]}::uuid[]))`).execute();
+  return new Map(rows.map((r) => [r.id, { net_fen: r.total_paid_fen - r.refunded_fen, refunded_in_full: r.status === 'refunded' }]));
+}
