@@ -35,7 +35,19 @@ export async function updateContent(deps: AppDeps, ctx: RequestContext, id: stri
   await checkReferences(deps, ctx, input);
   const row = await withTransaction(deps.db, async (trx) => {
     await lockRow(trx, ctx.tenantId, id);
-    const updated = await trx.updateTable('content_items').set({ ...columns(input), updated_at: deps.clock.now() }).where('tenant_id', '=', ctx.tenantId).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const now = deps.clock.now();
+    const fields = columns(input);
+    // A publish or unpublish time moved into the future is announced again when it comes (the schedule job
+    // announces what has a null marker); an earlier announcement stands for a time that did not change.
+    const rearm = (at: 'publish_at' | 'unpublish_at', marker: 'publish_announced_at' | 'unpublish_announced_at') =>
+      sql<Date | null>`case when ${sql.ref(at)} is distinct from ${fields[at]}::timestamptz and ${fields[at]}::timestamptz > ${now}::timestamptz then null else ${sql.ref(marker)} end`;
+    const updated = await trx
+      .updateTable('content_items')
+      .set({ ...fields, updated_at: now, publish_announced_at: rearm('publish_at', 'publish_announced_at'), unpublish_announced_at: rearm('unpublish_at', 'unpublish_announced_at') })
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, ctx, { action: 'content.update', resourceType: 'content', resourceId: id, details: { title: input.title, status: updated.status } });
     await emitEvent(trx, deps.jobs, ctx, 'content.updated', { content_id: id, status: updated.status });
     return updated;

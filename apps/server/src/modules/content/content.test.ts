@@ -201,5 +201,16 @@ describe('content library (内容库)', () => {
     clock.set(new Date('2026-12-10T06:00:00Z'));
     expect(await announceScheduledContent(t.deps)).toBe(0);
     expect(await events(later)).toEqual(['content.published', 'content.published:scheduled', 'content.unpublished:scheduled']);
+
+    // Moved to a later window after both announcements: each time is announced again when it comes, once.
+    const edited = await req('PUT', `/api/v1/content/${later}`, article({ publish_at: '2026-12-11T03:00:00Z', unpublish_at: '2026-12-11T05:00:00Z' }));
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(await announceScheduledContent(t.deps)).toBe(0);
+    clock.set(new Date('2026-12-11T03:00:00Z'));
+    expect(await announceScheduledContent(t.deps)).toBe(1);
+    clock.set(new Date('2026-12-11T05:00:00Z'));
+    expect(await announceScheduledContent(t.deps)).toBe(1);
+    expect(await announceScheduledContent(t.deps)).toBe(0);
+    expect(await events(later)).toEqual(['content.published', 'content.published:scheduled', 'content.unpublished:scheduled', 'content.published:scheduled', 'content.unpublished:scheduled']);
   });
 });
