@@ -80,6 +80,9 @@ export const quizAttemptSchema = z.object({
   created_at: z.string(),
 });
 
+/** An attempt in the console's results, with the member's number to show. */
+export const quizResultSchema = quizAttemptSchema.extend({ member_no: z.string().nullable() });
+
 export const rewardResultSchema = z.object({ kind: z.enum(['points', 'coupon']), status: z.enum(['fulfilled', 'failed']), points: z.number().int().nullable(), coupon_template_id: z.uuid().nullable(), error: z.string().nullable() });
 
 /** What a member sees of a quiz: never the right answers. */

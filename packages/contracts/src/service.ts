@@ -58,6 +58,9 @@ export const ticketSchema = z.object({
   created_at: instant,
   updated_at: instant,
 });
+/** A ticket in the service desk's list, with the member's number to show. */
+export const deskTicketSchema = ticketSchema.extend({ member_no: z.string().nullable() });
+
 export const ticketDetailSchema = ticketSchema.extend({
   history: z.array(z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), actor_type: z.string(), note: z.string(), at: instant })),
   comments: z.array(z.object({ id: z.uuid(), author_type: z.enum(['member', 'operator']), author: z.string(), body: z.string(), attachments: z.array(z.string()), created_at: instant })),

@@ -3,14 +3,15 @@ import { App, Button, Card, Col, Drawer, Empty, Row, Space, Statistic, Table, Ta
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { Quiz, quizAttemptSchema } from '@hearth/contracts/quizzes';
+import type { Quiz, quizResultSchema } from '@hearth/contracts/quizzes';
 import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
+import { MemberLink } from './growth-shared.tsx';
 import { QuizEditor } from './QuizEditor.tsx';
 
-type Attempt = z.infer<typeof quizAttemptSchema>;
+type Attempt = z.infer<typeof quizResultSchema>;
 
 /** 答题: quizzes with their questions, windows and rewards, and the members' results. */
 export function QuizzesPage() {
@@ -66,7 +67,7 @@ function ResultsDrawer({ quiz, onClose, onClosed }: { quiz: Quiz; onClose: () =>
         dataSource={attempts.rows}
         pagination={false}
         columns={[
-          { title: t('quizzes.attempt.member'), render: (_, a) => <a href={`/members/${a.member_id}`}>{a.member_id.slice(0, 8)}…</a> },
+          { title: t('quizzes.attempt.member'), render: (_, a) => <MemberLink id={a.member_id} no={a.member_no} /> },
           { title: t('quizzes.attempt.period'), render: (_, a) => (a.period === 'once' ? t('quizzes.attempt.once') : a.period) },
           { title: t('quizzes.attempt.score'), render: (_, a) => `${a.score} / ${a.max_score}` },
           { title: t('quizzes.attempt.passed'), render: (_, a) => <Tag color={a.passed ? 'green' : 'default'}>{a.passed ? t('quizzes.attempt.yes') : t('quizzes.attempt.no')}</Tag> },

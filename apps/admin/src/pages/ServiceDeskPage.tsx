@@ -4,7 +4,7 @@ import { App, Button, Card, Col, Empty, Form, InputNumber, Modal, Row, Select, S
 import { PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import { serviceStatuses, serviceTypes, type serviceSettingsSchema, type slaSummarySchema, type ticketSchema } from '@hearth/contracts/service';
+import { serviceStatuses, serviceTypes, type serviceSettingsSchema, type deskTicketSchema, type slaSummarySchema } from '@hearth/contracts/service';
 import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
@@ -13,7 +13,7 @@ import { problemText } from './after-sales-shared.tsx';
 import { NewTicketModal, TicketDrawer } from './ServiceTicketDrawer.tsx';
 import { slaColor, SlaTags, statusColor, useAssignees } from './service-shared.tsx';
 
-type Ticket = z.infer<typeof ticketSchema>;
+type Ticket = z.infer<typeof deskTicketSchema>;
 type Summary = z.infer<typeof slaSummarySchema>;
 const slaStates = ['ok', 'due_soon', 'breached'] as const;
 
@@ -87,7 +87,7 @@ export function ServiceDeskPage() {
             { title: t('service.createdAt'), render: (_, r) => formatTime(r.created_at), width: 170 },
             { title: t('service.typeFilter'), render: (_, r) => <Tag>{t(`service.type.${r.type}`)}</Tag> },
             { title: t('service.subject'), render: (_, r) => <Typography.Text strong>{r.subject}</Typography.Text> },
-            { title: t('service.member'), render: (_, r) => <Link to={`/members/${r.member_id}`} onClick={(e) => e.stopPropagation()}>{r.member_id.slice(0, 8)}…</Link> },
+            { title: t('service.member'), render: (_, r) => <Link to={`/members/${r.member_id}`} onClick={(e) => e.stopPropagation()}>{r.member_no ?? r.member_id.slice(0, 8)}</Link> },
             { title: t('common.status'), render: (_, r) => <Tag color={statusColor[r.status]}>{t(`service.status.${r.status}`)}</Tag> },
             { title: t('service.slaState'), render: (_, r) => <SlaTags ticket={r} /> },
             { title: t('service.storeFilter'), render: (_, r) => storeName(r.store_id) },

@@ -75,6 +75,9 @@ describe('games: quizzes (答题)', () => {
     expect(stats.questions[1].correct).toEqual([0, 1]);
     const results = (await req('GET', `/api/v1/quizzes/${id}/attempts?passed=true`)).json();
     expect(results.data).toHaveLength(2);
+    // The console shows the member by number, not by a shortened id.
+    const memberNo = (await t.deps.db.selectFrom('members').select('member_no').where('tenant_id', '=', a.tenantId).where('id', '=', results.data[0].member_id).executeTakeFirstOrThrow()).member_no;
+    expect(results.data.map((r: { member_no: string }) => r.member_no)).toEqual([memberNo, memberNo]);
     const rewarded = await t.deps.db.selectFrom('domain_events').select('payload').where('tenant_id', '=', a.tenantId).where('type', '=', 'quiz.rewarded').execute();
     expect(rewarded).toHaveLength(1);
     expect((await req('GET', '/api/v1/points/reconciliation')).json().problems).toEqual([]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
-import { myAnswersSchema, myAttemptResultSchema, myQuizSchema, quizAttemptSchema, quizInputSchema, quizSchema } from '@hearth/contracts/quizzes';
+import { myAnswersSchema, myAttemptResultSchema, myQuizSchema, quizInputSchema, quizResultSchema, quizSchema } from '@hearth/contracts/quizzes';
 import type { AppDeps } from '../../deps.ts';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
@@ -26,7 +26,7 @@ export function quizzesRoutes(api: Api, { deps }: RouteContext) {
   api.post('/quizzes/:id/close', { config: { permission: 'games:manage' }, schema: { tags, summary: 'Close a quiz now', security: authenticated, params: idParamsSchema, response: { 200: quizSchema, ...errors } } }, async (request) => closeQuiz(deps, requestContext(request), request.params.id));
   api.get(
     '/quizzes/:id/attempts',
-    { config: { permission: 'games:read' }, schema: { tags, summary: 'Results: attempts, newest first', security: authenticated, params: idParamsSchema, querystring: paginationQuerySchema.extend({ passed: z.enum(['true', 'false']).optional(), member_id: z.uuid().optional() }), response: { 200: pageSchema(quizAttemptSchema), 404: problemSchema } } },
+    { config: { permission: 'games:read' }, schema: { tags, summary: 'Results: attempts, newest first', security: authenticated, params: idParamsSchema, querystring: paginationQuerySchema.extend({ passed: z.enum(['true', 'false']).optional(), member_id: z.uuid().optional() }), response: { 200: pageSchema(quizResultSchema), 404: problemSchema } } },
     async (request) => listAttempts(deps, requestContext(request), request.params.id, { ...request.query, passed: request.query.passed === undefined ? undefined : request.query.passed === 'true' }),
   );
 }

@@ -10,6 +10,7 @@ import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { getTemplate } from '../coupons/templates.service.ts';
+import { memberNumbers } from '../members/members.service.ts';
 import './games.tables.ts';
 
 export type QuizRow = Selectable<DB['quizzes']>;
@@ -78,7 +79,8 @@ export async function listAttempts(deps: AppDeps, ctx: RequestContext, quizId: s
   if (query.passed !== undefined) q = q.where('passed', '=', query.passed);
   if (query.member_id) q = q.where('member_id', '=', query.member_id);
   const page = toPage(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
-  return { data: page.data.map((a) => ({ ...a, created_at: a.created_at.toISOString() })), next_cursor: page.next_cursor };
+  const numbers = await memberNumbers(deps.db, ctx.tenantId, [...new Set(page.data.map((a) => a.member_id))]);
+  return { data: page.data.map((a) => ({ ...a, member_no: numbers.get(a.member_id) ?? null, created_at: a.created_at.toISOString() })), next_cursor: page.next_cursor };
 }
 
 export async function getQuizRow(db: Db, tenantId: string, id: string): Promise<QuizRow> {

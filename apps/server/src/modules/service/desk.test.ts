@@ -31,6 +31,10 @@ describe('the service desk: tickets opened by operators, SLA states and their co
     const detail = (await req('GET', `/api/v1/service/tickets/${id}`)).json();
     expect(detail).toMatchObject({ member_id: memberId, type: 'consultation', status: 'submitted', sla: { accept: 'ok', resolve: 'ok' } });
     expect(detail.history).toEqual([expect.objectContaining({ from: null, to: 'submitted', actor_type: 'api_key' })]);
+    // The desk's list names the member by number, as operators know them.
+    const listed = (await req('GET', `/api/v1/service/tickets?member_id=${memberId}`)).json().data;
+    const memberNo = (await t.deps.db.selectFrom('members').select('member_no').where('tenant_id', '=', a.tenantId).where('id', '=', memberId).executeTakeFirstOrThrow()).member_no;
+    expect(listed.map((x: { member_no: string }) => x.member_no)).toEqual([memberNo]);
     const returned = await req('POST', '/api/v1/service/tickets', { member_id: memberId, type: 'return', subject: '退货' });
     expect(returned.statusCode).toBe(400);
     expect(returned.json().errors[0]).toMatchObject({ field: 'order_id', code: 'required' });

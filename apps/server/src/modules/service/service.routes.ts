@@ -10,6 +10,7 @@ import {
   ticketDetailSchema,
   ticketInputSchema,
   ticketQuerySchema,
+  deskTicketSchema,
   ticketSchema,
   transitionInputSchema,
 } from '@hearth/contracts/service';
@@ -17,7 +18,7 @@ import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { memberScope, memberSecurity, signedIn } from '../member-portal/member-auth.ts';
 import { saveServiceSettings, serviceSettings } from './sla.service.ts';
-import { getTicket, listTickets, slaSummary } from './tickets.query.ts';
+import { getTicket, listDeskTickets, listTickets, slaSummary } from './tickets.query.ts';
 import { addComment, assignTicket, openTicketForMember, submitSurvey, submitTicket, transitionTicket } from './tickets.service.ts';
 
 const tags = ['service'];
@@ -26,7 +27,7 @@ const meQuery = ticketQuerySchema.pick({ status: true, limit: true, cursor: true
 
 /** After-sales service (售后): the operators' desk, and the member's tickets under /me. */
 export function serviceRoutes(api: Api, { deps }: RouteContext) {
-  api.get('/service/tickets', { config: { permission: 'service:read' }, schema: { tags, summary: 'The service desk: tickets newest first, by status, type, store, operator, member or SLA state', security: authenticated, querystring: ticketQuerySchema, response: { 200: pageSchema(ticketSchema) } } }, async (request) => listTickets(deps.db, requestContext(request).tenantId, request.query, deps.clock.now()));
+  api.get('/service/tickets', { config: { permission: 'service:read' }, schema: { tags, summary: 'The service desk: tickets newest first, by status, type, store, operator, member or SLA state', security: authenticated, querystring: ticketQuerySchema, response: { 200: pageSchema(deskTicketSchema) } } }, async (request) => listDeskTickets(deps.db, requestContext(request).tenantId, request.query, deps.clock.now()));
   api.post('/service/tickets', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Open a ticket for a member who phoned or came in (the same checks as the member’s own request)', security: authenticated, body: deskTicketInputSchema, response: { 201: ticketSchema, ...errors } } }, async (request, reply) => {
     const { member_id: memberId, ...input } = request.body;
     return reply.status(201).send(await openTicketForMember(deps, requestContext(request), memberId, input));

@@ -4,6 +4,7 @@ import type { ticketDetailSchema, ticketQuerySchema, ticketSchema } from '@heart
 import type { Db } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { notFound } from '../../http/errors.ts';
+import { memberNumbers } from '../members/members.service.ts';
 import './service.tables.ts';
 
 export type TicketRow = Selectable<DB['service_tickets']>;
@@ -49,6 +50,13 @@ export async function listTickets(db: Db, tenantId: string, query: z.infer<typeo
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   return { data: page.map((r) => serializeTicket(r, now)), next_cursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}
+
+/** The service desk's list: listTickets with each member's number, so the desk shows members as operators know them. */
+export async function listDeskTickets(db: Db, tenantId: string, query: z.infer<typeof ticketQuerySchema>, now: Date) {
+  const page = await listTickets(db, tenantId, query, now);
+  const numbers = await memberNumbers(db, tenantId, [...new Set(page.data.map((t) => t.member_id))]);
+  return { ...page, data: page.data.map((t) => ({ ...t, member_no: numbers.get(t.member_id) ?? null })) };
 }
 
 /**
