@@ -11,7 +11,7 @@ export const journeysZh = {
     entered: '进入', completed: '完成', sent: '发送', converted: '转化', suppressed: '被拦截', uplift: '相对对照组提升', entryRule: '进入规则', goal: '转化目标',
     node: '步骤设置', label: '显示名称', config: '参数（JSON）', invalidJson: 'JSON 格式不正确', apply: '应用', remove: '删除步骤', branch: '分支',
   },
-  types: { trigger: '触发', wait: '等待', condition: '条件分支', split: 'A/B 分流', send: '发送消息', coupon: '发券', points: '送积分', tag: '打标签', update_field: '更新资料', webhook: 'Webhook', exit: '结束' },
+  types: { trigger: '触发', wait: '等待', condition: '条件分支', split: 'A/B 分流', send: '发送消息', coupon: '发券', points: '送积分', tag: '打标签', update_field: '更新资料', guide_task: '导购跟进任务', webhook: 'Webhook', exit: '结束' },
   entryModes: { once: '仅一次', once_per_days: '每 N 天一次', every_time: '每次触发' },
 };
 
@@ -26,6 +26,6 @@ export const journeysEn: typeof journeysZh = {
     entered: 'Entered', completed: 'Completed', sent: 'Sent', converted: 'Converted', suppressed: 'Suppressed', uplift: 'Uplift over holdout', entryRule: 'Entry rule', goal: 'Goal',
     node: 'Step settings', label: 'Label', config: 'Settings (JSON)', invalidJson: 'Not valid JSON', apply: 'Apply', remove: 'Remove step', branch: 'Branch',
   },
-  types: { trigger: 'Trigger', wait: 'Wait', condition: 'Condition', split: 'A/B split', send: 'Send message', coupon: 'Issue coupon', points: 'Grant points', tag: 'Tag', update_field: 'Update field', webhook: 'Webhook', exit: 'Exit' },
+  types: { trigger: 'Trigger', wait: 'Wait', condition: 'Condition', split: 'A/B split', send: 'Send message', coupon: 'Issue coupon', points: 'Grant points', tag: 'Tag', update_field: 'Update field', guide_task: 'Guide follow-up task', webhook: 'Webhook', exit: 'Exit' },
   entryModes: { once: 'Once ever', once_per_days: 'Once per N days', every_time: 'Every time' },
 };

@@ -110,6 +110,13 @@ export const journeyNodeSchema = z.discriminatedUnion('type', [
     }),
   ),
   node('webhook', z.object({ template_id: z.uuid().describe('A webhook-channel message template (messaging): signed, retried and logged there') })),
+  node(
+    'guide_task',
+    z.object({
+      title: z.string().trim().min(2).max(200).describe('Liquid template; member_no and due_date are known'),
+      due_in_days: z.number().int().min(0).max(90).default(3),
+    }),
+  ),
   node('exit', z.object({}).default({})),
 ]);
 export type JourneyNode = z.infer<typeof journeyNodeSchema>;

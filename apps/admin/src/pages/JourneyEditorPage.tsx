@@ -14,7 +14,7 @@ interface Stats { entries: number; converted: number; steps: StepStats[]; uplift
 interface DryRun { would_enter: boolean; entry_refusal: string | null; path: { step_id: string; type: string; outcome: string; detail: string; at: string }[]; ends: string }
 type NodeData = { node: JourneyNode; stats?: StepStats; onPath: boolean; typeLabel: string; statsLine?: string };
 
-const stepTypes: JourneyNodeType[] = ['wait', 'condition', 'split', 'send', 'coupon', 'points', 'tag', 'update_field', 'webhook', 'exit'];
+const stepTypes: JourneyNodeType[] = ['wait', 'condition', 'split', 'send', 'coupon', 'points', 'tag', 'update_field', 'guide_task', 'webhook', 'exit'];
 const defaults: Record<JourneyNodeType, unknown> = {
   trigger: { kind: 'api' },
   wait: { mode: 'duration', minutes: 60 },
@@ -25,6 +25,7 @@ const defaults: Record<JourneyNodeType, unknown> = {
   points: { points: 100, reason: '旅程赠送' },
   tag: { tag_id: '', action: 'add' },
   update_field: { field: 'campaign', value: '' },
+  guide_task: { title: '跟进会员 {{ member_no }}', due_in_days: 3 },
   webhook: { template_id: '' },
   exit: {},
 };

@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/transaction.ts';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
+import { line } from '../journeys/fixtures.test-helpers.ts';
 
 const DAY = 86_400_000;
 
@@ -119,6 +120,35 @@ describe('store guides', () => {
     expect(undo.json()).toMatchObject({ code: 'GUIDE_TASK_DUPLICATE' });
     await ok('PUT', `/guide-task-rules/${rule.id}`, { name: '积分到期提醒', segment_id: segment.id, title_template: 'x', due_in_days: 3, status: 'paused' });
     expect((await req('POST', `/guide-task-rules/${rule.id}/run`)).json().code).toBe('GUIDE_TASK_RULE_PAUSED');
+  });
+
+  it('makes a follow-up task for the member’s guide from a journey step, once per visit, and skips members without a guide', async () => {
+    const withGuide = await member({ home_store_id: storeId });
+    const orphan = await member({ home_store_id: otherStoreId });
+    const step = (title: string) => line([{ id: 'task', type: 'guide_task', config: { title, due_in_days: 2 } }]);
+    const bad = await ok('POST', '/journeys', { name: '坏模板', graph: step('{{ member_no ') });
+    const refused = await req('POST', `/journeys/${bad.id}/publish`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toContainEqual(expect.objectContaining({ field: 'graph.nodes.1.config.title', code: 'invalid_template' }));
+    const journey = await ok('POST', '/journeys', { name: '沉睡唤醒', graph: step('回访 {{ member_no }}，{{ due_date }} 前') });
+    await ok('POST', `/journeys/${journey.id}/publish`);
+    await ok('POST', `/journeys/${journey.id}/enter`, { member_ids: [withGuide, orphan] });
+    await drain();
+    await drain();
+    const made = (await tasks('kind=journey')).filter((x) => x.member_id === withGuide || x.member_id === orphan);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ member_id: withGuide, status: 'open' });
+    expect(made[0]!.title).toMatch(/^回访 M\d+，\d{4}-\d{2}-\d{2} 前$/);
+    const entryOf = async (memberId: string) => (await ok('GET', `/journeys/${journey.id}/entries?limit=10&member_id=${memberId}`)).data[0] as { status: string; steps: { step_id: string; outcome: string }[] };
+    for (const [memberId, outcome] of [[withGuide, 'done'], [orphan, 'skipped']] as const) {
+      const entry = await entryOf(memberId);
+      expect(entry.status).toBe('exited');
+      expect(entry.steps.find((x) => x.step_id === 'task')!.outcome).toBe(outcome);
+    }
+    // Entering again is a new visit of an every-time journey: a second task, which the guide can tell apart by its date.
+    await ok('POST', `/journeys/${journey.id}/enter`, { member_ids: [withGuide] });
+    await drain();
+    expect((await tasks(`kind=journey&member_id=${withGuide}`))).toHaveLength(2);
   });
 
   it('credits an order after a completed task to the guide once, even when the order hook runs twice', async () => {

@@ -212,10 +212,17 @@ async function visibleTask(db: Db, ctx: RequestContext, taskId: string): Promise
 
 async function checkRule(deps: AppDeps, ctx: RequestContext, input: RuleInput) {
   await getSegment(deps, ctx, input.segment_id).catch(() => Promise.reject(validationError([{ field: 'segment_id', code: 'unknown_segment', message: 'no such segment' }])));
+  const problem = titleTemplateProblem(input.title_template);
+  if (problem) throw validationError([{ field: 'title_template', code: 'invalid_template', message: problem }]);
+}
+
+/** Why a task title template would not render (a rule's, or a journey step's), or null when it will. */
+export function titleTemplateProblem(template: string): string | null {
   try {
-    liquid.parse(input.title_template);
+    liquid.parse(template);
+    return null;
   } catch (error) {
-    throw validationError([{ field: 'title_template', code: 'invalid_template', message: error instanceof Error ? error.message.split('\n')[0]! : 'not a valid template' }]);
+    return error instanceof Error ? error.message.split('\n')[0]! : 'not a valid template';
   }
 }
 

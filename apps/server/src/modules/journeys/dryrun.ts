@@ -81,6 +81,8 @@ async function simulate(deps: AppDeps, tenantId: string, journeyId: string, memb
       return { outcome: `would_${node.config.action}`, branch: 'next', detail: `tag ${node.config.tag_id}` };
     case 'update_field':
       return { outcome: 'would_update', branch: 'next', detail: `${node.config.field} = ${JSON.stringify(node.config.value)}` };
+    case 'guide_task':
+      return { outcome: 'would_create', branch: 'next', detail: `a task for the member's guide, due in ${node.config.due_in_days} day(s): ${node.config.title}` };
     default:
       return { outcome: 'done', branch: 'next', detail: '' };
   }

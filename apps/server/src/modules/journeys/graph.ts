@@ -1,5 +1,6 @@
 import { branchesOf, type JourneyGraph, type JourneyNode, type Trigger } from '@hearth/contracts/journeys';
 import type { FieldError } from '../../http/errors.ts';
+import { titleTemplateProblem } from '../guides/tasks.service.ts';
 
 /**
  * What publishing refuses, each problem naming its field (`graph.nodes.3`, `graph.edges.1.to`): exactly one
@@ -40,6 +41,10 @@ export function graphProblems(graph: JourneyGraph): FieldError[] {
         arms.add(arm.id);
       });
       if (node.config.arms.filter((a) => a.holdout).length > 1) add(`nodes.${i}.config.arms`, 'one_holdout', 'at most one holdout arm');
+    }
+    if (node.type === 'guide_task') {
+      const problem = titleTemplateProblem(node.config.title);
+      if (problem) add(`nodes.${i}.config.title`, 'invalid_template', problem);
     }
   });
   if (problems.length || triggers.length !== 1) return problems;

@@ -5,6 +5,7 @@ import type { JourneyNode, PropertyFilter } from '@hearth/contracts/journeys';
 import type { RequestContext } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { issueCoupon } from '../coupons/issuance.service.ts';
+import { createTasks } from '../guides/tasks.service.ts';
 import { tagMembers } from '../members/tags.service.ts';
 import { updateMember } from '../members/members.service.ts';
 import { adjustPoints } from '../points/points.service.ts';
@@ -75,6 +76,11 @@ async function effect(run: EntryRun, node: JourneyNode, visit: number): Promise<
           const [head, custom] = node.config.field.split('.') as [string, string | undefined];
           await updateMember(deps, ctx, entry.member_id, custom ? { custom_fields: { [custom]: node.config.value } } : { [head]: node.config.value });
           return { outcome: 'done', branch: 'next', detail: { field: node.config.field } };
+        }
+        case 'guide_task': {
+          const made = await createTasks(deps, ctx, [{ memberId: entry.member_id, kind: 'journey', sourceKey: `journey:${key}`, titleTemplate: node.config.title, dueInDays: node.config.due_in_days }]);
+          if (made.withoutGuide) return { outcome: 'skipped', branch: 'next', detail: { reason: 'no_guide' } };
+          return { outcome: 'done', branch: 'next', detail: made.created[0] ? { task_id: made.created[0].id, guide_id: made.created[0].guideId } : { already_created: true } };
         }
         default:
           throw new Error(`no effect for ${node.type}`);
