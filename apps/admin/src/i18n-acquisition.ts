@@ -11,7 +11,7 @@ export const acquisitionZh = {
     hint: '同一会员只归属第一次带来他的活码；活动名写入会员的「活动」字段（仅在为空时）。公众号和企业微信不回传它们自己二维码的扫码次数，只统计关注与添加。',
   },
   wecom: {
-    title: '企业微信', corpId: '企业 ID', secret: '应用 Secret', token: '回调 Token', aesKey: '回调 EncodingAESKey', enabled: '启用', saved: '已保存', keep: '已设置，留空则不变', callbackPath: '回调地址（填在企业微信后台，需加上公网域名）',
+    title: '企业微信', corpId: '企业 ID', agentId: '应用 AgentId', agentIdHelp: '导购工作台放在聊天侧边栏时，用它识别当前聊天的客户', secret: '应用 Secret', token: '回调 Token', aesKey: '回调 EncodingAESKey', enabled: '启用', saved: '已保存', keep: '已设置，留空则不变', callbackPath: '回调地址（填在企业微信后台，需加上公网域名）',
     sync: '立即同步', syncQueued: '已开始同步', lastSync: '上次同步', syncStatus: { running: '同步中', succeeded: '成功', failed: '失败' }, never: '尚未同步',
     counts: { staff: '员工', contacts: '客户', mapped_contacts: '已匹配会员的客户', follows: '客户关系', groups: '客户群', group_members: '群成员' },
     staff: '员工', userId: '账号', contacts: '客户数', departments: '部门', active: '在职',
@@ -29,7 +29,7 @@ export const acquisitionEn: typeof acquisitionZh = {
     hint: 'A member belongs to the first code that brought them; the campaign is written to the member’s campaign field when it is empty. The official account and WeCom do not report scans of their own QR codes, only follows and adds.',
   },
   wecom: {
-    title: 'WeCom', corpId: 'Corp id', secret: 'App secret', token: 'Callback Token', aesKey: 'Callback EncodingAESKey', enabled: 'Enabled', saved: 'Saved', keep: 'Set; leave empty to keep', callbackPath: 'Callback path (enter it in WeCom with your public host)',
+    title: 'WeCom', corpId: 'Corp id', agentId: 'App AgentId', agentIdHelp: 'Lets the guide workbench in the chat sidebar recognise the customer of the chat', secret: 'App secret', token: 'Callback Token', aesKey: 'Callback EncodingAESKey', enabled: 'Enabled', saved: 'Saved', keep: 'Set; leave empty to keep', callbackPath: 'Callback path (enter it in WeCom with your public host)',
     sync: 'Sync now', syncQueued: 'Sync started', lastSync: 'Last sync', syncStatus: { running: 'Running', succeeded: 'Succeeded', failed: 'Failed' }, never: 'Never synced',
     counts: { staff: 'Staff', contacts: 'Contacts', mapped_contacts: 'Contacts matched to members', follows: 'Contact relations', groups: 'Customer groups', group_members: 'Group members' },
     staff: 'Staff', userId: 'Userid', contacts: 'Contacts', departments: 'Departments', active: 'Active',

@@ -19,7 +19,7 @@ export const guidesZh = {
   board: { title: '导购排行', period: '统计期间', guide: '导购', store: '门店', tasksDone: '完成任务', conversions: '转化订单', revenue: '转化金额', newMembers: '新增会员', zone: '按品牌时区 {{zone}} 统计', windowHint: '会员在导购完成任务或发消息后 {{days}} 天内下单，计为该导购的转化（每单一次）', settings: '转化设置', windowDays: '转化窗口（天）', welcome: '新会员欢迎任务', welcomeTitle: '欢迎任务标题', welcomeDue: '几天内完成', saved: '已保存' },
   sidebar: {
     title: '导购工作台', myTasks: '我的待办', myMembers: '我的会员', back: '返回', profile: '会员资料', tier: '等级', points: '积分', expiring: '{{points}} 分将在 {{days}} 天内到期', coupons: '可用优惠券', orders: '最近订单', suggestions: '推荐商品', openTasks: '待办任务',
-    noGuide: '你还不是导购，请联系管理员在“导购与会员”中添加。', none: '无', complementary: '搭配', upgrade: '升级', registered: '入会时间', viewNote: '查看会员资料会留痕',
+    noGuide: '你还不是导购，请联系管理员在“导购与会员”中添加。', none: '无', notMember: '该客户还不是会员，或尚未同步；请引导其注册会员。', complementary: '搭配', upgrade: '升级', registered: '入会时间', viewNote: '查看会员资料会留痕',
   },
 };
 
@@ -42,6 +42,6 @@ export const guidesEn: typeof guidesZh = {
   board: { title: 'Guide leaderboard', period: 'Period', guide: 'Guide', store: 'Store', tasksDone: 'Tasks done', conversions: 'Conversions', revenue: 'Revenue credited', newMembers: 'New members', zone: 'Days in the brand’s zone {{zone}}', windowHint: 'An order within {{days}} days after a guide completed a task or messaged the member is credited to that guide (once per order)', settings: 'Conversion settings', windowDays: 'Conversion window (days)', welcome: 'Welcome task for new members', welcomeTitle: 'Welcome task title', welcomeDue: 'Due in days', saved: 'Saved' },
   sidebar: {
     title: 'Guide workbench', myTasks: 'My open tasks', myMembers: 'My members', back: 'Back', profile: 'Profile', tier: 'Tier', points: 'Points', expiring: '{{points}} points expire within {{days}} days', coupons: 'Available coupons', orders: 'Recent orders', suggestions: 'Suggested products', openTasks: 'Open tasks',
-    noGuide: 'You are not a guide yet; ask an administrator to add you under “Guides & members”.', none: 'None', complementary: 'Goes with', upgrade: 'Upgrade', registered: 'Joined', viewNote: 'Opening a member’s profile is recorded',
+    noGuide: 'You are not a guide yet; ask an administrator to add you under “Guides & members”.', none: 'None', notMember: 'This contact is not a member yet, or not synced; invite them to join.', complementary: 'Goes with', upgrade: 'Upgrade', registered: 'Joined', viewNote: 'Opening a member’s profile is recorded',
   },
 };

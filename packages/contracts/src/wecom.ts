@@ -8,6 +8,7 @@ export const wecomSettingsInputSchema = z.object({
   secret: z.string().trim().min(1).max(200).optional().describe('The self-built app’s Secret (通讯录 read and 客户联系 rights); write-only, omit to keep'),
   callback_token: z.string().trim().regex(/^[A-Za-z0-9]{1,32}$/, 'letters and digits, up to 32').optional().describe('The callback Token; write-only, omit to keep'),
   encoding_aes_key: z.string().trim().regex(/^[A-Za-z0-9+/]{43}$/, 'the 43 characters WeCom generates').optional().describe('The callback EncodingAESKey; write-only, omit to keep'),
+  agent_id: z.string().trim().regex(/^\d{1,20}$/, 'the digits WeCom shows as the app’s AgentId').nullish().describe('The self-built app’s AgentId: the guide sidebar registers the WeCom JS-SDK with it'),
   enabled: z.boolean().default(true),
 });
 export type WecomSettingsInput = z.infer<typeof wecomSettingsInputSchema>;
@@ -15,6 +16,7 @@ export type WecomSettingsInput = z.infer<typeof wecomSettingsInputSchema>;
 export const wecomSettingsSchema = z.object({
   configured: z.boolean(),
   corp_id: z.string().nullable(),
+  agent_id: z.string().nullable(),
   enabled: z.boolean(),
   secret_set: z.boolean(),
   callback_set: z.boolean().describe('Both the callback Token and EncodingAESKey are saved'),
@@ -118,3 +120,14 @@ export const wecomMessageTaskSchema = z.object({
 export type WecomMessageTask = z.infer<typeof wecomMessageTaskSchema>;
 
 export const wecomSyncStartedSchema = z.object({ job_id: z.uuid(), created: z.boolean() });
+
+export const jssdkSignatureInputSchema = z.object({ url: z.url().max(2000).describe('The page URL without its #fragment, as the JS-SDK passes it') });
+
+const signatureSchema = z.object({ timestamp: z.number().int(), nonce_str: z.string(), signature: z.string() });
+export const jssdkSignaturesSchema = z.object({
+  corp_id: z.string(),
+  agent_id: z.string().nullable(),
+  config: signatureSchema.describe('For ww.register getConfigSignature (the corp jsapi_ticket)'),
+  agent_config: signatureSchema.nullable().describe('For getAgentConfigSignature (the app’s agent_config ticket); null without an AgentId'),
+});
+export type JssdkSignatures = z.infer<typeof jssdkSignaturesSchema>;

@@ -9,32 +9,41 @@ import { api, ApiError, type Page } from '../api.ts';
 import { formatFen, formatTime } from '../format.ts';
 import { TaskPanel, type Task } from './GuideTasksPage.tsx';
 import type { Guide } from './guides-shared.tsx';
+import { currentWecomContact } from '../wecom-context.ts';
 
 type Sidebar = z.infer<typeof sidebarSchema>;
 type GuideMember = z.infer<typeof guideMemberSchema>;
 
 /**
  * 导购工作台: a narrow page for the WeCom sidebar (or a phone). The guide signs in to the console as an operator;
- * `?member=<id>` opens a member directly (what the WeCom sidebar opens for the contact in the chat).
+ * `?member=<id>` opens a member directly, `?contact=<external userid>` the member behind a WeCom contact — which is
+ * what the page opens by itself inside WeCom's chat sidebar, asking the JS-SDK for the chat's contact.
  */
 export function GuideWorkbenchPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const [me, setMe] = useState<Guide | null | 'none'>(null);
   const memberId = params.get('member');
+  const contactId = params.get('contact');
   const taskId = params.get('task');
   useEffect(() => void api<Guide>('/guides/me').then(setMe, () => setMe('none')), []);
   const go = (next: Record<string, string>) => setParams(next);
+  useEffect(() => {
+    if (params.size) return;
+    void currentWecomContact().then((contact) => contact && setParams({ contact }, { replace: true }));
+    // Only on opening: going back to the lists later must not jump to the chat's contact again.
+  }, []);
+  const subject = memberId ? { member: memberId } : contactId ? { contact: contactId } : null;
 
   return (
     <div style={{ maxWidth: 480, margin: '0 auto', padding: 12, background: '#f7f7f8', minHeight: '100vh' }} data-testid="guide-workbench">
       <Typography.Title level={4} style={{ margin: '4px 0 12px' }}>{t('guides.sidebar.title')}{me && me !== 'none' && <Typography.Text type="secondary" style={{ fontSize: 14, marginLeft: 8 }}>{me.name}</Typography.Text>}</Typography.Title>
       {me === null && <Spin />}
       {me === 'none' && <Alert type="info" message={t('guides.sidebar.noGuide')} />}
-      {me && me !== 'none' && (memberId || taskId) && <Button type="link" icon={<LeftOutlined />} style={{ padding: 0, marginBottom: 8 }} onClick={() => go({})}>{t('guides.sidebar.back')}</Button>}
+      {me && me !== 'none' && (subject || taskId) && <Button type="link" icon={<LeftOutlined />} style={{ padding: 0, marginBottom: 8 }} onClick={() => go({})}>{t('guides.sidebar.back')}</Button>}
       {me && me !== 'none' && taskId && <Card size="small"><TaskPanel taskId={taskId} onChanged={() => undefined} /></Card>}
-      {me && me !== 'none' && !taskId && memberId && <MemberSidebar memberId={memberId} onTask={(id) => go({ task: id })} />}
-      {me && me !== 'none' && !taskId && !memberId && (
+      {me && me !== 'none' && !taskId && subject && <MemberSidebar subject={subject} onTask={(id) => go({ task: id })} />}
+      {me && me !== 'none' && !taskId && !subject && (
         <Tabs
           items={[
             { key: 'tasks', label: t('guides.sidebar.myTasks'), children: <MyTasks onOpen={(task) => go({ task: task.id })} /> },
@@ -83,18 +92,22 @@ function MyMembers({ onOpen }: { onOpen: (memberId: string) => void }) {
   );
 }
 
-function MemberSidebar({ memberId, onTask }: { memberId: string; onTask: (taskId: string) => void }) {
+function MemberSidebar({ subject, onTask }: { subject: { member: string } | { contact: string }; onTask: (taskId: string) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [data, setData] = useState<Sidebar | null | 'missing'>(null);
+  const [data, setData] = useState<Sidebar | null | 'missing' | 'not_member'>(null);
+  const path = 'member' in subject ? `/guide-sidebar/${subject.member}` : `/guide-sidebar/contacts/${encodeURIComponent(subject.contact)}`;
   useEffect(() => {
-    void api<Sidebar>(`/guide-sidebar/${memberId}`).then(setData, (e: ApiError) => {
-      if (e.status === 404) setData('missing');
+    setData(null);
+    void api<Sidebar>(path).then(setData, (e: ApiError) => {
+      if (e.code === 'WECOM_CONTACT_NOT_MEMBER') setData('not_member');
+      else if (e.status === 404) setData('missing');
       else void message.error(e.message);
     });
-  }, [memberId, message]);
+  }, [path, message]);
   if (data === null) return <Spin />;
   if (data === 'missing') return <Empty description={t('guides.sidebar.none')} />;
+  if (data === 'not_member') return <Empty description={t('guides.sidebar.notMember')} data-testid="sidebar-not-member" />;
   const m = data.member;
   const suggestions = [...data.recommendations.complementary.map((i) => ({ ...i, kind: 'complementary' as const })), ...data.recommendations.upgrade.map((i) => ({ ...i, kind: 'upgrade' as const }))];
   return (

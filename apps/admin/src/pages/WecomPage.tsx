@@ -24,7 +24,7 @@ export function WecomPage() {
     const [s, st] = await Promise.all([api<WecomSettings>('/wecom/settings'), api<WecomStatus>('/wecom/status')]);
     setSettings(s);
     setStatus(st);
-    form.setFieldsValue({ corp_id: s.corp_id ?? '', enabled: s.configured ? s.enabled : true });
+    form.setFieldsValue({ corp_id: s.corp_id ?? '', agent_id: s.agent_id ?? '', enabled: s.configured ? s.enabled : true });
   };
   useEffect(() => {
     refresh().catch((error: Error) => message.error(error.message));
@@ -59,6 +59,7 @@ export function WecomPage() {
       <Card>
         <Form form={form} layout="vertical" disabled={!writable} style={{ maxWidth: 520 }}>
           <Form.Item name="corp_id" label={t('acquisition.wecom.corpId')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="agent_id" label={t('acquisition.wecom.agentId')} extra={t('acquisition.wecom.agentIdHelp')}><Input inputMode="numeric" /></Form.Item>
           <Form.Item name="secret" label={t('acquisition.wecom.secret')}><Input.Password placeholder={keep(settings?.secret_set)} autoComplete="new-password" /></Form.Item>
           <Form.Item name="callback_token" label={t('acquisition.wecom.token')}><Input.Password placeholder={keep(settings?.callback_set)} autoComplete="new-password" /></Form.Item>
           <Form.Item name="encoding_aes_key" label={t('acquisition.wecom.aesKey')}><Input.Password placeholder={keep(settings?.callback_set)} autoComplete="new-password" /></Form.Item>

@@ -21,9 +21,11 @@ import {
   taskMessageInputSchema,
   taskSchema,
 } from '@hearth/contracts/guides';
+import { jssdkSignatureInputSchema, jssdkSignaturesSchema } from '@hearth/contracts/wecom';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
-import { notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { jssdkSignatures, memberOfContact } from '../wecom/wecom.service.ts';
 import { leaderboard } from './conversions.service.ts';
 import { assignMembers, createGuide, getGuide, getMemberGuide, guideLeaves, listGuideMembers, listGuides, updateGuide } from './guides.service.ts';
 import { guideSettings, saveGuideSettings } from './settings.service.ts';
@@ -69,4 +71,12 @@ export function guidesRoutes(api: Api, { deps }: RouteContext) {
     if (!ctx.actor.id) throw notFound('Member');
     return memberSidebar(deps, ctx, request.params.id);
   });
+  // Inside WeCom the sidebar knows the chat's external contact (JS-SDK getCurExternalContact), not the member.
+  api.get('/guide-sidebar/contacts/:externalUserId', { config: { permission: 'guides:work' }, schema: { tags, summary: 'The guide sidebar for the member a WeCom external contact is mapped to (404 WECOM_CONTACT_NOT_MEMBER while unmapped)', security: authenticated, params: z.object({ externalUserId: z.string().min(1).max(64) }), response: { 200: sidebarSchema, 404: problemSchema } } }, async (request) => {
+    const ctx = ctxOf(request);
+    const memberId = ctx.actor.id ? await memberOfContact(deps.db, ctx.tenantId, request.params.externalUserId) : null;
+    if (!memberId) throw new AppError('WECOM_CONTACT_NOT_MEMBER', 'This WeCom contact is not linked to a member yet (not synced, or not registered)', { errors: [{ field: 'externalUserId', code: 'not_member', message: 'no member for this contact' }] });
+    return memberSidebar(deps, ctx, memberId);
+  });
+  api.post('/guide-sidebar/jssdk-signatures', { config: { permission: 'guides:work' }, schema: { tags, summary: 'Signatures for the WeCom JS-SDK on the sidebar page (ww.register getConfigSignature / getAgentConfigSignature)', security: authenticated, body: jssdkSignatureInputSchema, response: { 200: jssdkSignaturesSchema, ...errors, 502: problemSchema } } }, async (request) => jssdkSignatures(deps, ctxOf(request), request.body.url));
 }

@@ -38,14 +38,17 @@ describe('store guides through WeCom (against the local WeCom fake)', () => {
     return res.json();
   };
   const member = async (unionid: string) => (await ok('POST', '/members/resolve', { identities: [{ type: 'wechat_unionid', value: unionid }], profile: { channel: 'official_account', name: '测试会员' } })).member.id as string;
-  const staff = async (email: string) => {
-    const created = await ok('POST', '/operators', { email, name: email.split('@')[0], role: 'store_staff', password: 'staff password 1' });
+  const signIn = async (email: string) => {
     // Sessions expire against the database's clock, so sign in at the real time, then go back to the test's.
     const testNow = clock.now();
     clock.set(new Date());
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: a.slug, email, password: 'staff password 1' } });
     clock.set(testNow);
-    return { id: created.id as string, auth: { cookie: `hearth_session=${login.cookies.find((c) => c.name === 'hearth_session')!.value}`, [CSRF_HEADER]: '1' } };
+    return { cookie: `hearth_session=${login.cookies.find((c) => c.name === 'hearth_session')!.value}`, [CSRF_HEADER]: '1' };
+  };
+  const staff = async (email: string) => {
+    const created = await ok('POST', '/operators', { email, name: email.split('@')[0], role: 'store_staff', password: 'staff password 1' });
+    return { id: created.id as string, auth: await signIn(email) };
   };
 
   beforeAll(async () => {
@@ -101,5 +104,34 @@ describe('store guides through WeCom (against the local WeCom fake)', () => {
     const order = await ok('POST', '/orders', { external_id: 'WX-1', channel: 'store', member_id: memberA, lines: [{ sku: 'TEA', qty: 2, unit_price_fen: 8800 }], total_paid_fen: 17600, occurred_at: clock.now().toISOString() });
     const credited = await t.deps.db.selectFrom('guide_conversions').selectAll().where('tenant_id', '=', a.tenantId).execute();
     expect(credited.map((c) => [c.order_id, c.guide_id, c.via, Number(c.revenue_fen)])).toEqual([[order.id, zhang.id, 'message', 17600]]);
+  });
+
+  it('opens the sidebar inside WeCom from the chat’s external contact, and signs the page for the JS-SDK', async () => {
+    // The first test made 张三 (zhangsan) the guide of the member behind wmA, and 王五 the guide of wmC's.
+    const zhang = { auth: await signIn('zhang@brand.test') };
+    const memberA = (await ok('POST', '/members/resolve', { identities: [{ type: 'wechat_unionid', value: 'union-A' }] })).member.id as string;
+    const sidebar = await ok('GET', '/guide-sidebar/contacts/wmA', undefined, zhang.auth);
+    expect(sidebar.member.id).toBe(memberA);
+    // Another guide's member reads as not found; a contact not linked to a member says so.
+    expect((await req('GET', '/guide-sidebar/contacts/wmC', undefined, zhang.auth)).statusCode).toBe(404);
+    const unknown = await req('GET', '/guide-sidebar/contacts/wmNobody', undefined, zhang.auth);
+    expect(unknown.json()).toMatchObject({ status: 404, code: 'WECOM_CONTACT_NOT_MEMBER', errors: [{ field: 'externalUserId' }] });
+
+    const page = 'https://crm.brand.test/admin/workbench?x=1';
+    const sha1 = (ticket: string, s: { nonce_str: string; timestamp: number }) => crypto.createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${s.nonce_str}&timestamp=${s.timestamp}&url=${page}`).digest('hex');
+    const first = await ok('POST', '/guide-sidebar/jssdk-signatures', { url: `${page}#/tasks` }, zhang.auth);
+    expect(first).toMatchObject({ corp_id: corp.corpId, agent_id: null, agent_config: null });
+    expect(first.config.signature).toBe(sha1(fake.tickets.corp, first.config));
+    expect(first.config.timestamp).toBe(Math.floor(clock.now().getTime() / 1000));
+    await ok('PUT', '/wecom/settings', { corp_id: corp.corpId, agent_id: '1000002' });
+    expect((await ok('GET', '/wecom/settings')).agent_id).toBe('1000002');
+    const second = await ok('POST', '/guide-sidebar/jssdk-signatures', { url: page }, zhang.auth);
+    expect(second.agent_id).toBe('1000002');
+    expect(second.agent_config.signature).toBe(sha1(fake.tickets.agent, second.agent_config));
+    const ticketsBefore = fake.calls.tickets;
+    // The tickets are kept: a third page fetches none.
+    await ok('POST', '/guide-sidebar/jssdk-signatures', { url: page }, zhang.auth);
+    expect(fake.calls.tickets).toBe(ticketsBefore);
+    expect((await req('POST', '/guide-sidebar/jssdk-signatures', { url: 'not a url' }, zhang.auth)).json().errors[0]).toMatchObject({ field: 'url' });
   });
 });

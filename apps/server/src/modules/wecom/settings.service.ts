@@ -23,6 +23,7 @@ export async function saveWecomSettings(deps: AppDeps, ctx: RequestContext, inpu
       secret_sealed: secretSealed,
       callback_token_sealed: input.callback_token ? sealSecret(key, input.callback_token) : (current?.callback_token_sealed ?? null),
       encoding_aes_key_sealed: input.encoding_aes_key ? sealSecret(key, input.encoding_aes_key) : (current?.encoding_aes_key_sealed ?? null),
+      agent_id: input.agent_id === undefined ? (current?.agent_id ?? null) : input.agent_id,
       enabled: input.enabled,
     };
     await trx
@@ -32,7 +33,7 @@ export async function saveWecomSettings(deps: AppDeps, ctx: RequestContext, inpu
       .execute();
     // A new corp or secret makes the cached token useless (WeCom ties it to both).
     if (input.secret || current?.corp_id !== input.corp_id) await trx.deleteFrom('wecom_access_tokens').where('tenant_id', '=', ctx.tenantId).execute();
-    const changed = ['corp_id', ...(['secret', 'callback_token', 'encoding_aes_key'] as const).filter((f) => input[f])];
+    const changed = ['corp_id', ...(['secret', 'callback_token', 'encoding_aes_key', 'agent_id'] as const).filter((f) => input[f] !== undefined)];
     await recordAudit(trx, ctx, { action: 'wecom.configured', resourceType: 'tenant', resourceId: ctx.tenantId, details: { fields: changed, enabled: input.enabled } });
   });
   forgetWecomTokens(ctx.tenantId);
@@ -44,6 +45,7 @@ export async function getWecomSettings(db: Db, tenantId: string): Promise<WecomS
   return {
     configured: Boolean(row),
     corp_id: row?.corp_id ?? null,
+    agent_id: row?.agent_id ?? null,
     enabled: row?.enabled ?? false,
     secret_set: Boolean(row?.secret_sealed),
     callback_set: Boolean(row?.callback_token_sealed && row.encoding_aes_key_sealed),
@@ -52,11 +54,11 @@ export async function getWecomSettings(db: Db, tenantId: string): Promise<WecomS
 }
 
 /** The tenant's WeCom API client; 409 WECOM_NOT_CONFIGURED when the corp is not set up or switched off. */
-export async function wecomFor(deps: AppDeps, tenantId: string): Promise<{ api: WecomApi; corpId: string }> {
+export async function wecomFor(deps: AppDeps, tenantId: string): Promise<{ api: WecomApi; corpId: string; agentId: string | null }> {
   const row = await deps.db.selectFrom('wecom_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
   if (!row || !row.enabled) throw new AppError('WECOM_NOT_CONFIGURED', 'WeCom is not set up for this brand (or switched off)');
   const api = wecomApi({ db: deps.db, secretsKey: deps.config.secretsKey, now: () => deps.clock.now(), baseUrl: deps.config.wecomApiBase, tenantId, corpId: row.corp_id, secret: openSecret(deps.config.secretsKey, row.secret_sealed) });
-  return { api, corpId: row.corp_id };
+  return { api, corpId: row.corp_id, agentId: row.agent_id };
 }
 
 /** Whether WeCom is set up and on for the tenant (other modules ask before offering WeCom targets). */

@@ -103,6 +103,7 @@ export function wecomApi(env: WecomEnv) {
         text: { content: input.text },
       }),
     /** A join-group QR over up to five groups (WeCom moves on to the next when one fills); the QR comes from get_join_way. */
+    jsapiTicket: (kind: 'corp' | 'agent') => jsapiTicket(env, kind),
     addJoinWay: async (input: { chatIds: string[]; state: string; remark?: string }) => {
       const { config_id } = await post<{ config_id: string }>('/cgi-bin/externalcontact/groupchat/add_join_way', { scene: 2, chat_id_list: input.chatIds, state: input.state, remark: input.remark, auto_create_room: 0 });
       const { join_way } = await post<{ join_way: { qr_code: string } }>('/cgi-bin/externalcontact/groupchat/get_join_way', { config_id });
@@ -112,6 +113,22 @@ export function wecomApi(env: WecomEnv) {
 }
 
 export type WecomApi = ReturnType<typeof wecomApi>;
+
+const memoryTickets = new Map<string, { ticket: string; expiresAt: number }>();
+
+/**
+ * A JS-SDK ticket: the corp's jsapi_ticket (wx.config) or the app's agent_config ticket. WeCom limits how often
+ * either may be fetched, so each process keeps it until five minutes before it expires.
+ */
+async function jsapiTicket(env: WecomEnv, kind: 'corp' | 'agent'): Promise<string> {
+  const key = `${env.tenantId}:${env.corpId}:${kind}`;
+  const now = env.now().getTime();
+  const cached = memoryTickets.get(key);
+  if (cached && cached.expiresAt - TOKEN_MARGIN_MS > now) return cached.ticket;
+  const answer = kind === 'corp' ? await call<{ ticket: string; expires_in: number }>(env, 'GET', '/cgi-bin/get_jsapi_ticket', {}) : await call<{ ticket: string; expires_in: number }>(env, 'GET', '/cgi-bin/ticket/get', { type: 'agent_config' });
+  memoryTickets.set(key, { ticket: answer.ticket, expiresAt: now + (answer.expires_in ?? 7200) * 1000 });
+  return answer.ticket;
+}
 
 async function call<T>(env: WecomEnv, method: 'GET' | 'POST', path: string, query: Record<string, string | number>, body?: object): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -167,7 +184,7 @@ async function loadToken(env: WecomEnv, forceRefresh: boolean): Promise<string> 
 
 /** Forgets the tokens a tenant's processes hold (new credentials; tests). */
 export function forgetWecomTokens(tenantId?: string) {
-  for (const key of memoryTokens.keys()) if (!tenantId || key.startsWith(`${tenantId}:`)) memoryTokens.delete(key);
+  for (const cache of [memoryTokens, memoryTickets]) for (const key of cache.keys()) if (!tenantId || key.startsWith(`${tenantId}:`)) cache.delete(key);
 }
 
 async function fetchJson<T>(url: string, method: 'GET' | 'POST', body?: object): Promise<T> {

@@ -1,5 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { WecomMessageTask } from '@hearth/contracts/wecom';
+import type { JssdkSignatures, WecomMessageTask } from '@hearth/contracts/wecom';
 import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
@@ -92,6 +93,28 @@ export async function contactIdsByUnionids(db: Db, tenantId: string, unionids: r
   if (!unionids.length) return [];
   const rows = await db.selectFrom('wecom_contacts').select('external_user_id').where('tenant_id', '=', tenantId).where('unionid', 'in', [...unionids]).execute();
   return rows.map((r) => r.external_user_id);
+}
+
+/** The member an external contact is mapped to (by unionid), or null: not synced yet, or not a member. */
+export async function memberOfContact(db: Db, tenantId: string, externalUserId: string): Promise<string | null> {
+  const row = await db.selectFrom('wecom_contacts').select('member_id').where('tenant_id', '=', tenantId).where('external_user_id', '=', externalUserId).executeTakeFirst();
+  return row?.member_id ?? null;
+}
+
+/**
+ * What a console page inside WeCom (the guide sidebar) needs to register the JS-SDK (ww.register): the corp's and,
+ * with an AgentId, the app's signature of the page URL — sha1 over ticket, nonce, timestamp and URL, as WeCom's
+ * JS-SDK signature algorithm specifies. The fragment is not signed.
+ */
+export async function jssdkSignatures(deps: AppDeps, ctx: RequestContext, pageUrl: string): Promise<JssdkSignatures> {
+  const { api, corpId, agentId } = await wecomFor(deps, ctx.tenantId);
+  const url = pageUrl.split('#')[0]!;
+  const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+  const sign = (ticket: string) => {
+    const nonce = randomBytes(8).toString('hex');
+    return { timestamp, nonce_str: nonce, signature: createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${nonce}&timestamp=${timestamp}&url=${url}`).digest('hex') };
+  };
+  return { corp_id: corpId, agent_id: agentId, config: sign(await api.jsapiTicket('corp')), agent_config: agentId ? sign(await api.jsapiTicket('agent')) : null };
 }
 
 /** Members (mapped contacts) a staff member has, with when they added them. */

@@ -10,6 +10,7 @@ declare module '../../db/schema.ts' {
       secret_sealed: string;
       callback_token_sealed: string | null;
       encoding_aes_key_sealed: string | null;
+      agent_id: string | null;
       enabled: Generated<boolean>;
       last_sync_at: Date | null;
       last_sync_status: 'running' | 'succeeded' | 'failed' | null;

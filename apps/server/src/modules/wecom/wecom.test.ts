@@ -66,7 +66,7 @@ describe('WeCom: adapter, sync, callbacks and message tasks against a local WeCo
     expect(badKey.json().errors[0].field).toBe('encoding_aes_key');
     const saved = await req('PUT', '/api/v1/wecom/settings', { corp_id: corp.corpId, secret: corp.secret, callback_token: keys.token, encoding_aes_key: keys.encodingAesKey });
     expect(saved.statusCode, saved.body).toBe(200);
-    expect(saved.json()).toEqual({ configured: true, corp_id: corp.corpId, enabled: true, secret_set: true, callback_set: true, callback_path: `/api/v1/public/wecom/${a.tenantId}/callback` });
+    expect(saved.json()).toEqual({ configured: true, corp_id: corp.corpId, agent_id: null, enabled: true, secret_set: true, callback_set: true, callback_path: `/api/v1/public/wecom/${a.tenantId}/callback` });
     expect(saved.body).not.toContain(corp.secret);
     expect(saved.body).not.toContain(keys.encodingAesKey);
     const row = await t.deps.db.selectFrom('wecom_settings').selectAll().where('tenant_id', '=', a.tenantId).executeTakeFirstOrThrow();

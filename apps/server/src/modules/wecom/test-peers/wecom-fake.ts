@@ -34,7 +34,8 @@ export async function startWecomFake(corp: FakeCorp) {
   const tokens = new Map<string, { expired: boolean }>();
   let current: string | undefined;
   let serial = 0;
-  const calls = { token: 0, api: 0, refusedExpired: 0 };
+  const calls = { token: 0, api: 0, refusedExpired: 0, tickets: 0 };
+  const tickets = { corp: `corp-ticket-${crypto.randomBytes(6).toString('hex')}`, agent: `agent-ticket-${crypto.randomBytes(6).toString('hex')}` };
   const msgTemplates: Record<string, unknown>[] = [];
   const contactWays: { config_id: string; user: string[]; state: string; type: number }[] = [];
   const joinWays: { config_id: string; chat_id_list: string[]; state: string }[] = [];
@@ -117,6 +118,13 @@ export async function startWecomFake(corp: FakeCorp) {
         msgTemplates.push({ ...input, msgid });
         return { ...ok, msgid, fail_list: failList };
       }
+      case '/cgi-bin/get_jsapi_ticket':
+        calls.tickets++;
+        return { ...ok, ticket: tickets.corp, expires_in: 7200 };
+      case '/cgi-bin/ticket/get':
+        if (url.searchParams.get('type') !== 'agent_config') return { errcode: 40004, errmsg: 'invalid type' };
+        calls.tickets++;
+        return { ...ok, ticket: tickets.agent, expires_in: 7200 };
       default:
         return { errcode: 60011, errmsg: `no such api ${url.pathname}` };
     }
@@ -134,6 +142,8 @@ export async function startWecomFake(corp: FakeCorp) {
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     calls,
+    /** The JS-SDK tickets it hands out (the corp's jsapi_ticket and the app's agent_config ticket). */
+    tickets,
     msgTemplates,
     contactWays,
     joinWays,
