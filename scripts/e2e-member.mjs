@@ -362,6 +362,15 @@ try {
   await page.getByTestId('promoter-withdraw').click();
   await page.getByText(`提现金额不能低于 ${minText}`).waitFor();
   await shot('26-promoter');
+
+  // 18. A group channel code whose pool has no free group: the scan lands on the member center, which says so.
+  const pool = await operator('POST', '/group-pools', { name: 'E2E 满员群池', kind: 'theme', theme: '露营' });
+  const groupCode = await operator('POST', '/channel-codes', { name: 'E2E 入群码', source_kind: 'campaign', campaign: 'E2E', target_kind: 'group', group_ref: pool.id });
+  await page.goto(`${base}${groupCode.scan_path}`);
+  await page.getByTestId('group-full').filter({ hasText: '社群暂时都已满员' }).waitFor();
+  await shot('27-group-full');
+  await page.getByTestId('group-full').getByRole('button').click();
+  await page.getByTestId('group-full').waitFor({ state: 'detached' });
 } catch (err) {
   failure = err;
 } finally {
@@ -376,7 +385,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; saw the invite code and its QR; checked a product code (genuine, points earned once), registered its warranty and asked for service on it; saw products picked for them; became a promoter and was refused a withdrawal under the minimum in words; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; saw the invite code and its QR; checked a product code (genuine, points earned once), registered its warranty and asked for service on it; saw products picked for them; became a promoter and was refused a withdrawal under the minimum in words; scanned a group code whose groups were all full and was told so; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { BrowserRouter, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
@@ -47,6 +47,7 @@ export function App() {
   return (
     <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN}>
       <BrowserRouter basename="/m">
+        <GroupFullNotice />
         <Suspense fallback={<Loading />}>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
@@ -85,6 +86,24 @@ export function App() {
         </Suspense>
       </BrowserRouter>
     </ConfigProvider>
+  );
+}
+
+/**
+ * A group channel code whose groups are all full sends the scanner here with `group_full=1`: say so, once, above
+ * whatever page follows (read at first load, so the sign-in detour does not lose it), until the member closes it.
+ */
+function GroupFullNotice() {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(() => new URLSearchParams(window.location.search).get('group_full') === '1');
+  if (!shown) return null;
+  return (
+    <div role="status" className="warning group-full" data-testid="group-full">
+      <span>{t('groupFull.text')}</span>
+      <button type="button" className="link-button" onClick={() => setShown(false)} aria-label={t('groupFull.close')}>
+        ×
+      </button>
+    </div>
   );
 }
 

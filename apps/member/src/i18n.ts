@@ -13,6 +13,7 @@ import { serviceEn, serviceZh } from './i18n-service.ts';
 const zhCN = {
   app: { title: '会员中心', language: 'English' },
   nav: { home: '会员卡', points: '积分', coupons: '优惠券', me: '我的' },
+  groupFull: { text: '本渠道的社群暂时都已满员，我们会尽快开新群。先看看会员中心的福利吧。', close: '关闭' },
   common: { loading: '加载中…', retry: '重试', confirm: '确定', cancel: '取消', save: '保存', back: '返回', empty: '暂无内容', error: '出错了：{{message}}', offline: '网络不可用，显示的是离线会员码' },
   signIn: {
     title: '登录会员中心', subtitle: '登录后查看会员卡、积分与优惠券', phone: '手机号', phonePlaceholder: '请输入 11 位手机号', code: '验证码', codePlaceholder: '6 位数字验证码',
@@ -77,6 +78,7 @@ const zhCN = {
 const en: typeof zhCN = {
   app: { title: 'Member center', language: '中文' },
   nav: { home: 'Card', points: 'Points', coupons: 'Coupons', me: 'Me' },
+  groupFull: { text: 'Every group of this code is full right now; we will open a new one soon. Meanwhile, here are your member benefits.', close: 'Close' },
   common: { loading: 'Loading…', retry: 'Retry', confirm: 'OK', cancel: 'Cancel', save: 'Save', back: 'Back', empty: 'Nothing here yet', error: 'Something went wrong: {{message}}', offline: 'Offline: showing a saved member code' },
   signIn: {
     title: 'Sign in', subtitle: 'Your member card, points and coupons', phone: 'Mobile number', phonePlaceholder: '11-digit mobile number', code: 'Code', codePlaceholder: '6-digit code',
