@@ -10,12 +10,14 @@ import { guideSettings } from './settings.service.ts';
 import { createTasks, runTaskRule } from './tasks.service.ts';
 import './guides.tables.ts';
 
+/** The local hour from which the daily task rules run. */
+const RULES_LOCAL_HOUR = 9;
 const guidesActor: RequestContext['actor'] = { type: 'system', id: null, label: 'guides jobs', role: null, permissions: new Set() };
 export const guidesContext = (tenantId: string): RequestContext => ({ tenantId, actor: guidesActor, requestId: null, ip: null });
 
 /**
  * `guides.welcome`: a new member gets their home store's guide and a "welcome" task for them, once (keyed by the
- * member). `guides.rules_daily`: every active task rule runs each morning; a member whose task is still open gets
+ * member). `guides.rules_daily`: every active task rule runs each morning in its tenant's zone; a member whose task is still open gets
  * no second one, so a daily run only adds tasks for members new to the segment or whose last task was done.
  * `guides.wecom_follow`: the staff a member adds on WeCom becomes their guide (unless an operator chose one).
  */
@@ -45,12 +47,19 @@ export function registerGuideJobs(registry: JobRegistry) {
     name: 'guides.rules_daily',
     transactional: false,
     handler: async ({ deps }) => {
-      const rules = await deps.db.selectFrom('guide_task_rules').select(['tenant_id', 'id']).where('status', '=', 'active').orderBy('tenant_id').orderBy('id').execute();
-      for (const rule of rules) await runTaskRule(deps, guidesContext(rule.tenant_id), rule.id);
-      return { rules: rules.length };
+      const now = deps.clock.now();
+      // Hourly: a rule is due from 09:00 of its tenant's day until it has run that day (a manual run counts), so
+      // each brand gets its tasks in its own morning and a worker that was down catches up.
+      const due = await sql<{ tenant_id: string; id: string }>`
+        select r.tenant_id, r.id from guide_task_rules r join tenants t on t.id = r.tenant_id
+        where r.status = 'active' and extract(hour from ${now}::timestamptz at time zone t.time_zone) >= ${RULES_LOCAL_HOUR}
+          and (r.last_run_at is null or (r.last_run_at at time zone t.time_zone)::date < (${now}::timestamptz at time zone t.time_zone)::date)
+        order by r.tenant_id, r.id`.execute(deps.db);
+      for (const rule of due.rows) await runTaskRule(deps, guidesContext(rule.tenant_id), rule.id);
+      return { rules: due.rows.length };
     },
   });
-  registry.schedule('guides.rules_daily', '0 9 * * *', { timeZone: 'Asia/Shanghai' });
+  registry.schedule('guides.rules_daily', '2 * * * *', { runAtStart: true });
 }
 
 export function registerGuideOrderHooks(hooks: OrderHooks) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '@hearth/contracts/auth';
 import type { Order } from '@hearth/contracts/orders';
 import { withTransaction } from '../../db/transaction.ts';
+import { enqueueJob, PLATFORM_TENANT_ID } from '../../jobs/enqueue.ts';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
@@ -270,5 +271,30 @@ describe('store guides', () => {
     expect(history.guide.guide_id).toBe(zhang.id);
     expect(history.history[0]).toMatchObject({ from_guide_id: li.id, to_guide_id: zhang.id, reason: '离职' });
     expect((await req('POST', '/guides/assignments', { member_ids: [m], guide_id: li.id })).json().errors[0]).toMatchObject({ field: 'guide_id' });
+  });
+
+  it('runs the daily task rules from 09:00 in each brand’s own zone, once a local day', async () => {
+    expect((await req('PATCH', '/tenant', { time_zone: 'America/New_York' }, b.auth)).statusCode).toBe(200);
+    const ruleIn = async (tenant: TestTenant) => {
+      const segment = await ok('POST', '/segments', { name: '每日跟进', kind: 'static' }, tenant.auth);
+      return (await ok('POST', '/guide-task-rules', { name: '每日跟进', segment_id: segment.id, title_template: '跟进 {{ member_no }}', due_in_days: 1 }, tenant.auth)).id as string;
+    };
+    const [shanghai, newYork] = [await ruleIn(a), await ruleIn(b)];
+    const lastRun = async (tenant: TestTenant, id: string) => (await ok('GET', `/guide-task-rules/${id}`, undefined, tenant.auth)).last_run_at as string | null;
+    let key = 0;
+    const runDaily = async (iso: string) => {
+      clock.set(new Date(iso));
+      await enqueueJob(t.deps.db, t.deps.jobs, { tenantId: PLATFORM_TENANT_ID, name: 'guides.rules_daily', key: `daily-${++key}` });
+      await drain();
+    };
+    // 20:00 in Shanghai, 07:00 in New York: only the Shanghai rule is due.
+    await runDaily('2026-11-21T12:00:00Z');
+    expect([await lastRun(a, shanghai), await lastRun(b, newYork)]).toEqual(['2026-11-21T12:00:00.000Z', null]);
+    // 09:00 in New York: its rule runs; Shanghai's has run today already.
+    await runDaily('2026-11-21T14:00:00Z');
+    expect([await lastRun(a, shanghai), await lastRun(b, newYork)]).toEqual(['2026-11-21T12:00:00.000Z', '2026-11-21T14:00:00.000Z']);
+    // 09:00 the next day in Shanghai.
+    await runDaily('2026-11-22T01:00:00Z');
+    expect([await lastRun(a, shanghai), await lastRun(b, newYork)]).toEqual(['2026-11-22T01:00:00.000Z', '2026-11-21T14:00:00.000Z']);
   });
 });
