@@ -11,6 +11,8 @@ import { ISSUE_JOB, issueChunk, type Target } from './issuance.service.ts';
 import { lockTemplate } from './templates.service.ts';
 
 const CHUNK = 500;
+/** The local hour from which expiring coupons are announced. */
+const REMIND_LOCAL_HOUR = 10;
 const systemActor = (label: string): RequestContext['actor'] => ({ type: 'system', id: null, label, role: null, permissions: new Set() });
 
 export function registerCouponJobs(registry: JobRegistry) {
@@ -23,7 +25,7 @@ export function registerCouponJobs(registry: JobRegistry) {
   registry.define({ name: 'coupons.expire', handler: ({ deps }) => expireCoupons(deps) });
   registry.define({ name: 'coupons.remind_expiring', handler: ({ deps }) => remindExpiringCoupons(deps) });
   registry.schedule('coupons.expire', '5 * * * *', { runAtStart: true });
-  registry.schedule('coupons.remind_expiring', '0 10 * * *', { timeZone: 'Asia/Shanghai' });
+  registry.schedule('coupons.remind_expiring', '10 * * * *', { runAtStart: true });
 }
 
 /**
@@ -120,8 +122,9 @@ export async function expireCoupons(deps: Pick<AppDeps, 'db' | 'clock'>): Promis
 }
 
 /**
- * `coupon.expiring` once per coupon, the tenant's `expiring_days` before it expires: the coupon row records
- * that it was announced in the same statement that picks it, so reruns announce nothing twice.
+ * `coupon.expiring` once per coupon, the tenant's `expiring_days` before it expires, never before 10:00 in the
+ * tenant's zone (the job runs hourly, so each brand's members hear of it in their own morning): the coupon row
+ * records that it was announced in the same statement that picks it, so reruns announce nothing twice.
  */
 export async function remindExpiringCoupons(deps: Pick<AppDeps, 'db' | 'clock' | 'jobs'>): Promise<{ reminded: number }> {
   const now = deps.clock.now();
@@ -131,8 +134,10 @@ export async function remindExpiringCoupons(deps: Pick<AppDeps, 'db' | 'clock' |
       const due = await sql<{ tenant_id: string; member_id: string; id: string; template_id: string; expires_at: Date }>`
         update coupons c set expiring_notified_at = ${now}
         from (select c2.tenant_id, c2.member_id, c2.id from coupons c2
+              join tenants t on t.id = c2.tenant_id
               left join coupon_settings s on s.tenant_id = c2.tenant_id
               where c2.status = 'available' and c2.expiring_notified_at is null and c2.expires_at > ${now}
+                and extract(hour from ${now}::timestamptz at time zone t.time_zone) >= ${REMIND_LOCAL_HOUR}
                 and c2.expires_at <= ${now}::timestamptz + make_interval(days => coalesce(s.expiring_days, 3))
               limit 2000 for update of c2 skip locked) due
         where c.tenant_id = due.tenant_id and c.member_id = due.member_id and c.id = due.id

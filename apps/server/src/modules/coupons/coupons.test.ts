@@ -7,7 +7,8 @@ import { rolePermissions } from '../access/permissions.ts';
 import { expireCoupons, remindExpiringCoupons } from './coupons.jobs.ts';
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 describe('coupons: templates, issuance, write-off, refunds, expiry', () => {
   // 10:00 in Shanghai on 20 November.
@@ -252,7 +253,11 @@ describe('coupons: templates, issuance, write-off, refunds, expiry', () => {
     const mine = async () => (await events('coupon.expiring')).filter((e) => e.coupon_id === coupon.id);
     await remindExpiringCoupons(t.deps);
     expect(await mine()).toHaveLength(0);
+    // Two days before: midnight in Shanghai, too early to tell a member; from 10:00 local, once.
     clock.set(new Date(new Date(coupon.expires_at).getTime() - 2 * DAY));
+    await remindExpiringCoupons(t.deps);
+    expect(await mine()).toHaveLength(0);
+    clock.set(new Date(new Date(coupon.expires_at).getTime() - 2 * DAY + 10 * HOUR));
     await remindExpiringCoupons(t.deps);
     await remindExpiringCoupons(t.deps);
     expect(await mine()).toHaveLength(1);
