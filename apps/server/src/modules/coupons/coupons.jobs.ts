@@ -23,7 +23,8 @@ export function registerCouponJobs(registry: JobRegistry) {
     handler: ({ job, payload, deps, progress }) => runBulkIssuance(deps, { tenantId: job.tenant_id, actor: systemActor(`coupon issuance (${payload.actor})`), requestId: null, ip: null }, payload.issuance_id, progress),
   });
   registry.define({ name: 'coupons.expire', handler: ({ deps }) => expireCoupons(deps) });
-  registry.define({ name: 'coupons.remind_expiring', handler: ({ deps }) => remindExpiringCoupons(deps) });
+  // Not in the job's transaction: it commits a transaction per 2,000 coupons.
+  registry.define({ name: 'coupons.remind_expiring', transactional: false, handler: ({ deps }) => remindExpiringCoupons(deps) });
   registry.schedule('coupons.expire', '5 * * * *', { runAtStart: true });
   registry.schedule('coupons.remind_expiring', '10 * * * *', { runAtStart: true });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueJob, PLATFORM_TENANT_ID } from '../../jobs/enqueue.ts';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
@@ -259,7 +260,10 @@ describe('coupons: templates, issuance, write-off, refunds, expiry', () => {
     expect(await mine()).toHaveLength(0);
     clock.set(new Date(new Date(coupon.expires_at).getTime() - 2 * DAY + 10 * HOUR));
     await remindExpiringCoupons(t.deps);
-    await remindExpiringCoupons(t.deps);
+    // The scheduled job runs the same code (outside the job's own transaction, as it commits per chunk).
+    const job = await enqueueJob(t.deps.db, t.deps.jobs, { tenantId: PLATFORM_TENANT_ID, name: 'coupons.remind_expiring', key: 'test-remind' });
+    await createWorker(t.deps).drain();
+    expect((await t.deps.db.selectFrom('jobs').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('succeeded');
     expect(await mine()).toHaveLength(1);
     clock.set(new Date(new Date(coupon.expires_at).getTime() - 1));
     expect((await post('/api/v1/coupons/verify', { code: coupon.code })).json().applicable).toBe(true);
