@@ -502,6 +502,21 @@ try {
   }
   if (pageErrors.length) throw new Error(`script errors on the community pages: ${pageErrors.join('; ')}`);
 
+  // A group channel code picks its routing pool by name, not by a pasted id.
+  const poolStatus = await page.evaluate(async () => (await fetch('/api/v1/group-pools', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-csrf': '1' }, body: JSON.stringify({ name: '冒烟测试群池', kind: 'theme', theme: '露营' }) })).status);
+  if (poolStatus !== 201) throw new Error(`creating a group pool answered ${poolStatus}`);
+  await page.goto(`http://127.0.0.1:${port}/admin/acquisition/channel-codes`);
+  await page.getByRole('button', { name: '新建活码' }).click();
+  const codeDrawer = page.getByRole('dialog').filter({ hasText: '扫码去向' });
+  await codeDrawer.locator('input#name').fill('冒烟测试入群码');
+  await codeDrawer.locator('.ant-select').filter({ has: page.locator('#target_kind') }).click();
+  await page.locator('.ant-select-item-option').filter({ hasText: '加入社群' }).click();
+  await codeDrawer.locator('.ant-select').filter({ has: page.locator('#group_ref') }).click();
+  await page.locator('.ant-select-item-option').filter({ hasText: '冒烟测试群池' }).click();
+  await page.screenshot({ path: path.join(artifacts, 'console-channel-code-group.png'), fullPage: true });
+  await codeDrawer.getByRole('button', { name: '保 存' }).or(codeDrawer.getByRole('button', { name: '保存' })).click();
+  await page.locator('main .ant-table-row').filter({ hasText: '冒烟测试入群码' }).filter({ hasText: '加入社群' }).waitFor();
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();
@@ -532,7 +547,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, saved referral rules and a two-level commission plan and read them back, approved a promoter and opened their dashboard, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages, generated and activated a code batch, opened a service ticket for a member and accepted it, rebuilt the recommendations and previewed a member's, opened the content, quiz, channel-code, WeCom, group and guide pages without an error; screenshots in artifacts/`);
+console.log(`console smoke test: signed in, created ${storeCode} and saw it listed, opened a member and revealed the phone, adjusted points, previewed and saved earning rules, added a reward, checked the liability and reconciliation, opened the CLV, 80/20 and regional pages, simulated the tier ladder, created a coupon template, issued a coupon by hand and in bulk, wrote it off and saw a second write-off and a mistyped code refused, made a paid plan, sold one at the counter and refunded it with its quote, charted the membership reports, picked the paid-status segment condition, made a benefit with a monthly limit and saw a member's benefits and savings, made an alliance partner with a code pool imported from a CSV and opened the member-price and launch pages, opened the demo member day with its next dates and results and previewed a schedule, saved referral rules and a two-level commission plan and read them back, approved a promoter and opened their dashboard, made a message template and previewed it for a member and opened the broadcast, delivery-log and channel pages, generated and activated a code batch, opened a service ticket for a member and accepted it, rebuilt the recommendations and previewed a member's, opened the content, quiz, channel-code, WeCom, group and guide pages without an error, made a group channel code for a routing pool picked by name; screenshots in artifacts/`);
 console.log('e2e: 1 passed, 0 failed');
 
 /**

@@ -3,7 +3,7 @@
 export const acquisitionZh = {
   nav: { group: '拉新获客', codes: '渠道活码', wecom: '企业微信' },
   codes: {
-    title: '渠道活码', create: '新建活码', empty: '还没有渠道活码', name: '名称', source: '来源', sourceRef: '来源编号（门店 ID / 员工账号 / 合作方代码）', campaign: '活动', target: '扫码去向', staff: '承接员工（企业微信账号）', group: '社群或分流活码 ID', landing: '会员中心页面', status: '状态', archive: '停用', qr: '二维码', funnel: '转化漏斗',
+    title: '渠道活码', create: '新建活码', empty: '还没有渠道活码', name: '名称', source: '来源', sourceRef: '来源编号（门店 ID / 员工账号 / 合作方代码）', campaign: '活动', target: '扫码去向', staff: '承接员工（企业微信账号）', group: '社群或分流群池', pools: '分流群池（自动选未满的群）', groups: '单个社群', landing: '会员中心页面', status: '状态', archive: '停用', qr: '二维码', funnel: '转化漏斗',
     sources: { store: '门店', staff: '员工', campaign: '活动', partner: '合作方' },
     targets: { official_account: '关注公众号', wecom_contact: '添加企业微信', group: '加入社群', member_center: '会员中心' },
     statuses: { active: '启用', archived: '已停用' },
@@ -21,7 +21,7 @@ export const acquisitionZh = {
 export const acquisitionEn: typeof acquisitionZh = {
   nav: { group: 'Acquisition', codes: 'Channel codes', wecom: 'WeCom' },
   codes: {
-    title: 'Channel codes', create: 'New code', empty: 'No channel codes yet', name: 'Name', source: 'Source', sourceRef: 'Source reference (store id / staff userid / partner code)', campaign: 'Campaign', target: 'Scan leads to', staff: 'Staff taking the adds (WeCom userids)', group: 'Group or pool id', landing: 'Member center page', status: 'Status', archive: 'Archive', qr: 'QR code', funnel: 'Funnel',
+    title: 'Channel codes', create: 'New code', empty: 'No channel codes yet', name: 'Name', source: 'Source', sourceRef: 'Source reference (store id / staff userid / partner code)', campaign: 'Campaign', target: 'Scan leads to', staff: 'Staff taking the adds (WeCom userids)', group: 'Group or routing pool', pools: 'Routing pools (a group that is not full)', groups: 'Single groups', landing: 'Member center page', status: 'Status', archive: 'Archive', qr: 'QR code', funnel: 'Funnel',
     sources: { store: 'Store', staff: 'Staff', campaign: 'Campaign', partner: 'Partner' },
     targets: { official_account: 'Follow the official account', wecom_contact: 'Add on WeCom', group: 'Join a group', member_center: 'Member center' },
     statuses: { active: 'Active', archived: 'Archived' },

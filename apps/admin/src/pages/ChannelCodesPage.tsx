@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, DatePicker, Drawer, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ChannelCode, ChannelCodeFunnel } from '@hearth/contracts/channel-codes';
-import { api } from '../api.ts';
+import type { Group, Pool } from '@hearth/contracts/groups';
+import { api, type Page } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
 
@@ -97,11 +98,28 @@ function CreateDrawer({ open, onClose, onCreated }: { open: boolean; onClose: ()
         <Form.Item name="campaign" label={t('acquisition.codes.campaign')}><Input /></Form.Item>
         <Form.Item name="target_kind" label={t('acquisition.codes.target')}><Select options={targets.map((s) => ({ value: s, label: t(`acquisition.codes.targets.${s}`) }))} /></Form.Item>
         {target === 'wecom_contact' && <Form.Item name="staff_user_ids" label={t('acquisition.codes.staff')} rules={[{ required: true }]}><Input placeholder="zhangsan, lisi" /></Form.Item>}
-        {target === 'group' && <Form.Item name="group_ref" label={t('acquisition.codes.group')} rules={[{ required: true }]}><Input /></Form.Item>}
+        {target === 'group' && <Form.Item name="group_ref" label={t('acquisition.codes.group')} rules={[{ required: true }]}><GroupRefSelect /></Form.Item>}
         {target === 'member_center' && <Form.Item name="landing_path" label={t('acquisition.codes.landing')}><Input placeholder="/" /></Form.Item>}
       </Form>
     </Drawer>
   );
+}
+
+/** A routing pool (scans go to a group of it that is not full) or one group, picked by name. */
+function GroupRefSelect(props: { value?: string; onChange?: (value: string) => void }) {
+  const { t } = useTranslation();
+  const [options, setOptions] = useState<{ label: string; options: { value: string; label: string }[] }[]>([]);
+  useEffect(() => {
+    void Promise.all([api<{ data: Pool[] }>('/group-pools'), api<Page<Group>>('/groups?status=active&limit=200')]).then(
+      ([pools, groups]) =>
+        setOptions([
+          { label: t('acquisition.codes.pools'), options: pools.data.filter((p) => p.status === 'active').map((p) => ({ value: p.id, label: p.name })) },
+          { label: t('acquisition.codes.groups'), options: groups.data.map((g) => ({ value: g.id, label: g.name })) },
+        ]),
+      () => setOptions([]),
+    );
+  }, [t]);
+  return <Select {...props} showSearch optionFilterProp="label" options={options} />;
 }
 
 function FunnelModal({ code, onClose }: { code: ChannelCode; onClose: () => void }) {
