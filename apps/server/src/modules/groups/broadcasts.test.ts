@@ -115,6 +115,24 @@ describe('groups: broadcasts through WeCom under the caps and quiet hours, welco
     expect(sentToA).toHaveLength(3); // Tuesday, one of Wednesday's two, Monday
   });
 
+  it('retries a broadcast WeCom answered busy, and records a real refusal as failed', async () => {
+    clock.set(new Date('2026-12-14T03:00:00Z'));
+    const busy = await broadcast('繁忙', ['wrC']);
+    fake.failNext(-1);
+    await runDue();
+    expect(await targets(busy)).toEqual({ wrC: 'sending' });
+    expect(groupMessages().filter((m) => m.text.content.startsWith('繁忙'))).toHaveLength(0);
+    clock.advance(10 * 60_000);
+    await runDue();
+    expect(await targets(busy)).toEqual({ wrC: 'sent' });
+    expect(groupMessages().filter((m) => m.text.content.startsWith('繁忙'))).toHaveLength(1);
+    clock.set(new Date('2026-12-15T03:00:00Z'));
+    const refused = await broadcast('拒绝', ['wrC']);
+    fake.failNext(41048);
+    await runDue();
+    expect((await targets(refused)).wrC).toMatch(/^failed:WECOM_API_ERROR/);
+  });
+
   it('defers a broadcast in quiet hours to their end in the tenant’s zone, and sends it then', async () => {
     clock.set(new Date('2026-12-08T14:30:00Z')); // 22:30 in Shanghai; quiet 21:00–09:00
     const before = groupMessages().length;

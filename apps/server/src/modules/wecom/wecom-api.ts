@@ -6,6 +6,12 @@ import './wecom.tables.ts';
 
 /** WeCom's codes for an access token that is invalid or expired: fetch a new one and try once more. */
 const TOKEN_INVALID = new Set([40014, 42001]);
+/**
+ * WeCom's answers that mean "not now" rather than "no": system busy (-1) and its rate and concurrency limits
+ * (45009, 45011, 45033). They surface as WECOM_UNAVAILABLE, like a network failure, so jobs retry with backoff
+ * instead of recording a final refusal.
+ */
+const WECOM_BUSY = new Set([-1, 45009, 45011, 45033]);
 /** Refresh this long before WeCom's expiry, so a call never leaves with a token about to die. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
 
@@ -137,6 +143,7 @@ async function call<T>(env: WecomEnv, method: 'GET' | 'POST', path: string, quer
     const answer = await fetchJson<T & { errcode?: number; errmsg?: string }>(`${env.baseUrl}${path}?${params}`, method, body);
     if (!answer.errcode) return answer;
     if (TOKEN_INVALID.has(answer.errcode) && attempt === 0) continue;
+    if (WECOM_BUSY.has(answer.errcode)) throw new AppError('WECOM_UNAVAILABLE', `WeCom ${path} is busy (${answer.errcode}: ${answer.errmsg ?? ''}); try again later`);
     throw new AppError('WECOM_API_ERROR', `WeCom ${path} answered ${answer.errcode}: ${answer.errmsg ?? ''}`);
   }
 }

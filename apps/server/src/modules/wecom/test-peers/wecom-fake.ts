@@ -39,6 +39,7 @@ export async function startWecomFake(corp: FakeCorp) {
   const msgTemplates: Record<string, unknown>[] = [];
   const contactWays: { config_id: string; user: string[]; state: string; type: number }[] = [];
   const joinWays: { config_id: string; chat_id_list: string[]; state: string }[] = [];
+  const failures: number[] = [];
 
   const answer = (req: http.IncomingMessage, body: string): unknown => {
     const url = new URL(req.url!, 'http://x');
@@ -59,6 +60,8 @@ export async function startWecomFake(corp: FakeCorp) {
       return { errcode: 42001, errmsg: 'access_token expired' };
     }
     calls.api++;
+    const failure = failures.shift();
+    if (failure !== undefined) return { errcode: failure, errmsg: failure === -1 ? 'system busy' : 'api freq out of limit' };
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const ok = { errcode: 0, errmsg: 'ok' };
     switch (url.pathname) {
@@ -147,6 +150,8 @@ export async function startWecomFake(corp: FakeCorp) {
     msgTemplates,
     contactWays,
     joinWays,
+    /** The next calls (after the token check) answer these errcodes, one each: -1 busy, 45009 over the rate limit. */
+    failNext: (...errcodes: number[]) => failures.push(...errcodes),
     /** Makes every issued token expired: the next call gets 42001, as after two hours. */
     expireTokens: () => tokens.forEach((t) => (t.expired = true)),
     close: () =>
