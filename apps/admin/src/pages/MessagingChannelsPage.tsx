@@ -17,7 +17,7 @@ const fields: Record<ChannelProvider, { settings: string[]; secrets: string[]; t
   smtp: { settings: ['host', 'port', 'from', 'user', 'starttls', 'secure', 'message_id_domain', 'max_connections'], secrets: ['password'], test: true },
   aliyun_sms: { settings: ['access_key_id', 'sign_name', 'region', 'base_url'], secrets: ['access_key_secret', 'callback_token'], test: true },
   tencent_sms: { settings: ['secret_id', 'sdk_app_id', 'sign_name', 'region', 'base_url'], secrets: ['secret_key', 'callback_token'], test: true },
-  wechat_oa: { settings: ['app_id', 'miniprogram_appid', 'base_url'], secrets: ['app_secret'], test: true },
+  wechat_oa: { settings: ['app_id', 'miniprogram_appid', 'base_url'], secrets: ['app_secret', 'server_token', 'server_aes_key'], test: true },
   wechat_mp: { settings: ['app_id', 'miniprogram_state', 'base_url'], secrets: ['app_secret'], test: true },
   web_push: { settings: ['public_key', 'subject', 'ttl_seconds'], secrets: ['private_key'], test: false },
   webhook: { settings: ['url'], secrets: ['signing_secret'], test: true },

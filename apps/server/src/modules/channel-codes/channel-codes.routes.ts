@@ -11,6 +11,7 @@ import { findActiveTenantById } from '../access/access.service.ts';
 import { routeGroupRef } from '../groups/routing.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
 import { officialAccountServer } from '../messaging/channels.service.ts';
+import { verifyAndDecrypt } from '../wecom/wecom-crypto.ts';
 import { CHANNEL_CODE_COOKIE, systemContext } from './channel-codes.hooks.ts';
 import { channelCodeQr, codeByPeerKey, createChannelCode, findCodeRow, getChannelCode, listChannelCodes, updateChannelCode } from './codes.service.ts';
 import { codeFunnel, recordFollow, recordScan } from './funnel.service.ts';
@@ -65,33 +66,48 @@ export function channelCodesRoutes(api: Api, { deps }: RouteContext) {
     return reply.redirect(`${base}&ch=${code.id}`);
   });
 
-  // The official account's message server (plaintext mode): WeChat signs each push with the Token set on both sides.
+  // The official account's message server: WeChat signs each push with the Token set on both sides; in safe mode
+  // (encrypt_type=aes) the message itself is encrypted with the EncodingAESKey and signed again (msg_signature).
   // Channel codes read follows (subscribe with qrscene_<scene>) and scans of followers (SCAN) from it.
   api.register(async (scope) => {
     scope.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
     const s = scope as Api;
     const params = z.object({ tenant: z.uuid() });
-    const query = z.object({ signature: z.string().max(64), timestamp: z.string().regex(/^\d{1,12}$/), nonce: z.string().min(1).max(64), echostr: z.string().max(200).optional(), openid: z.string().max(64).optional() });
+    const query = z.object({
+      signature: z.string().max(64),
+      timestamp: z.string().regex(/^\d{1,12}$/),
+      nonce: z.string().min(1).max(64),
+      echostr: z.string().max(200).optional(),
+      openid: z.string().max(64).optional(),
+      encrypt_type: z.enum(['raw', 'aes']).optional(),
+      msg_signature: z.string().max(64).optional(),
+    });
     s.get('/public/wechat/:tenant/events', { config: { public: true }, schema: { tags: ['public'], summary: 'Official-account server URL check', params, querystring: query } }, async (request, reply) => {
       await checkWechatSignature(deps, request.params.tenant, request.query);
       return reply.type('text/plain').send(request.query.echostr ?? '');
     });
     s.post('/public/wechat/:tenant/events', { config: { public: true }, schema: { tags: ['public'], summary: 'Official-account events (signature-checked): follows and scans of parametric QR codes', params, querystring: query } }, async (request, reply) => {
-      const appId = await checkWechatSignature(deps, request.params.tenant, request.query);
-      const message = (xml.parse(typeof request.body === 'string' ? request.body : '') as { xml?: Record<string, string> }).xml ?? {};
-      await officialAccountEvent(deps, request.params.tenant, appId, message);
+      const server = await checkWechatSignature(deps, request.params.tenant, request.query);
+      let message = (xml.parse(typeof request.body === 'string' ? request.body : '') as { xml?: Record<string, string> }).xml ?? {};
+      if (request.query.encrypt_type === 'aes') {
+        if (!server.encodingAesKey) throw new AppError('INVALID_SIGNATURE', 'The official account sends in safe mode, but no EncodingAESKey (server_aes_key) is saved');
+        if (!request.query.msg_signature || !message.Encrypt) throw new AppError('INVALID_SIGNATURE', 'A safe-mode push needs msg_signature and an Encrypt field');
+        const plain = verifyAndDecrypt({ token: server.token, encodingAesKey: server.encodingAesKey, receiveId: server.appId }, { msgSignature: request.query.msg_signature, timestamp: request.query.timestamp, nonce: request.query.nonce, encrypt: message.Encrypt });
+        message = (xml.parse(plain) as { xml?: Record<string, string> }).xml ?? {};
+      }
+      await officialAccountEvent(deps, request.params.tenant, server.appId, message);
       return reply.type('text/plain').send('success');
     });
   });
 }
 
-async function checkWechatSignature(deps: AppDeps, tenantId: string, query: { signature: string; timestamp: string; nonce: string }): Promise<string> {
+async function checkWechatSignature(deps: AppDeps, tenantId: string, query: { signature: string; timestamp: string; nonce: string }) {
   const server = await officialAccountServer(deps, tenantId);
   if (!server) throw notFound('Official-account server');
   const expected = crypto.createHash('sha1').update([server.token, query.timestamp, query.nonce].sort().join('')).digest('hex');
   const given = Buffer.from(query.signature.toLowerCase());
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, Buffer.from(expected))) throw new AppError('INVALID_SIGNATURE', 'WeChat signature does not match');
-  return server.appId;
+  return server;
 }
 
 /** subscribe with EventKey qrscene_<scene>: a follow through the code; SCAN by a follower: a scan. Other events: nothing. */

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { encrypt, getSignature } from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
@@ -155,5 +156,30 @@ describe('channel codes: scan → follow/add → register → first order, per c
     expect((await req('GET', `/api/v1/members/${existing}/export`)).json().sections.acquisition).toMatchObject({ code_id: code.id, registered: false });
     const archived = await req('PATCH', `/api/v1/channel-codes/${code.id}`, { status: 'archived' });
     expect(archived.json().status).toBe('archived');
+  });
+
+  it('reads follows from an official account in safe mode (encrypted pushes), refusing a forged or misaddressed one', async () => {
+    const aesKey = newEncodingAesKey();
+    expect((await req('PUT', '/api/v1/messaging/channels/wechat_oa', { enabled: true, settings: { app_id: oa.appId, base_url: wechat.url }, secrets: { app_secret: oa.secret, server_token: oa.serverToken, server_aes_key: aesKey } })).statusCode).toBe(200);
+    const code = await createCode({ name: '安全模式海报', source_kind: 'campaign', target_kind: 'official_account' });
+    const scene = wechat.qrcodes.at(-1)!;
+    const safePush = (fields: Record<string, string | number>, options: { receiveId?: string; tamper?: boolean } = {}) => {
+      const timestamp = String(at('2026-11-20T03:00:00Z'));
+      const nonce = crypto.randomBytes(4).toString('hex');
+      const inner = `<xml>${Object.entries(fields).map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`)).join('')}</xml>`;
+      // Encrypted and signed with WeChat's own scheme through WeCom's npm library, not the server's code.
+      const encrypted = encrypt(aesKey, inner, options.receiveId ?? oa.appId);
+      const msgSignature = getSignature(oa.serverToken, timestamp, nonce, encrypted).replace(/^./, (c) => (options.tamper ? (c === '0' ? '1' : '0') : c));
+      const signature = crypto.createHash('sha1').update([oa.serverToken, timestamp, nonce].sort().join('')).digest('hex');
+      const query = new URLSearchParams({ signature, timestamp, nonce, encrypt_type: 'aes', msg_signature: msgSignature });
+      return t.app.inject({ method: 'POST', url: `/api/v1/public/wechat/${a.tenantId}/events?${query}`, headers: { 'content-type': 'text/xml' }, payload: `<xml><ToUserName><![CDATA[gh_brand]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>` });
+    };
+    const follow = { ToUserName: 'gh_brand', FromUserName: 'openid-S1', CreateTime: at('2026-11-20T03:00:00Z'), MsgType: 'event', Event: 'subscribe', EventKey: `qrscene_${scene}` };
+    expect((await safePush(follow, { tamper: true })).statusCode).toBe(400);
+    expect((await safePush(follow, { receiveId: 'wx-another-app' })).statusCode).toBe(400);
+    expect((await funnel(code.id)).totals.follows).toBe(0);
+    const accepted = await safePush(follow);
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect((await funnel(code.id)).totals.follows).toBe(1);
   });
 });

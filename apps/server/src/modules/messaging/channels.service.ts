@@ -95,10 +95,13 @@ export async function callOfficialAccount<T>(deps: AppDeps, tenantId: string, pa
   }
 }
 
-/** The official account's appid and message-server Token (secret `server_token`), for its event receiver. */
-export async function officialAccountServer(deps: AppDeps, tenantId: string): Promise<{ appId: string; token: string } | undefined> {
+/**
+ * The official account's appid and message-server Token (secret `server_token`), and its EncodingAESKey (secret
+ * `server_aes_key`) when the server runs in safe mode, for its event receiver.
+ */
+export async function officialAccountServer(deps: AppDeps, tenantId: string): Promise<{ appId: string; token: string; encodingAesKey: string | null } | undefined> {
   const config = await providerConfigFor(deps, deps.db, tenantId, 'wechat_template');
   const appId = config?.settings.app_id;
   const token = config?.secrets.server_token;
-  return typeof appId === 'string' && token ? { appId, token } : undefined;
+  return typeof appId === 'string' && token ? { appId, token, encodingAesKey: config.secrets.server_aes_key ?? null } : undefined;
 }

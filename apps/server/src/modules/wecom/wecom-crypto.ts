@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { AppError } from '../../http/errors.ts';
 
-// WeCom's callback security (企业微信 "加解密方案说明") on node:crypto: a SHA1 over sorted strings and one AES-256-CBC
+// WeCom's callback security (企业微信 "加解密方案说明"; the official account's safe mode, 安全模式, is the same scheme
+// with the appid as receive id) on node:crypto: a SHA1 over sorted strings and one AES-256-CBC
 // decryption with PKCS#7 padding to 32 bytes (Node's own padding works in blocks of 16, so it is off). WeCom's npm
 // package @wecom/crypto does the same arithmetic and the test fake encrypts with it, so the two are checked against
 // each other; the server does not use it because its decrypt is lenient where a receiver must not be (a bad padding
@@ -22,7 +23,7 @@ export function aesKeyOf(encodingAesKey: string): Buffer {
 export interface CallbackSecrets {
   token: string;
   encodingAesKey: string;
-  /** The corp id: the only receive id a corp's own callbacks carry. */
+  /** The corp id (WeCom) or the appid (official account): the only receive id the receiver's messages carry. */
   receiveId: string;
 }
 
@@ -54,7 +55,7 @@ export function verifyAndDecrypt(secrets: CallbackSecrets, input: { msgSignature
 }
 
 function refused(why: string) {
-  return new AppError('INVALID_SIGNATURE', `WeCom callback refused: ${why}`);
+  return new AppError('INVALID_SIGNATURE', `Callback refused: ${why}`);
 }
 
 function safeEqual(a: string, b: string): boolean {
