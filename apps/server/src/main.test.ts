@@ -68,6 +68,13 @@ describe('the hearth process on the embedded database', () => {
     const stores = await fetch(`http://127.0.0.1:${port}/api/v1/stores`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
     expect(stores.status).toBe(200);
     expect((await stores.json()).data.length).toBe(8);
+    // Every module brings demo data; channel codes show a whole funnel.
+    const auth = { headers: { authorization: `Bearer ${DEMO_KEY}` } };
+    const codes = (await (await fetch(`http://127.0.0.1:${port}/api/v1/channel-codes`, auth)).json()).data as { id: string; name: string }[];
+    const sticker = codes.find((c) => c.name === '静安寺店桌贴')!;
+    const funnel = await (await fetch(`http://127.0.0.1:${port}/api/v1/channel-codes/${sticker.id}/funnel`, auth)).json();
+    expect(funnel.totals).toMatchObject({ scans: 46, scanners: 23, registrations: 5 });
+    expect(funnel.totals.first_orders).toBeGreaterThan(0);
 
     const second = startServer({ ...env, PORT: String(await freePort()) });
     running.push(second);

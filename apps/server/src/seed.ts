@@ -19,6 +19,7 @@ import { createRuleVersion } from './modules/points/rules.service.ts';
 import { createProgram } from './modules/tiers/tiers.service.ts';
 import { issueCoupon } from './modules/coupons/issuance.service.ts';
 import { seedDemoExperience } from './modules/experience/experience.seed.ts';
+import { seedDemoChannelCodes } from './modules/channel-codes/channel-codes.seed.ts';
 import { seedDemoGroups } from './modules/groups/groups.seed.ts';
 import { createTemplate, listTemplates } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
@@ -78,6 +79,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoPoints(inTrx, ctx);
     const benefits = await seedDemoBenefits(inTrx, ctx);
     await seedDemoTiers(inTrx, ctx, benefits);
+    await seedDemoChannelCodes(inTrx, ctx, stores[0]!.id, memberIds);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
     const couponTemplateId = await seedDemoCoupons(inTrx, ctx, memberIds);
     await seedDemoMembership(inTrx, ctx, memberIds, benefits);
