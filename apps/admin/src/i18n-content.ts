@@ -27,6 +27,7 @@ export const quizzesZh = {
   questions: '题目', addQuestion: '添加题目', prompt: '题干', options: '选项（每行一个）', correct: '正确答案', questionPoints: '分值', questionKinds: { single: '单选', multiple: '多选' },
   status: { open: '进行中', closed: '已结束' }, close: '结束活动', closeConfirm: '结束后会员不能再作答。确定吗？',
   results: '答题结果', attempts: '作答次数', members: '参与人数', passedMembers: '及格人数', rewarded: '已发奖励', averageScore: '平均分',
+  failedRewards: { title: '发放失败的奖励', hint: '券库存不足或券模板已暂停时奖励会发放失败；补充库存或恢复模板后点「重试」，同一会员只会发放一次。', error: '原因', retry: '重试', retried: '已重新发放', stillFailed: '仍未发放：{{error}}' },
   attempt: { member: '会员', period: '日期', score: '得分', passed: '是否及格', time: '时间', yes: '及格', no: '未及格', once: '仅一次' },
 };
 
@@ -37,5 +38,6 @@ export const quizzesEn: typeof quizzesZh = {
   questions: 'Questions', addQuestion: 'Add question', prompt: 'Question', options: 'Options (one per line)', correct: 'Right answers', questionPoints: 'Points', questionKinds: { single: 'Single choice', multiple: 'Multiple choice' },
   status: { open: 'Open', closed: 'Closed' }, close: 'Close', closeConfirm: 'Members cannot answer afterwards. Continue?',
   results: 'Results', attempts: 'Attempts', members: 'Members', passedMembers: 'Passed', rewarded: 'Rewards given', averageScore: 'Average score',
+  failedRewards: { title: 'Rewards not given', hint: 'A reward fails when the coupon is out of stock or its template is paused; add stock or resume it, then retry — a member still gets it only once.', error: 'Reason', retry: 'Retry', retried: 'Given', stillFailed: 'Still not given: {{error}}' },
   attempt: { member: 'Member', period: 'Day', score: 'Score', passed: 'Passed', time: 'Time', yes: 'Passed', no: 'Failed', once: 'Once' },
 };

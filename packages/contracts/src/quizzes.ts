@@ -85,6 +85,16 @@ export const quizResultSchema = quizAttemptSchema.extend({ member_no: z.string()
 
 export const rewardResultSchema = z.object({ kind: z.enum(['points', 'coupon']), status: z.enum(['fulfilled', 'failed']), points: z.number().int().nullable(), coupon_template_id: z.uuid().nullable(), error: z.string().nullable() });
 
+/** A member's quiz reward as operators see it: failed ones (stock ran out, template paused) can be retried. */
+export const givenRewardSchema = rewardResultSchema.extend({
+  member_id: z.uuid(),
+  member_no: z.string().nullable(),
+  attempt_id: z.uuid(),
+  ref: z.string().nullable().describe('The points transaction or coupon it gave'),
+  created_at: z.string(),
+});
+export type GivenReward = z.infer<typeof givenRewardSchema>;
+
 /** What a member sees of a quiz: never the right answers. */
 export const myQuizSchema = z.object({
   id: z.uuid(),

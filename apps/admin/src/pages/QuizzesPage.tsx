@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { App, Button, Card, Col, Drawer, Empty, Row, Space, Statistic, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, Drawer, Empty, Row, Space, Statistic, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { Quiz, quizResultSchema } from '@hearth/contracts/quizzes';
+import type { GivenReward, Quiz, quizResultSchema } from '@hearth/contracts/quizzes';
 import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
@@ -75,6 +75,46 @@ function ResultsDrawer({ quiz, onClose, onClosed }: { quiz: Quiz; onClose: () =>
         ]}
       />
       <Space style={{ marginTop: 12 }}>{attempts.hasMore && <Button onClick={() => void attempts.loadMore()}>{t('common.loadMore')}</Button>}</Space>
+      {quiz.reward && <FailedRewards quizId={quiz.id} />}
     </Drawer>
+  );
+}
+
+/** Rewards the coupon module refused (out of stock, paused), with a retry once the operator has fixed the cause. */
+function FailedRewards({ quizId }: { quizId: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { can } = useSession();
+  const failed = useCursorList<GivenReward>(`/quizzes/${quizId}/rewards`, { status: 'failed' });
+  const retry = async (reward: GivenReward) => {
+    try {
+      const result = await api<GivenReward>(`/quizzes/${quizId}/rewards/${reward.member_id}/retry`, { method: 'POST' });
+      if (result.status === 'fulfilled') void message.success(t('quizzes.failedRewards.retried'));
+      else void message.warning(t('quizzes.failedRewards.stillFailed', { error: result.error }));
+    } catch (error) {
+      void message.error((error as Error).message);
+    }
+    failed.reload();
+  };
+  if (!failed.loading && !failed.rows.length) return null;
+  return (
+    <div style={{ marginTop: 24 }} data-testid="quiz-failed-rewards">
+      <h4>{t('quizzes.failedRewards.title')}</h4>
+      <Alert type="warning" showIcon message={t('quizzes.failedRewards.hint')} style={{ marginBottom: 12 }} />
+      <Table<GivenReward>
+        rowKey="member_id"
+        size="small"
+        loading={failed.loading}
+        dataSource={failed.rows}
+        pagination={false}
+        columns={[
+          { title: t('quizzes.attempt.member'), render: (_, r) => <MemberLink id={r.member_id} no={r.member_no} /> },
+          { title: t('quizzes.failedRewards.error'), dataIndex: 'error' },
+          { title: t('quizzes.attempt.time'), render: (_, r) => formatTime(r.created_at) },
+          ...(can('games:manage') ? [{ title: '', render: (_: unknown, r: GivenReward) => <Button size="small" onClick={() => void retry(r)}>{t('quizzes.failedRewards.retry')}</Button> }] : []),
+        ]}
+      />
+      {failed.hasMore && <Button style={{ marginTop: 12 }} onClick={() => void failed.loadMore()}>{t('common.loadMore')}</Button>}
+    </div>
   );
 }

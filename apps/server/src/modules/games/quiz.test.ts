@@ -95,6 +95,31 @@ describe('games: quizzes (答题)', () => {
     expect((await req('GET', `/api/v1/members/${member.member_id}/coupons`)).json().data).toHaveLength(1);
   });
 
+  it('records a reward refused for want of stock as failed, lists it, and gives it once on retry after a restock', async () => {
+    const template = (await req('POST', '/api/v1/coupon-templates', { name: '限量答题券', stock_total: 1, terms: { kind: 'cash', value_fen: 300, valid_days: 30 } })).json().id as string;
+    const id = (await req('POST', '/api/v1/quizzes', quiz({ attempt_rule: 'once', pass_score: 1, reward: { kind: 'coupon', coupon_template_id: template } }))).json().id as string;
+    const pass = async (phone: string) => {
+      const member = await signInBySms(t, a.slug, phone);
+      const question = (await req('GET', `/api/v1/me/quizzes/${id}`, undefined, member.auth)).json().questions[2].id as string;
+      return { member, result: (await req('POST', `/api/v1/me/quizzes/${id}/attempts`, { answers: [{ question_id: question, choices: [0] }] }, member.auth)).json() };
+    };
+    const first = await pass('13900139301');
+    const second = await pass('13900139302');
+    expect(first.result.reward).toMatchObject({ status: 'fulfilled' });
+    expect(second.result.reward).toMatchObject({ status: 'failed', error: expect.stringMatching(/^COUPON_OUT_OF_STOCK/) });
+    const failed = (await req('GET', `/api/v1/quizzes/${id}/rewards?status=failed`)).json().data;
+    expect(failed).toEqual([expect.objectContaining({ member_id: second.member.member_id, member_no: expect.stringMatching(/^M\d+$/), kind: 'coupon', status: 'failed' })]);
+    // Still out of stock: the retry fails again, and says why.
+    expect((await req('POST', `/api/v1/quizzes/${id}/rewards/${second.member.member_id}/retry`)).json()).toMatchObject({ status: 'failed', error: expect.stringMatching(/^COUPON_OUT_OF_STOCK/) });
+    expect((await req('POST', `/api/v1/coupon-templates/${template}/stock`, { add: 1 })).statusCode).toBe(200);
+    const retries = await Promise.all([1, 2].map(() => req('POST', `/api/v1/quizzes/${id}/rewards/${second.member.member_id}/retry`)));
+    expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(retries.find((r) => r.statusCode === 409)!.json().code).toBe('QUIZ_REWARD_NOT_FAILED');
+    expect((await req('GET', `/api/v1/members/${second.member.member_id}/coupons`)).json().data).toHaveLength(1);
+    expect((await req('GET', `/api/v1/quizzes/${id}/rewards?status=failed`)).json().data).toEqual([]);
+    expect((await req('POST', `/api/v1/quizzes/${id}/rewards/${first.member.member_id}/retry`, undefined, b.auth)).statusCode).toBe(404);
+  });
+
   it('a merge keeps the survivor’s attempt of a shared period and one reward', async () => {
     clock.set(new Date('2026-12-10T02:00:00Z'));
     const id = (await req('POST', '/api/v1/quizzes', quiz({ pass_score: 1 }))).json().id as string;

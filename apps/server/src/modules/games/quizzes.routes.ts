@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
-import { myAnswersSchema, myAttemptResultSchema, myQuizSchema, quizInputSchema, quizResultSchema, quizSchema } from '@hearth/contracts/quizzes';
+import { myAnswersSchema, myAttemptResultSchema, myQuizSchema, quizInputSchema, quizResultSchema, givenRewardSchema, quizSchema } from '@hearth/contracts/quizzes';
 import type { AppDeps } from '../../deps.ts';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { memberSecurity, signedIn } from '../member-portal/member-auth.ts';
 import { myQuiz, myQuizzes, submitAttempt } from './quiz-attempts.service.ts';
-import { closeQuiz, createQuiz, getQuiz, listAttempts, listQuizzes, updateQuiz } from './quizzes.service.ts';
+import { closeQuiz, createQuiz, getQuiz, listAttempts, listQuizRewards, listQuizzes, retryQuizReward, updateQuiz } from './quizzes.service.ts';
 
 const tags = ['games'];
 const errors = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
@@ -24,6 +24,16 @@ export function quizzesRoutes(api: Api, { deps }: RouteContext) {
     updateQuiz(deps, requestContext(request), request.params.id, request.body),
   );
   api.post('/quizzes/:id/close', { config: { permission: 'games:manage' }, schema: { tags, summary: 'Close a quiz now', security: authenticated, params: idParamsSchema, response: { 200: quizSchema, ...errors } } }, async (request) => closeQuiz(deps, requestContext(request), request.params.id));
+  api.get(
+    '/quizzes/:id/rewards',
+    { config: { permission: 'games:read' }, schema: { tags, summary: 'Rewards given for passing, newest first; status=failed lists those to retry', security: authenticated, params: idParamsSchema, querystring: paginationQuerySchema.extend({ status: z.enum(['fulfilled', 'failed']).optional() }), response: { 200: pageSchema(givenRewardSchema), 400: problemSchema, 404: problemSchema } } },
+    async (request) => listQuizRewards(deps, requestContext(request), request.params.id, request.query),
+  );
+  api.post(
+    '/quizzes/:id/rewards/:memberId/retry',
+    { config: { permission: 'games:manage' }, schema: { tags, summary: 'Give a failed reward again (after adding coupon stock); never twice', security: authenticated, params: idParamsSchema.extend({ memberId: z.uuid() }), response: { 200: givenRewardSchema, ...errors } } },
+    async (request) => retryQuizReward(deps, requestContext(request), request.params.id, request.params.memberId),
+  );
   api.get(
     '/quizzes/:id/attempts',
     { config: { permission: 'games:read' }, schema: { tags, summary: 'Results: attempts, newest first', security: authenticated, params: idParamsSchema, querystring: paginationQuerySchema.extend({ passed: z.enum(['true', 'false']).optional(), member_id: z.uuid().optional() }), response: { 200: pageSchema(quizResultSchema), 404: problemSchema } } },

@@ -11,6 +11,7 @@ import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { getTemplate } from '../coupons/templates.service.ts';
 import { memberNumbers } from '../members/members.service.ts';
+import { grantReward } from './rewards.ts';
 import './games.tables.ts';
 
 export type QuizRow = Selectable<DB['quizzes']>;
@@ -81,6 +82,43 @@ export async function listAttempts(deps: AppDeps, ctx: RequestContext, quizId: s
   const page = toPage(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
   const numbers = await memberNumbers(deps.db, ctx.tenantId, [...new Set(page.data.map((a) => a.member_id))]);
   return { data: page.data.map((a) => ({ ...a, member_no: numbers.get(a.member_id) ?? null, created_at: a.created_at.toISOString() })), next_cursor: page.next_cursor };
+}
+
+type RewardRow = Selectable<DB['quiz_rewards']>;
+
+/** The rewards given (or refused) for passing, newest first; `status=failed` lists those waiting for a retry. */
+export async function listQuizRewards(deps: AppDeps, ctx: RequestContext, quizId: string, query: { limit: number; cursor?: string; status?: 'fulfilled' | 'failed' }) {
+  await getQuizRow(deps.db, ctx.tenantId, quizId);
+  const after = decodeCursor(query.cursor);
+  let q = deps.db.selectFrom('quiz_rewards').selectAll().where('tenant_id', '=', ctx.tenantId).where('quiz_id', '=', quizId);
+  if (after) q = q.where('attempt_id', '<', after);
+  if (query.status) q = q.where('status', '=', query.status);
+  const rows = await q.orderBy('attempt_id', 'desc').limit(query.limit + 1).execute();
+  const page = toPage(rows.map((r) => ({ ...r, id: r.attempt_id })), query.limit);
+  const numbers = await memberNumbers(deps.db, ctx.tenantId, [...new Set(page.data.map((r) => r.member_id))]);
+  return { data: page.data.map((r) => serializeReward(r, numbers)), next_cursor: page.next_cursor };
+}
+
+/**
+ * Gives a refused reward again (after the operator added coupon stock or resumed the template), with the key of
+ * the first try, so it is never given twice; under the reward row's lock, so two retries at once give it once.
+ */
+export async function retryQuizReward(deps: AppDeps, ctx: RequestContext, quizId: string, memberId: string) {
+  const quiz = await getQuizRow(deps.db, ctx.tenantId, quizId);
+  return withTransaction(deps.db, async (trx) => {
+    const row = await trx.selectFrom('quiz_rewards').selectAll().where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('quiz_id', '=', quizId).forUpdate().executeTakeFirst();
+    if (!row) throw notFound('Quiz reward');
+    if (row.status !== 'failed') throw new AppError('QUIZ_REWARD_NOT_FAILED', 'Only a failed reward can be retried; this one was given', { errors: [{ field: 'member_id', code: 'already_given', message: 'the reward was given' }] });
+    const granted = await grantReward(trx, deps, ctx, memberId, { kind: row.kind, points: row.points, coupon_template_id: row.coupon_template_id }, `quiz:${quizId}:${memberId}`, `答题通过 ${quiz.title} / quiz passed`);
+    const updated = await trx.updateTable('quiz_rewards').set({ status: granted.status, ref: granted.ref, error: granted.error }).where('tenant_id', '=', ctx.tenantId).where('member_id', '=', memberId).where('quiz_id', '=', quizId).returningAll().executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx, { action: 'quiz_reward.retry', resourceType: 'quiz', resourceId: quizId, details: { member_id: memberId, status: granted.status } });
+    if (granted.status === 'fulfilled') await emitEvent(trx, deps.jobs, ctx, 'quiz.rewarded', { quiz_id: quizId, member_id: memberId, attempt_id: row.attempt_id, kind: row.kind, status: granted.status });
+    return serializeReward(updated, await memberNumbers(trx, ctx.tenantId, [memberId]));
+  });
+}
+
+function serializeReward(r: RewardRow, numbers: Map<string, string>) {
+  return { member_id: r.member_id, member_no: numbers.get(r.member_id) ?? null, attempt_id: r.attempt_id, kind: r.kind, status: r.status, points: r.points, coupon_template_id: r.coupon_template_id, ref: r.ref, error: r.error, created_at: r.created_at.toISOString() };
 }
 
 export async function getQuizRow(db: Db, tenantId: string, id: string): Promise<QuizRow> {
