@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
-import { App, Button, Card, Descriptions, Form, Input, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Form, Input, Select, Space, Switch, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { Operator } from '@hearth/contracts/auth';
+import type { Store } from '@hearth/contracts/stores';
 import type { WecomSettings, WecomStaff, WecomStatus } from '@hearth/contracts/wecom';
-import { api } from '../api.ts';
+import { api, type Page } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
@@ -19,6 +21,23 @@ export function WecomPage() {
   const [settings, setSettings] = useState<WecomSettings | null>(null);
   const [status, setStatus] = useState<WecomStatus | null>(null);
   const staff = useCursorList<WecomStaff>('/wecom/staff', {});
+  const [operators, setOperators] = useState<Operator[]>([]);
+  const [stores, setStores] = useState<Store[]>([]);
+  const listsOperators = writable && can('operators:manage');
+  useEffect(() => {
+    if (!writable) return;
+    if (listsOperators) void api<Page<Operator>>('/operators?limit=200').then((r) => setOperators(r.data), () => undefined);
+    void api<Page<Store>>('/stores?limit=200&status=active').then((r) => setStores(r.data), () => undefined);
+  }, [writable, listsOperators]);
+  // A staff member's operator account makes them that guide in the console; the store places their contacts.
+  const link = async (userId: string, change: { operator_id?: string | null; store_id?: string | null }) => {
+    try {
+      await api(`/wecom/staff/${encodeURIComponent(userId)}`, { method: 'PATCH', body: change });
+      staff.reload();
+    } catch (error) {
+      message.error((error as Error).message);
+    }
+  };
 
   const refresh = async () => {
     const [s, st] = await Promise.all([api<WecomSettings>('/wecom/settings'), api<WecomStatus>('/wecom/status')]);
@@ -92,6 +111,24 @@ export function WecomPage() {
             { title: t('acquisition.wecom.departments'), render: (_, s) => s.department_ids.join(', ') },
             { title: t('acquisition.wecom.contacts'), dataIndex: 'contacts' },
             { title: t('acquisition.wecom.active'), render: (_, s) => (s.active ? '✓' : '—') },
+            {
+              title: t('acquisition.wecom.operator'),
+              render: (_, s) =>
+                writable && operators.length ? (
+                  <Select allowClear size="small" style={{ width: 180 }} value={s.operator_id ?? undefined} placeholder="—" showSearch optionFilterProp="label" options={operators.map((o) => ({ value: o.id, label: `${o.name} (${o.email})` }))} onChange={(v: string | undefined) => void link(s.user_id, { operator_id: v ?? null })} data-testid={`wecom-staff-operator-${s.user_id}`} />
+                ) : (
+                  (operators.find((o) => o.id === s.operator_id)?.name ?? (s.operator_id ? '✓' : '—'))
+                ),
+            },
+            {
+              title: t('acquisition.wecom.store'),
+              render: (_, s) =>
+                writable ? (
+                  <Select allowClear size="small" style={{ width: 160 }} value={s.store_id ?? undefined} placeholder="—" showSearch optionFilterProp="label" options={stores.map((st) => ({ value: st.id, label: st.name }))} onChange={(v: string | undefined) => void link(s.user_id, { store_id: v ?? null })} />
+                ) : (
+                  (stores.find((st) => st.id === s.store_id)?.name ?? (s.store_id ? '✓' : '—'))
+                ),
+            },
           ]}
         />
         {staff.hasMore && <Button onClick={staff.loadMore}>…</Button>}
