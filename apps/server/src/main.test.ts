@@ -75,6 +75,11 @@ describe('the hearth process on the embedded database', () => {
     const funnel = await (await fetch(`http://127.0.0.1:${port}/api/v1/channel-codes/${sticker.id}/funnel`, auth)).json();
     expect(funnel.totals).toMatchObject({ scans: 46, scanners: 23, registrations: 5 });
     expect(funnel.totals.first_orders).toBeGreaterThan(0);
+    // A referral that ordered and waits out its return window; a promoter's sale pending on both levels.
+    const referrals = (await (await fetch(`http://127.0.0.1:${port}/api/v1/referrals`, auth)).json()).data as { status: string }[];
+    expect(referrals.map((r) => r.status)).toEqual(['ordered']);
+    const commissions = (await (await fetch(`http://127.0.0.1:${port}/api/v1/commissions`, auth)).json()).data as { level: number; status: string; amount_fen: number }[];
+    expect(commissions.map((c) => [c.level, c.status, c.amount_fen]).sort()).toEqual([[1, 'pending', 1200], [2, 'pending', 152]]);
 
     const second = startServer({ ...env, PORT: String(await freePort()) });
     running.push(second);

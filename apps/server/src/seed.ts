@@ -20,6 +20,8 @@ import { createProgram } from './modules/tiers/tiers.service.ts';
 import { issueCoupon } from './modules/coupons/issuance.service.ts';
 import { seedDemoExperience } from './modules/experience/experience.seed.ts';
 import { seedDemoChannelCodes } from './modules/channel-codes/channel-codes.seed.ts';
+import { seedDemoDistribution } from './modules/distribution/distribution.seed.ts';
+import { seedDemoReferrals } from './modules/referrals/referrals.seed.ts';
 import { seedDemoGroups } from './modules/groups/groups.seed.ts';
 import { createTemplate, listTemplates } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
@@ -81,6 +83,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoTiers(inTrx, ctx, benefits);
     await seedDemoChannelCodes(inTrx, ctx, stores[0]!.id, memberIds);
     await seedDemoOrders(inTrx, ctx, stores.map((s) => s.id), memberIds);
+    await seedDemoReferralsAndCommission(inTrx, ctx, stores[0]!.id, memberIds);
     const couponTemplateId = await seedDemoCoupons(inTrx, ctx, memberIds);
     await seedDemoMembership(inTrx, ctx, memberIds, benefits);
     await seedDemoMemberDay(inTrx, ctx);
@@ -340,6 +343,30 @@ async function seedDemoMembership(deps: AppDeps, ctx: RequestContext, memberIds:
   const plan = await createPlan(deps, ctx, { name: '付费会员', description: '全年饮品 9 折、每月 2 张免费升杯、双倍积分、满 ¥39 免运费', price_fen: 9900, period: 'year', trial_days: 7, auto_renew_allowed: true, benefit_ids: [b.drinks_10off!, b.free_upsize!, b.double_points!, b.free_shipping!], upgrade_to: [], status: 'active' });
   const { payment } = await purchase(deps, ctx, memberIds[0]!, { plan_id: plan.id, provider: 'offline', auto_renew: true });
   await confirmOfflinePayment(deps, ctx, payment.id);
+}
+
+/**
+ * A referral and a promoter's sale: member 16 joined with member 3's invite and member 17 opened member 5's promoter
+ * link (member 4 recruited member 5); each then orders, so the referral waits out its return window and the
+ * commissions are pending on both levels.
+ */
+async function seedDemoReferralsAndCommission(deps: AppDeps, ctx: RequestContext, storeId: string, memberIds: string[]) {
+  const [recruiter, promoter, referrer, referee, buyer] = [memberIds[4]!, memberIds[5]!, memberIds[3]!, memberIds[16]!, memberIds[17]!];
+  await seedDemoReferrals(deps, ctx, referrer, referee);
+  await seedDemoDistribution(deps, ctx, { recruiterId: recruiter, promoterId: promoter, buyerId: buyer });
+  for (const [i, memberId] of [referee, buyer].entries()) {
+    await createOrder(deps, ctx, {
+      external_id: `DEMO-GROWTH-${i + 1}`,
+      channel: 'mini_program',
+      store_id: storeId,
+      member_id: memberId,
+      lines: [{ sku: 'BEAN-YIRGA-250', qty: 1, unit_price_fen: 8800, discount_fen: 0, flags: [] }, { sku: 'COF-LATTE-M', qty: 2, unit_price_fen: 3200, discount_fen: 0, flags: [] }],
+      shipping_fen: 0,
+      total_paid_fen: 15_200,
+      payment_method: 'wechat_pay',
+      occurred_at: deps.clock.now().toISOString(),
+    });
+  }
 }
 
 async function seedDemoOrders(deps: AppDeps, ctx: RequestContext, storeIds: string[], memberIds: string[]) {
