@@ -1,12 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, App, Button, DatePicker, Drawer, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ChannelCode, ChannelCodeFunnel } from '@hearth/contracts/channel-codes';
-import type { Group, Pool } from '@hearth/contracts/groups';
-import { api, type Page } from '../api.ts';
+import { api } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
+import { useGroupOptions, usePools } from './group-shared.ts';
 
 const sources = ['store', 'staff', 'campaign', 'partner'] as const;
 const targets = ['member_center', 'official_account', 'wecom_contact', 'group'] as const;
@@ -108,17 +108,12 @@ function CreateDrawer({ open, onClose, onCreated }: { open: boolean; onClose: ()
 /** A routing pool (scans go to a group of it that is not full) or one group, picked by name. */
 function GroupRefSelect(props: { value?: string; onChange?: (value: string) => void }) {
   const { t } = useTranslation();
-  const [options, setOptions] = useState<{ label: string; options: { value: string; label: string }[] }[]>([]);
-  useEffect(() => {
-    void Promise.all([api<{ data: Pool[] }>('/group-pools'), api<Page<Group>>('/groups?status=active&limit=200')]).then(
-      ([pools, groups]) =>
-        setOptions([
-          { label: t('acquisition.codes.pools'), options: pools.data.filter((p) => p.status === 'active').map((p) => ({ value: p.id, label: p.name })) },
-          { label: t('acquisition.codes.groups'), options: groups.data.map((g) => ({ value: g.id, label: g.name })) },
-        ]),
-      () => setOptions([]),
-    );
-  }, [t]);
+  const { pools } = usePools();
+  const groups = useGroupOptions();
+  const options = [
+    { label: t('acquisition.codes.pools'), options: pools.filter((p) => p.status === 'active').map((p) => ({ value: p.id, label: p.name })) },
+    { label: t('acquisition.codes.groups'), options: groups.filter((g) => g.status === 'active').map((g) => ({ value: g.id, label: g.name })) },
+  ];
   return <Select {...props} showSearch optionFilterProp="label" options={options} />;
 }
 

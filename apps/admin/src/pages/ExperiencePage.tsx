@@ -4,6 +4,7 @@ import { App, Button, Card, DatePicker, Empty, Form, Input, InputNumber, Modal, 
 import { MinusCircleOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import type { CouponTemplate } from '@hearth/contracts/coupons';
 import type { ExperienceSettings, Program } from '@hearth/contracts/experience';
 import { api, ApiError } from '../api.ts';
 import { formatTime } from '../format.ts';
@@ -93,6 +94,8 @@ function ProgramModal({ onClose, onSaved }: { onClose: () => void; onSaved: () =
   const { message } = App.useApp();
   const [form] = Form.useForm<ProgramForm>();
   const kind = Form.useWatch('reward_kind', form);
+  const [templates, setTemplates] = useState<CouponTemplate[]>([]);
+  useEffect(() => void api<{ data: CouponTemplate[] }>('/coupon-templates?limit=200').then((r) => setTemplates(r.data), () => setTemplates([])), []);
   const save = async () => {
     const v = await form.validateFields();
     const reward = v.reward_kind === 'points' ? { kind: 'points', points: v.reward_points } : v.reward_kind === 'coupon' ? { kind: 'coupon', template_id: v.reward_template } : v.reward_kind === 'badge' ? { kind: 'badge', badge: v.reward_badge } : { kind: 'none' };
@@ -190,7 +193,7 @@ function ProgramModal({ onClose, onSaved }: { onClose: () => void; onSaved: () =
         <Space wrap align="start">
           <Form.Item name="reward_kind" label={t('experience.reward')}><Select style={{ width: 120 }} options={(['none', 'points', 'coupon', 'badge'] as const).map((k) => ({ value: k, label: t(`experience.rewardKinds.${k}`) }))} /></Form.Item>
           {kind === 'points' && <Form.Item name="reward_points" label={t('experience.rewardPoints')} rules={[{ required: true }]}><InputNumber min={1} /></Form.Item>}
-          {kind === 'coupon' && <Form.Item name="reward_template" label={t('experience.rewardTemplate')} rules={[{ required: true }]}><Input style={{ width: 300 }} /></Form.Item>}
+          {kind === 'coupon' && <Form.Item name="reward_template" label={t('experience.rewardTemplate')} rules={[{ required: true }]}><Select style={{ width: 300 }} showSearch optionFilterProp="label" options={templates.map((c) => ({ value: c.id, label: c.name }))} /></Form.Item>}
           {kind === 'badge' && <Form.Item name="reward_badge" label={t('experience.rewardBadge')} rules={[{ required: true }]}><Input maxLength={50} /></Form.Item>}
           <Form.Item name="late_policy" label={t('experience.latePolicy')}><Select style={{ width: 160 }} options={(['reward', 'no_reward', 'refuse'] as const).map((k) => ({ value: k, label: t(`experience.latePolicies.${k}`) }))} /></Form.Item>
           <Form.Item name="reminder_days" label={t('experience.reminderDays')}><Input style={{ width: 160 }} /></Form.Item>

@@ -183,6 +183,17 @@ function ShipmentsTab({ program, version, reload }: { program: Program; version:
       message.error(experienceErrorText(t, error));
     }
   };
+  // A reward refused at submission (a coupon ran out): given again once the operator restocked.
+  const retryReward = async (a: Application) => {
+    try {
+      const updated = await api<Application>(`/experience/applications/${a.id}/reward`, { method: 'POST' });
+      if (updated.feedback?.rewarded) message.success(t('experience.rewardRetried'));
+      else message.warning(t('experience.rewardStillFailed', { error: updated.feedback?.reward_error ?? '' }));
+      reload();
+    } catch (error) {
+      message.error(experienceErrorText(t, error));
+    }
+  };
   return (
     <>
       <Table<Application>
@@ -208,6 +219,22 @@ function ShipmentsTab({ program, version, reload }: { program: Program; version:
           { title: t('experience.carrier'), render: (_, a) => (a.shipment.carrier ? `${a.shipment.carrier} ${a.shipment.tracking_no ?? ''}` : '—') },
           { title: t('experience.shipped'), render: (_, a) => formatTime(a.shipment.shipped_at) },
           { title: t('experience.delivered'), render: (_, a) => formatTime(a.shipment.delivered_at) },
+          {
+            title: t('experience.feedbackState'),
+            render: (_, a) =>
+              !a.feedback ? (
+                <Typography.Text type="secondary">{t('experience.feedbackMissing')}</Typography.Text>
+              ) : a.feedback.rewarded ? (
+                <Tag color="green">{t('experience.rewardGiven')}</Tag>
+              ) : a.feedback.reward_error ? (
+                <Space direction="vertical" size={2}>
+                  <Typography.Text type="danger">{a.feedback.reward_error}</Typography.Text>
+                  {can('experience:manage') && <Button size="small" onClick={() => void retryReward(a)}>{t('experience.retryReward')}</Button>}
+                </Space>
+              ) : (
+                <Tag>{t('experience.feedbackNoReward')}</Tag>
+              ),
+          },
           {
             title: t('common.actions'),
             render: (_, a) =>
