@@ -378,17 +378,18 @@ try {
   const plan = page.getByTestId('commission-plan');
   await plan.waitFor();
   if (await page.getByTestId('commission-third-level').isEnabled()) throw new Error('a third commission level can be added');
+  // The demo plan already pays a category rate on two levels: its first category row is changed to tea.
   await page.getByTestId('commission-l1-default').fill('10');
-  await page.getByTestId('commission-l1-add-categories').click();
-  await page.getByTestId('commission-l1-categories-key').fill('茶');
-  await page.getByTestId('commission-l1-categories-rate').fill('20');
-  await page.getByTestId('commission-level2-on').click();
+  if (!(await page.getByTestId('commission-l1-categories-key').count())) await page.getByTestId('commission-l1-add-categories').click();
+  await page.getByTestId('commission-l1-categories-key').first().fill('茶');
+  await page.getByTestId('commission-l1-categories-rate').first().fill('20');
+  if ((await page.getByTestId('commission-level2-on').getAttribute('aria-checked')) !== 'true') await page.getByTestId('commission-level2-on').click();
   await page.getByTestId('commission-l2-default').fill('3');
   await page.getByTestId('commission-plan-save').click();
   await page.locator('.ant-message').getByText('已保存').waitFor();
   await page.reload();
   await plan.waitFor();
-  const planBack = [await page.getByTestId('commission-l1-default').inputValue(), await page.getByTestId('commission-l1-categories-key').inputValue(), await page.getByTestId('commission-l1-categories-rate').inputValue(), await page.getByTestId('commission-l2-default').inputValue()];
+  const planBack = [await page.getByTestId('commission-l1-default').inputValue(), await page.getByTestId('commission-l1-categories-key').first().inputValue(), await page.getByTestId('commission-l1-categories-rate').first().inputValue(), await page.getByTestId('commission-l2-default').inputValue()];
   if (planBack.join('|') !== '10.00|茶|20.00|3.00') throw new Error(`the saved commission plan reads back as ${planBack.join('|')}`);
   await page.screenshot({ path: path.join(artifacts, 'console-distribution-plan.png'), fullPage: true });
   const applied = await page.evaluate(async (member) => (await fetch('/api/v1/promoters', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-csrf': '1' }, body: JSON.stringify({ member_id: member }) })).status, memberId);
@@ -397,7 +398,9 @@ try {
   const promoterRow = page.getByTestId('promoters-table').locator('tbody tr', { hasText: '待审核' });
   await promoterRow.getByTestId('promoter-approve').click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
-  await page.getByTestId('promoters-table').locator('tbody tr', { hasText: '已通过' }).getByTestId('promoter-dashboard').click();
+  // The demo's own promoters are approved too: the row is found by the applicant's member number.
+  const applicantNo = await page.evaluate(async (id) => (await (await fetch(`/api/v1/members/${id}`)).json()).member.member_no, memberId);
+  await page.getByTestId('promoters-table').locator('tbody tr', { hasText: applicantNo }).filter({ hasText: '已通过' }).getByTestId('promoter-dashboard').click();
   await page.getByTestId('promoter-board').getByText('可提现').waitFor();
   await page.waitForTimeout(500); // let the drawer finish sliding in
   await page.screenshot({ path: path.join(artifacts, 'console-promoter-dashboard.png'), fullPage: true });
