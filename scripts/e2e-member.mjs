@@ -75,7 +75,8 @@ try {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  // The phone is set to New York: the member center still writes the brand's (Shanghai) times.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'America/New_York' });
   const page = await context.newPage();
   const shot = async (name) => {
     await page.waitForTimeout(400);
@@ -183,6 +184,8 @@ try {
   await operator('POST', `/events/sessions/${event.id}/publish`);
   await page.goto(`${base}/m/events`);
   await page.getByTestId('event-item').filter({ hasText: 'E2E 咖啡拉花体验课' }).waitFor();
+  const endsInShanghai = new Intl.DateTimeFormat('zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(new Date(startsAt.getTime() + 2 * 3_600_000));
+  await page.getByTestId('event-item').filter({ hasText: 'E2E 咖啡拉花体验课' }).filter({ hasText: `– ${endsInShanghai}` }).waitFor({ timeout: 5000 });
   await shot('11-events');
   await page.getByTestId('event-item').filter({ hasText: 'E2E 咖啡拉花体验课' }).click();
   await page.getByTestId('answer-name_on_cup').locator('input').fill('小林');
@@ -385,7 +388,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event, showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; saw the invite code and its QR; checked a product code (genuine, points earned once), registered its warranty and asked for service on it; saw products picked for them; became a promoter and was refused a withdrawal under the minimum in words; scanned a group code whose groups were all full and was told so; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`member center browser test: signed in with an SMS code, saw the card and its QR, earned points for an order, redeemed a reward, showed the coupon's QR, had it written off and saw it used; registered for an event (its time in the brand's zone on a phone set to New York), showed the ticket's QR, was checked in once through the staff API and gave feedback; entered a contest and voted once for another member's entry (a second vote past the day's limit refused); opened a content item twice (one view) and shared it; passed a quiz and got its points once; spun a lucky wheel to its prize; saw the invite code and its QR; checked a product code (genuine, points earned once), registered its warranty and asked for service on it; saw products picked for them; became a promoter and was refused a withdrawal under the minimum in words; scanned a group code whose groups were all full and was told so; a second member got 404 for the first one's coupon and order. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function postJson(url, body) {

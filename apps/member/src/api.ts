@@ -1,5 +1,6 @@
 import { CSRF_HEADER } from '@hearth/contracts/auth';
 import type { Problem } from '@hearth/contracts/common';
+import { rememberTimeZone } from './dates.ts';
 
 /** A problem+json answer from the server. */
 export class ApiError extends Error {
@@ -35,6 +36,7 @@ export async function api<T>(path: string, options: { method?: 'GET' | 'POST' | 
     headers['idempotency-key'] = crypto.randomUUID();
   }
   const response = await fetch(`/api/v1${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'include' });
+  rememberTimeZone(response.headers.get('x-hearth-time-zone'));
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {

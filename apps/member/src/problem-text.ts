@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import i18next, { type TFunction } from 'i18next';
 import { ApiError } from './api.ts';
+import { formatInZone } from './dates.ts';
 
 /**
  * What to tell the member when a request is refused: the page's wording of the first field's code if it has one
@@ -16,8 +17,9 @@ export function problemText(t: TFunction, err: unknown, namespace?: string, valu
   return `${t(keys, { defaultValue: err.message })}${field ? `：${field.message}` : ''}`;
 }
 
-/** A date and time the way the member's language writes it ("11月23日 18:00"). */
+/** A date and time the way the member's language writes it ("11月23日 18:00"), in the brand's zone. */
 export function useDateTime() {
-  const { i18n } = useTranslation();
-  return (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // Subscribes the caller to language changes, so its dates re-render in the new language.
+  useTranslation();
+  return (iso: string) => formatInZone(iso, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { couponRulesText, couponThresholdText, couponValueText, type TextLocale } from '@hearth/contracts/coupon-text';
 import type { MyCoupon } from '@hearth/contracts/member-portal';
 import { useLoad } from '../use-load.ts';
+import { formatInZone } from '../dates.ts';
 
 type Status = 'available' | 'used' | 'expired';
 
@@ -18,7 +19,7 @@ export function CouponsPage() {
   const coupons = useLoad<MyCoupon[]>(`/me/coupons?status=${status}`);
   const [open, setOpen] = useState<MyCoupon>();
   const locale: TextLocale = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { year: 'numeric', month: 'long', day: 'numeric' });
+  const date = (iso: string) => formatInZone(iso, { year: 'numeric', month: 'long', day: 'numeric' });
 
   return (
     <main>

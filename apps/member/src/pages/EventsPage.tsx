@@ -9,6 +9,7 @@ import { inWechat } from '../brand.ts';
 import { problemText } from '../problem-text.ts';
 import { useLoad } from '../use-load.ts';
 import { requestWechatPay } from '../wechat-pay.ts';
+import { formatInZone } from '../dates.ts';
 
 const live = ['pending_payment', 'registered', 'waitlisted'];
 
@@ -40,8 +41,8 @@ export function EventsPage() {
 }
 
 function EventFacts({ event }: { event: MyEvent }) {
-  const { t, i18n } = useTranslation();
-  const when = `${new Date(event.starts_at).toLocaleString(i18n.language, { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' })} – ${new Date(event.ends_at).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' })}`;
+  const { t } = useTranslation();
+  const when = `${formatInZone(event.starts_at, { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' })} – ${formatInZone(event.ends_at, { hour: '2-digit', minute: '2-digit' })}`;
   return (
     <div className="muted" style={{ lineHeight: 1.8 }}>
       <div>{when}</div>
@@ -109,7 +110,7 @@ export function EventDetailPage() {
               <EventFacts event={e} />
               {e.location.kind === 'online' && mine?.status === 'registered' && e.location.url && <a href={e.location.url} className="muted">{t('events.join')}</a>}
               {e.description && <p style={{ whiteSpace: 'pre-wrap', lineHeight: 1.7, fontSize: 14 }}>{e.description}</p>}
-              <div className="muted">{t('events.cancelUntil', { date: new Date(e.cancel_deadline).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) })}</div>
+              <div className="muted">{t('events.cancelUntil', { date: formatInZone(e.cancel_deadline, { dateStyle: 'medium', timeStyle: 'short' }) })}</div>
             </section>
             {mine ? (
               <Button block color="primary" onClick={() => navigate(`/tickets/${mine.id}`)} data-testid="event-view-ticket">{t('events.viewTicket')}</Button>

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { useLoad } from '../use-load.ts';
+import { formatInZone } from '../dates.ts';
 
 interface InboxMessage {
   id: string;
@@ -16,7 +17,7 @@ interface InboxMessage {
 
 /** The in-app messages the brand sent (messaging's inbox channel); opening the page reads them. */
 export function InboxPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const inbox = useLoad<{ data: InboxMessage[]; unread: number }>('/me/inbox?limit=50');
   const unread = inbox.data?.data.filter((m) => !m.read_at).map((m) => m.id) ?? [];
@@ -34,7 +35,7 @@ export function InboxPage() {
         {inbox.data && inbox.data.data.length > 0 && (
           <List mode="card" style={{ margin: 0 }}>
             {inbox.data.data.map((m) => (
-              <List.Item key={m.id} description={<span style={{ whiteSpace: 'pre-wrap' }}>{m.body}</span>} extra={new Date(m.created_at).toLocaleDateString(i18n.language)} onClick={m.link ? () => (window.location.href = m.link!) : undefined}>
+              <List.Item key={m.id} description={<span style={{ whiteSpace: 'pre-wrap' }}>{m.body}</span>} extra={formatInZone(m.created_at, { year: 'numeric', month: 'numeric', day: 'numeric' })} onClick={m.link ? () => (window.location.href = m.link!) : undefined}>
                 <span style={{ fontWeight: m.read_at ? 400 : 600 }}>{m.title}</span>
               </List.Item>
             ))}

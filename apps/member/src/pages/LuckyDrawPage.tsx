@@ -6,6 +6,7 @@ import type { Lottery, LotteryPrize, LotteryWin } from '@hearth/contracts/games'
 import { api, ApiError } from '../api.ts';
 import { useLoad } from '../use-load.ts';
 import { LuckyWheel, spinDuration, turnTo, wheelSlices } from './LuckyWheel.tsx';
+import { formatInZone } from '../dates.ts';
 
 interface EnterResult {
   entry: { result: 'pending' | 'won' | 'lost' };
@@ -23,14 +24,14 @@ function deviceId(): string {
 
 /** 幸运抽奖: open lotteries to enter, the result at once (instant) or after the draw, my prizes and their delivery. */
 export function LuckyDrawPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const lotteries = useLoad<Lottery[]>('/me/lotteries');
   const wins = useLoad<LotteryWin[]>('/me/lottery-wins');
   const [busy, setBusy] = useState<string>();
   const [addressFor, setAddressFor] = useState<LotteryWin | null>(null);
   const [rotation, setRotation] = useState<Record<string, number>>({});
-  const date = (iso: string) => new Date(iso).toLocaleString(i18n.language, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const date = (iso: string) => formatInZone(iso, { month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
   async function enter(lottery: Lottery) {
     setBusy(lottery.id);

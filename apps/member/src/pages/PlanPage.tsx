@@ -7,6 +7,7 @@ import { api, ApiError, fen } from '../api.ts';
 import { inWechat } from '../brand.ts';
 import { useLoad } from '../use-load.ts';
 import { requestWechatPay } from '../wechat-pay.ts';
+import { formatInZone } from '../dates.ts';
 
 type MyMembership = z.infer<typeof myMembershipSchema>;
 type Plan = MyMembership['plans'][number];
@@ -25,7 +26,7 @@ export function PlanPage() {
   const current = data?.membership.current;
   const currentPlan = data?.plans.find((p) => p.id === current?.plan_id);
   const pending = data?.membership.payments.find((p) => p.status === 'pending');
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { year: 'numeric', month: 'long', day: 'numeric' });
+  const date = (iso: string) => formatInZone(iso, { year: 'numeric', month: 'long', day: 'numeric' });
 
   async function buy(plan: Plan) {
     const provider = inWechat && data?.wechat_pay ? 'wechat' : 'offline';

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PointsBalance } from '@hearth/contracts/points';
 import { api, ApiError, fen } from '../api.ts';
 import { useLoad } from '../use-load.ts';
+import { formatInZone } from '../dates.ts';
 
 interface Reward {
   id: string;
@@ -23,13 +24,13 @@ interface LedgerEntry {
 
 /** Balance, pending and expiring points (with their ¥ value), rewards to redeem, and the history. */
 export function PointsPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const balance = useLoad<PointsBalance>('/me/points');
   const rewards = useLoad<Reward[]>('/me/rewards');
   const ledger = useLoad<{ data: LedgerEntry[] }>('/me/points/ledger?limit=50');
   const b = balance.data;
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { year: 'numeric', month: 'long', day: 'numeric' });
+  const date = (iso: string) => formatInZone(iso, { year: 'numeric', month: 'long', day: 'numeric' });
 
   async function redeem(reward: Reward) {
     const ok = await Dialog.confirm({ content: t('points.redeemConfirm', { points: reward.points_price, name: reward.name }), confirmText: t('common.confirm'), cancelText: t('common.cancel') });
@@ -108,7 +109,7 @@ export function PointsPage() {
           {ledger.data?.data.length === 0 && <div className="muted">{t('common.empty')}</div>}
           <List style={{ '--border-top': 'none', '--border-bottom': 'none' } as React.CSSProperties} data-testid="points-ledger">
             {ledger.data?.data.map((e) => (
-              <List.Item key={e.id} description={new Date(e.created_at).toLocaleString(i18n.language)} extra={<span style={{ color: e.points >= 0 ? '#237804' : '#a8071a', fontWeight: 600 }}>{e.points > 0 ? `+${e.points}` : e.points}</span>}>
+              <List.Item key={e.id} description={formatInZone(e.created_at, { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })} extra={<span style={{ color: e.points >= 0 ? '#237804' : '#a8071a', fontWeight: 600 }}>{e.points > 0 ? `+${e.points}` : e.points}</span>}>
                 {t(`points.kinds.${e.kind}`, { defaultValue: e.kind })}
                 {e.reason ? ` · ${e.reason}` : ''}
               </List.Item>

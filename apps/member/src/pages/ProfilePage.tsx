@@ -6,6 +6,7 @@ import type { MyProfile } from '@hearth/contracts/member-portal';
 import { api, ApiError } from '../api.ts';
 import { toggleLanguage } from '../i18n.ts';
 import { useLoad } from '../use-load.ts';
+import { formatInZone } from '../dates.ts';
 
 interface Consent {
   channel: 'sms' | 'email' | 'wechat' | 'app_push';
@@ -87,7 +88,7 @@ export function ProfilePage() {
         {profile.error}
         {p && (
           <div className="muted" style={{ padding: '0 4px' }}>
-            {p.brand.name} · {p.member_no} · {t('profile.memberSince', { date: new Date(p.registered_at).toLocaleDateString(i18n.language) })}
+            {p.brand.name} · {p.member_no} · {t('profile.memberSince', { date: formatInZone(p.registered_at, { year: 'numeric', month: 'numeric', day: 'numeric' }) })}
           </div>
         )}
         <Form layout="horizontal" mode="card" style={{ margin: 0 }} footer={<Button block color="primary" onClick={() => void save()} data-testid="profile-save">{t('common.save')}</Button>}>

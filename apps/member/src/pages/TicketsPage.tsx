@@ -11,12 +11,13 @@ import { problemText } from '../problem-text.ts';
 import type { WechatPayOutcome } from '../wechat-pay.ts';
 import { priceText } from './EventsPage.tsx';
 import { TicketPayment } from './TicketPayment.tsx';
+import { formatInZone } from '../dates.ts';
 
 type MyRegistration = Registration & { event: Omit<MyEvent, 'my_price' | 'my_registration' | 'wechat_pay'>; wechat_pay: boolean };
 
 /** 我的活动: my registrations and tickets, newest first. */
 export function TicketsPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const list = useLoad<{ data: MyRegistration[] }>('/me/event-registrations?limit=100');
   return (
@@ -33,7 +34,7 @@ export function TicketsPage() {
               <h2>{r.event.title}</h2>
               <Tag color={r.status === 'registered' ? 'success' : r.status === 'canceled' || r.status === 'expired' ? 'default' : 'warning'}>{t(`events.status.${r.status}`)}</Tag>
             </div>
-            <div className="muted">{new Date(r.event.starts_at).toLocaleString(i18n.language, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</div>
+            <div className="muted">{formatInZone(r.event.starts_at, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</div>
           </article>
         ))}
       </div>
@@ -117,7 +118,7 @@ export function TicketPage() {
   );
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (iso: string) => formatInZone(iso, { dateStyle: 'medium', timeStyle: 'short' });
 
 function FeedbackForm({ onSubmit }: { onSubmit: (body: { nps: number; rating: number; comment: string }) => Promise<boolean> }) {
   const { t } = useTranslation();

@@ -6,6 +6,7 @@ import type { myTierSchema } from '@hearth/contracts/member-portal';
 import type { MemberTier } from '@hearth/contracts/tiers';
 import { tierBackground } from '../color.ts';
 import { useLoad } from '../use-load.ts';
+import { formatInZone } from '../dates.ts';
 
 type Gap = NonNullable<MemberTier['next']>;
 
@@ -15,7 +16,7 @@ export function TierPage() {
   const navigate = useNavigate();
   const tier = useLoad<z.infer<typeof myTierSchema>>('/me/tier');
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { year: 'numeric', month: 'long', day: 'numeric' });
+  const date = (iso: string) => formatInZone(iso, { year: 'numeric', month: 'long', day: 'numeric' });
 
   return (
     <main>

@@ -112,8 +112,10 @@ describe('member center API: only the signed-in member’s own data', () => {
     expect(poor.json().code).toBe('POINTS_INSUFFICIENT');
     const ledger = (await api('GET', '/api/v1/me/points/ledger', aliceCookie())).json().data;
     expect(ledger.map((e: { kind: string; points: number }) => [e.kind, e.points])).toEqual([['spend', -40], ['earn', 50]]);
-    const card = (await api('GET', '/api/v1/me/card', aliceCookie())).json();
-    expect(card).toMatchObject({ points: { available: 10, value_fen: 10 }, coupons_available: 2, paid_member: false });
+    const cardResponse = await api('GET', '/api/v1/me/card', aliceCookie());
+    expect(cardResponse.json()).toMatchObject({ points: { available: 10, value_fen: 10 }, coupons_available: 2, paid_member: false });
+    // The member center writes dates in the brand's zone, named on every member response.
+    expect(cardResponse.headers['x-hearth-time-zone']).toBe('Asia/Shanghai');
   });
 
   it('shows my benefits with the uses left and this year’s savings, and names the benefits of plans', async () => {

@@ -5,6 +5,8 @@ import { AppError } from '../../http/errors.ts';
 import { authenticateMember, memberContext, type MemberPrincipal } from './sign-in.service.ts';
 
 export const MEMBER_COOKIE = 'hearth_member';
+/** On every member response: the brand's time zone, in which the member center shows dates and times. */
+export const TIME_ZONE_HEADER = 'x-hearth-time-zone';
 export const memberSecurity: { [scheme: string]: string[] }[] = [{ memberSession: [] }, { memberBearer: [] }];
 
 declare module 'fastify' {
@@ -34,6 +36,9 @@ export function memberScope(scope: FastifyInstance, deps: AppDeps) {
     }
     request.member = member;
     request.ctx = memberContext(member.tenantId, member.memberId, member.memberNo, request.id, request.ip);
+  });
+  scope.addHook('onSend', async (request, reply) => {
+    if (request.member) reply.header(TIME_ZONE_HEADER, request.member.timeZone);
   });
 }
 

@@ -130,6 +130,8 @@ export interface MemberPrincipal {
   memberId: string;
   memberNo: string;
   wechatOpenid: string | null;
+  /** The brand's time zone: the member center shows dates and times in it, wherever the phone is. */
+  timeZone: string;
 }
 
 /** A member session token's owner; undefined when unknown, expired, or the member is no longer active. */
@@ -138,11 +140,11 @@ export async function authenticateMember(db: Db, token: string, now: Date): Prom
     .selectFrom('member_sessions as s')
     .innerJoin('members as m', (join) => join.onRef('m.tenant_id', '=', 's.tenant_id').onRef('m.id', '=', 's.member_id'))
     .innerJoin('tenants as t', 't.id', 's.tenant_id')
-    .select(['s.tenant_id', 's.member_id', 'm.member_no', 'm.status', 't.status as tenant_status', 's.expires_at', 's.wechat_openid'])
+    .select(['s.tenant_id', 's.member_id', 'm.member_no', 'm.status', 't.status as tenant_status', 't.time_zone', 's.expires_at', 's.wechat_openid'])
     .where('s.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.expires_at <= now || row.status !== 'active' || row.tenant_status !== 'active') return undefined;
-  return { tenantId: row.tenant_id, memberId: row.member_id, memberNo: row.member_no, wechatOpenid: row.wechat_openid };
+  return { tenantId: row.tenant_id, memberId: row.member_id, memberNo: row.member_no, wechatOpenid: row.wechat_openid, timeZone: row.time_zone };
 }
 
 export async function endMemberSession(db: Db, token: string): Promise<void> {
