@@ -6,36 +6,23 @@ import type { MyContent } from '@hearth/contracts/content';
 import { api, fen } from '../api.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { problemText, useDateTime } from '../problem-text.ts';
-import { useLoad } from '../use-load.ts';
-
-interface Page {
-  data: MyContent[];
-  next_cursor: string | null;
-}
+import { useLoad, usePagedLoad } from '../use-load.ts';
 
 /** 精选内容: what the brand publishes for this member now, newest first. */
 export function ContentListPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const date = useDateTime();
-  const first = useLoad<Page>('/me/content?limit=20');
-  const [more, setMore] = useState<MyContent[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  useEffect(() => setCursor(first.data?.next_cursor ?? null), [first.data]);
-  async function loadMore() {
-    const page = await api<Page>(`/me/content?limit=20&cursor=${encodeURIComponent(cursor!)}`);
-    setMore((m) => [...m, ...page.data]);
-    setCursor(page.next_cursor);
-  }
-  const items = [...(first.data?.data ?? []), ...more];
+  const list = usePagedLoad<MyContent>('/me/content');
+  const items = list.items ?? [];
   return (
     <main>
       <NavBar onBack={() => navigate('/')}>
         <h1 style={{ fontSize: 17, margin: 0 }}>{t('content.title')}</h1>
       </NavBar>
       <div className="page-body">
-        {first.error}
-        {first.data && !items.length && <div className="card muted">{t('content.none')}</div>}
+        {list.error}
+        {list.items && !items.length && <div className="card muted">{t('content.none')}</div>}
         {items.map((c) => (
           <button key={c.id} type="button" className="card" style={{ display: 'flex', gap: 12, width: '100%', textAlign: 'left', marginBottom: 12 }} onClick={() => navigate(`/content/${c.id}`)} data-testid="content-item">
             {c.cover_url && <img src={c.cover_url} alt="" loading="lazy" style={{ width: 96, height: 72, objectFit: 'cover', borderRadius: 8, flexShrink: 0 }} />}
@@ -49,7 +36,7 @@ export function ContentListPage() {
             </span>
           </button>
         ))}
-        {cursor && <Button block onClick={() => void loadMore()}>{t('content.more')}</Button>}
+        {list.hasMore && <Button block onClick={() => void list.loadMore()}>{t('content.more')}</Button>}
       </div>
     </main>
   );

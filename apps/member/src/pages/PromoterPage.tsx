@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { commissionSchema, myDashboardSchema, Promoter, withdrawalSchema } from '@hearth/contracts/distribution';
 import { api, ApiError, fen } from '../api.ts';
 import { problemText, useDateTime } from '../problem-text.ts';
-import { useLoad } from '../use-load.ts';
+import { useLoad, usePagedLoad } from '../use-load.ts';
 
 type Dashboard = z.infer<typeof myDashboardSchema>;
 type Commission = z.infer<typeof commissionSchema>;
@@ -88,7 +88,7 @@ function PromoterCenter({ promoter }: { promoter: Promoter }) {
   const date = useDateTime();
   const [tab, setTab] = useState('commissions');
   const dash = useLoad<Dashboard>('/me/promoter/dashboard');
-  const commissions = useLoad<{ data: Commission[] }>('/me/promoter/commissions?limit=100');
+  const commissions = usePagedLoad<Commission>('/me/promoter/commissions', 50);
   const withdrawals = useLoad<Withdrawal[]>('/me/promoter/withdrawals');
   const link = `${window.location.origin}${promoter.link}`;
   const d = dash.data;
@@ -114,8 +114,8 @@ function PromoterCenter({ promoter }: { promoter: Promoter }) {
       <Tabs activeKey={tab} onChange={setTab} style={{ background: '#fff', borderRadius: 12 }}>
         <Tabs.Tab key="commissions" title={t('promoter.commissions')}>
           {commissions.error}
-          {commissions.data?.data.length === 0 && <div className="muted">{t('promoter.noCommissions')}</div>}
-          {commissions.data?.data.map((c) => (
+          {commissions.items?.length === 0 && <div className="muted">{t('promoter.noCommissions')}</div>}
+          {commissions.items?.map((c) => (
             <div key={c.id} data-testid="promoter-commission" style={{ display: 'flex', justifyContent: 'space-between', padding: '8px 0', borderBottom: '1px solid #f0f0f0' }}>
               <div>
                 <div>{t(`promoter.kind.${c.kind}`)} · {t(`promoter.level.${c.level === 2 ? 2 : 1}`)}</div>
@@ -127,6 +127,7 @@ function PromoterCenter({ promoter }: { promoter: Promoter }) {
               </div>
             </div>
           ))}
+          {commissions.hasMore && <Button block fill="none" onClick={() => void commissions.loadMore()} data-testid="promoter-commissions-more">{t('promoter.more')}</Button>}
         </Tabs.Tab>
         <Tabs.Tab key="withdrawals" title={t('promoter.withdrawals')}>
           {withdrawals.error}
