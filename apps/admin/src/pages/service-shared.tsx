@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
-import type { Operator } from '@hearth/contracts/auth';
 import type { ticketSchema } from '@hearth/contracts/service';
 import type { Store } from '@hearth/contracts/stores';
 import { api, type Page } from '../api.ts';
@@ -18,11 +17,11 @@ export function useAssignees() {
   const [stores, setStores] = useState<Store[]>([]);
   const [operators, setOperators] = useState<{ id: string; name: string }[]>(session ? [session.operator] : []);
   const storesAllowed = can('stores:read');
-  const operatorsAllowed = can('operators:manage');
+  const assigns = can('service:manage');
   useEffect(() => {
     if (storesAllowed) void api<Page<Store>>('/stores?limit=200').then((p) => setStores(p.data), () => undefined);
-    if (operatorsAllowed) void api<Page<Operator>>('/operators?limit=200').then((p) => setOperators(p.data.filter((o) => o.status === 'active')), () => undefined);
-  }, [storesAllowed, operatorsAllowed]);
+    if (assigns) void api<{ data: { id: string; name: string }[] }>('/service/assignees').then((r) => setOperators(r.data), () => undefined);
+  }, [storesAllowed, assigns]);
   return { stores, operators };
 }
 

@@ -7,6 +7,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { rolePermissions, type Permission } from './permissions.ts';
 import { hashPassword } from './secrets.ts';
 
 const columns = ['id', 'email', 'name', 'role', 'status', 'last_login_at', 'created_at'] as const;
@@ -17,6 +18,16 @@ export async function listOperators(deps: AppDeps, ctx: RequestContext, query: {
   if (before) q = q.where('id', '<', before);
   const page = toPage(await q.execute(), query.limit);
   return { data: page.data.map(serializeOperator), next_cursor: page.next_cursor };
+}
+
+/**
+ * Active operators whose role grants a permission, by name (id and name only): who a ticket or a task can be given
+ * to, for pickers of users who may not list operators themselves.
+ */
+export async function activeOperatorsWith(deps: AppDeps, ctx: RequestContext, permission: Permission): Promise<{ id: string; name: string }[]> {
+  const roles = (Object.keys(rolePermissions) as Role[]).filter((role) => rolePermissions[role].includes(permission));
+  if (!roles.length) return [];
+  return deps.db.selectFrom('operators').select(['id', 'name']).where('tenant_id', '=', ctx.tenantId).where('status', '=', 'active').where('role', 'in', roles).orderBy('name').orderBy('id').execute();
 }
 
 /** One operator of the tenant as other modules may see it (no secrets), or null: for assignment and attribution checks. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { idParamsSchema, pageSchema, problemSchema } from '@hearth/contracts/common';
 import {
   assignmentInputSchema,
@@ -16,6 +17,7 @@ import {
 } from '@hearth/contracts/service';
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
+import { activeOperatorsWith } from '../access/operators.service.ts';
 import { memberScope, memberSecurity, signedIn } from '../member-portal/member-auth.ts';
 import { saveServiceSettings, serviceSettings } from './sla.service.ts';
 import { getTicket, listDeskTickets, listTickets, slaSummary } from './tickets.query.ts';
@@ -35,6 +37,7 @@ export function serviceRoutes(api: Api, { deps }: RouteContext) {
   api.get('/service/sla-summary', { config: { permission: 'service:read' }, schema: { tags, summary: 'Open tickets by SLA state (on time, due soon, breached), overall and per type', security: authenticated, querystring: slaSummaryQuerySchema, response: { 200: slaSummarySchema } } }, async (request) => slaSummary(deps.db, requestContext(request).tenantId, request.query, deps.clock.now()));
   api.get('/service/tickets/:id', { config: { permission: 'service:read' }, schema: { tags, summary: 'A ticket with its history (who and when) and comments', security: authenticated, params: idParamsSchema, response: { 200: ticketDetailSchema, 404: problemSchema } } }, async (request) => getTicket(deps.db, requestContext(request).tenantId, request.params.id, { now: deps.clock.now(), detail: true }));
   api.post('/service/tickets/:id/transitions', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Move a ticket along submitted → accepted → in_progress → resolved → closed, or rejected (accepting a return refunds its lines)', security: authenticated, params: idParamsSchema, body: transitionInputSchema, response: { 200: ticketSchema, ...errors } } }, async (request) => transitionTicket(deps, requestContext(request), request.params.id, request.body.to, request.body.note));
+  api.get('/service/assignees', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Who a ticket can be assigned to: active operators whose role handles tickets', security: authenticated, response: { 200: z.object({ data: z.array(z.object({ id: z.uuid(), name: z.string() })) }) } } }, async (request) => ({ data: await activeOperatorsWith(deps, requestContext(request), 'service:manage') }));
   api.put('/service/tickets/:id/assignment', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Assign a ticket to a store and/or an operator', security: authenticated, params: idParamsSchema, body: assignmentInputSchema, response: { 200: ticketSchema, ...errors } } }, async (request) => assignTicket(deps, requestContext(request), request.params.id, request.body));
   api.post('/service/tickets/:id/comments', { config: { permission: 'service:manage' }, schema: { tags, summary: 'Reply on a ticket (the member sees it)', security: authenticated, params: idParamsSchema, body: commentInputSchema, response: { 201: ticketDetailSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await addComment(deps, requestContext(request), request.params.id, request.body)));
   api.get('/service/settings', { config: { permission: 'service:read' }, schema: { tags, summary: 'SLA hours per ticket type', security: authenticated, response: { 200: serviceSettingsSchema } } }, async (request) => serviceSettings(deps.db, requestContext(request).tenantId));

@@ -102,6 +102,13 @@ describe('after-sales service tickets', () => {
     expect(assigned.statusCode, assigned.body).toBe(200);
     expect(assigned.json()).toMatchObject({ operator_id: operatorId, store_id: null });
     expect((await req('GET', `/api/v1/service/tickets?operator_id=${operatorId}`)).json().data.map((x: { id: string }) => x.id)).toEqual([id]);
+    // The picker: active operators whose role handles tickets — store staff yes, an analyst (read-only) no, another brand's never.
+    const staff = (await req('POST', '/api/v1/operators', { email: 'desk-staff@brand.test', name: '售后店员', role: 'store_staff', password: 'staff password 1' })).json().id as string;
+    const analyst = (await req('POST', '/api/v1/operators', { email: 'desk-analyst@brand.test', name: '分析师', role: 'analyst', password: 'staff password 1' })).json().id as string;
+    const assignees = (await req('GET', '/api/v1/service/assignees')).json().data.map((o: { id: string }) => o.id);
+    expect(assignees).toEqual(expect.arrayContaining([operatorId, staff]));
+    expect(assignees).not.toContain(analyst);
+    expect(assignees).not.toContain(b.ctx.actor.id);
   });
 
   it('moves tickets with their history and comments to the survivor of a merge; erasure blanks the member\'s words and keeps the ticket', async () => {
