@@ -88,6 +88,18 @@ describe('one code per item: batches, scans, claims, flags and warranties', () =
     expect(scans.length).toBe(6);
   });
 
+  it('limits public scans to 30 a minute per address, with a problem+json 429, and lets other addresses on', async () => {
+    const [code] = await codesOf(await newBatch(1));
+    const from = (address: string) => t.app.inject({ method: 'POST', url: '/api/v1/public/item-codes/scan', payload: { brand: a.slug, code }, remoteAddress: address });
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push(await from('10.9.9.9'));
+    expect(answers.slice(0, 30).every((r) => r.statusCode === 200)).toBe(true);
+    expect(answers[30]!.statusCode).toBe(429);
+    expect(answers[30]!.headers['content-type']).toContain('application/problem+json');
+    expect(answers[30]!.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect((await from('10.9.9.10')).statusCode).toBe(200);
+  });
+
   it('50 concurrent first scans of one code by 50 members award the points once; the others are flagged', async () => {
     const batchId = await newBatch(3);
     await req('POST', `/api/v1/item-codes/batches/${batchId}/activate`, {});
