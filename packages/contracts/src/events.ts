@@ -115,7 +115,12 @@ export const registrationSchema = z.object({
   feedback_submitted: z.boolean(),
   created_at: z.string(),
 });
+
+/** A registration in the console's list, with the member's number to show. */
+export const listedRegistrationSchema = registrationSchema.extend({ member_no: z.string().nullable() });
+
 export type Registration = z.infer<typeof registrationSchema>;
+export type ListedRegistration = z.infer<typeof listedRegistrationSchema>;
 
 const wechatPay = z.boolean().describe('This session can pay with WeChat Pay (JSAPI): signed in through WeChat, and the brand takes WeChat Pay');
 export const myRegistrationSchema = registrationSchema.extend({ event: eventSchema, wechat_pay: wechatPay });

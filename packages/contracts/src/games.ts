@@ -120,6 +120,7 @@ export const winSchema = z.object({
   lottery_id: z.uuid(),
   lottery_name: z.string(),
   member_id: z.uuid(),
+  member_no: z.string().nullable(),
   entry_id: z.uuid(),
   prize_id: z.uuid(),
   prize_name: z.string(),
@@ -194,6 +195,9 @@ export const checkinStatsSchema = z.object({
 export type Lottery = z.infer<typeof lotterySchema>;
 export type LotteryPrize = z.infer<typeof prizeSchema>;
 export type LotteryEntry = z.infer<typeof entrySchema>;
+/** An entry in the console's list, with the member's number to show. */
+export const listedEntrySchema = entrySchema.extend({ member_no: z.string().nullable() });
+export type ListedLotteryEntry = z.infer<typeof listedEntrySchema>;
 export type LotteryWin = z.infer<typeof winSchema>;
 export type LotteryVerification = z.infer<typeof verifySchema>;
 export type CheckinSettings = z.infer<typeof checkinSettingsSchema>;

@@ -122,6 +122,10 @@ export const deliverySchema = z.object({
   clicked_at: z.string().nullable(),
   created_at: z.string(),
 });
+/** A delivery in the console's log, with the member's number to show. */
+export const listedDeliverySchema = deliverySchema.extend({ member_no: z.string().nullable() });
+export type ListedDelivery = z.infer<typeof listedDeliverySchema>;
+
 export type Delivery = z.infer<typeof deliverySchema>;
 
 export const deliveryQuerySchema = z.object({

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { deliveryStatuses, messageChannels, type Delivery } from '@hearth/contracts/messaging';
+import { deliveryStatuses, messageChannels, type Delivery, type ListedDelivery } from '@hearth/contracts/messaging';
 import { formatTime } from '../format.ts';
 import { useCursorList } from '../use-cursor-list.ts';
+import { MemberLink } from './growth-shared.tsx';
 
 export const deliveryColors: Record<Delivery['status'], string> = { queued: 'blue', delayed: 'gold', sending: 'processing', sent: 'cyan', delivered: 'green', clicked: 'purple', failed: 'red', bounced: 'volcano', suppressed: 'default' };
 
@@ -14,7 +15,7 @@ export function DeliveriesPage() {
   const [channel, setChannel] = useState<string>();
   const [member, setMember] = useState<string>();
   const memberFilter = member && /^[0-9a-f-]{36}$/i.test(member) ? member : undefined;
-  const list = useCursorList<Delivery>('/messaging/deliveries', { status, channel, member_id: memberFilter }, 50);
+  const list = useCursorList<ListedDelivery>('/messaging/deliveries', { status, channel, member_id: memberFilter }, 50);
 
   return (
     <Card
@@ -39,7 +40,7 @@ export function DeliveriesPage() {
         expandable={{ expandedRowRender: (d) => <Typography.Text type="secondary" copyable>{`${d.id} · ${d.dedupe_key}${d.provider_message_id ? ` · ${d.provider_message_id}` : ''}`}</Typography.Text> }}
         columns={[
           { title: t('common.createdAt'), render: (_, d) => formatTime(d.created_at), width: 170 },
-          { title: t('messaging.deliveries.member'), render: (_, d) => <Typography.Text copyable={{ text: d.member_id }}>{d.member_id.slice(0, 8)}…</Typography.Text>, width: 130 },
+          { title: t('messaging.deliveries.member'), render: (_, d) => <MemberLink id={d.member_id} no={d.member_no} />, width: 130 },
           { title: t('messaging.deliveries.channel'), render: (_, d) => t(`messaging.channelNames.${d.channel}`) },
           { title: t('messaging.templates.category'), render: (_, d) => t(`messaging.categories.${d.category}`) },
           { title: t('messaging.deliveries.status'), render: (_, d) => <Tag color={deliveryColors[d.status]}>{t(`messaging.statusNames.${d.status}`)}</Tag> },

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App, Button, Card, Empty, Input, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
-import type { HearthEvent, Registration } from '@hearth/contracts/events';
+import { useSearchParams } from 'react-router';
+import type { HearthEvent, ListedRegistration } from '@hearth/contracts/events';
 import { api, type Page } from '../api.ts';
 import { formatFen, formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { eventErrorText } from './event-shared.ts';
+import { MemberLink } from './growth-shared.tsx';
 
 const statusColor = { pending_payment: 'orange', registered: 'green', waitlisted: 'blue', canceled: 'default', expired: 'default' } as const;
 
@@ -18,13 +19,13 @@ export function EventRegistrationsPage() {
   const [params, setParams] = useSearchParams();
   const eventId = params.get('event') ?? undefined;
   const [events, setEvents] = useState<HearthEvent[]>([]);
-  const [rows, setRows] = useState<Registration[] | null>(null);
+  const [rows, setRows] = useState<ListedRegistration[] | null>(null);
   const [memberId, setMemberId] = useState('');
   useEffect(() => void api<{ data: HearthEvent[] }>('/events/sessions?limit=200').then((r) => setEvents(r.data), () => undefined), []);
   const load = useCallback(() => {
     if (!eventId) return setRows([]);
     setRows(null);
-    void api<Page<Registration>>(`/events/sessions/${eventId}/registrations?limit=500`).then((p) => setRows(p.data), (e: Error) => message.error(e.message));
+    void api<Page<ListedRegistration>>(`/events/sessions/${eventId}/registrations?limit=500`).then((p) => setRows(p.data), (e: Error) => message.error(e.message));
   }, [eventId, message]);
   useEffect(load, [load]);
   const run = (work: Promise<unknown>) => work.then(() => { message.success(t('common.saved')); load(); }, (e) => message.error(eventErrorText(t, e)));
@@ -42,14 +43,14 @@ export function EventRegistrationsPage() {
           </Space.Compact>
         )}
       </Space>
-      <Table<Registration>
+      <Table<ListedRegistration>
         rowKey="id"
         loading={!rows}
         dataSource={rows ?? []}
         pagination={{ pageSize: 50 }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('events.reg.empty')} /> }}
         columns={[
-          { title: t('events.reg.member'), render: (_, r) => <Link to={`/members/${r.member_id}`}>{r.member_id.slice(0, 8)}</Link> },
+          { title: t('events.reg.member'), render: (_, r) => <MemberLink id={r.member_id} no={r.member_no} /> },
           { title: t('events.reg.status'), render: (_, r) => <Space><Tag color={statusColor[r.status]}>{t(`events.reg.statuses.${r.status}`)}</Tag>{r.no_show && <Tag color="red">{t('events.reg.noShow')}</Tag>}</Space> },
           { title: t('events.reg.position'), align: 'right', render: (_, r) => r.waitlist_position ?? '—' },
           { title: t('events.reg.amount'), align: 'right', render: (_, r) => (r.price_kind === 'fen' ? formatFen(r.amount_fen) : r.price_kind === 'points' ? `${r.points} ${t('events.field.points')}` : t('events.field.free')) },

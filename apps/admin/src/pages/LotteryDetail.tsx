@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Alert, App, Button, Descriptions, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import type { Lottery, LotteryEntry, LotteryVerification, LotteryWin } from '@hearth/contracts/games';
+import type { ListedLotteryEntry, Lottery, LotteryVerification, LotteryWin } from '@hearth/contracts/games';
 import { api } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
+import { MemberLink } from './growth-shared.tsx';
 import { StatusTag } from './LotteriesPage.tsx';
 
 const winColors: Record<LotteryWin['status'], string> = { pending: 'processing', fulfilled: 'green', failed: 'red', pending_address: 'orange', ready: 'gold', shipped: 'blue', delivered: 'cyan' };
@@ -96,13 +96,13 @@ function PrizesTable({ lottery }: { lottery: Lottery }) {
 
 function EntriesTable({ lottery }: { lottery: Lottery }) {
   const { t } = useTranslation();
-  const { rows, loading, hasMore, loadMore } = useCursorList<LotteryEntry>(`/lotteries/${lottery.id}/entries`, {});
+  const { rows, loading, hasMore, loadMore } = useCursorList<ListedLotteryEntry>(`/lotteries/${lottery.id}/entries`, {});
   return (
     <>
       <Table size="small" rowKey="id" loading={loading} dataSource={rows} pagination={false}
         columns={[
           { title: t('games.lotteries.entry.seq'), dataIndex: 'seq' },
-          { title: t('games.lotteries.entry.member'), dataIndex: 'member_id', render: (id: string) => <Link to={`/members/${id}`}>{id.slice(0, 8)}…</Link> },
+          { title: t('games.lotteries.entry.member'), render: (_, e) => <MemberLink id={e.member_id} no={e.member_no} /> },
           { title: t('games.lotteries.entry.day'), dataIndex: 'business_day' },
           { title: t('games.lotteries.entry.result'), render: (_, e) => <Tag color={e.result === 'won' ? 'green' : 'default'}>{t(`games.lotteries.entry.results.${e.result}`)}{e.prize_id ? ` · ${lottery.prizes.find((p) => p.id === e.prize_id)?.name ?? ''}` : ''}</Tag> },
           { title: t('games.lotteries.cost'), dataIndex: 'cost_points', align: 'right' },
@@ -136,7 +136,7 @@ function WinnersTable({ lottery, onChanged }: { lottery: Lottery; onChanged: () 
         options={(['pending_address', 'ready', 'shipped', 'delivered', 'fulfilled', 'failed'] as const).map((s) => ({ value: s, label: t(`games.wins.status.${s}`) }))} />
       <Table size="small" rowKey="id" loading={loading} dataSource={rows} pagination={false} data-testid="lottery-winners"
         columns={[
-          { title: t('games.lotteries.entry.member'), dataIndex: 'member_id', render: (id: string) => <Link to={`/members/${id}`}>{id.slice(0, 8)}…</Link> },
+          { title: t('games.lotteries.entry.member'), render: (_, w) => <MemberLink id={w.member_id} no={w.member_no} /> },
           { title: t('games.lotteries.prize'), dataIndex: 'prize_name' },
           { title: t('common.status'), dataIndex: 'status', render: (s: LotteryWin['status'], w) => <Tag color={winColors[s]} title={w.error ?? undefined}>{t(`games.wins.status.${s}`)}</Tag> },
           { title: t('games.wins.recipient'), render: (_, w) => (w.recipient_name ? `${w.recipient_name} ${w.recipient_phone ?? ''}` : '—') },

@@ -12,6 +12,7 @@ import {
   eventStatsSchema,
   operatorRegistrationInputSchema,
   registrationListQuerySchema,
+  listedRegistrationSchema,
   registrationSchema,
 } from '@hearth/contracts/events';
 import { withTransaction } from '../../db/transaction.ts';
@@ -20,6 +21,7 @@ import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { validationError } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { memberNumbers } from '../members/members.service.ts';
 import { getTemplateRow } from '../messaging/templates.service.ts';
 import { memberScope } from '../member-portal/member-auth.ts';
 import { checkIn } from './attendance.service.ts';
@@ -60,10 +62,12 @@ export function ticketedEventsRoutes(api: Api, { deps }: RouteContext) {
   api.post('/events/sessions/:id/publish', { config: { permission: 'events:manage' }, schema: { tags, summary: 'Open the event for registration', security: authenticated, params: idParamsSchema, response: { 200: eventSchema, ...errors } } }, async (request) => publishEvent(deps, requestContext(request), request.params.id));
   api.post('/events/sessions/:id/cancel', { config: { permission: 'events:manage' }, schema: { tags, summary: 'Cancel the event: every registration is canceled and refunded in full', security: authenticated, params: idParamsSchema, body: cancelRegistrationSchema, response: { 200: eventSchema, ...errors } } }, async (request) => cancelEvent(deps, requestContext(request), request.params.id, request.body.reason));
   api.get('/events/sessions/:id/stats', { config: { permission: 'events:read' }, schema: { tags, summary: 'One event’s numbers', security: authenticated, params: idParamsSchema, response: { 200: eventStatsSchema, 404: problemSchema } } }, async (request) => eventStats(deps, requestContext(request), { eventId: request.params.id }));
-  api.get('/events/sessions/:id/registrations', { config: { permission: 'events:read' }, schema: { tags, summary: 'The event’s registrations (waitlisted ones with their position)', security: authenticated, params: idParamsSchema, querystring: registrationListQuerySchema, response: { 200: pageSchema(registrationSchema), 404: problemSchema } } }, async (request) => {
+  api.get('/events/sessions/:id/registrations', { config: { permission: 'events:read' }, schema: { tags, summary: 'The event’s registrations (waitlisted ones with their position)', security: authenticated, params: idParamsSchema, querystring: registrationListQuerySchema, response: { 200: pageSchema(listedRegistrationSchema), 404: problemSchema } } }, async (request) => {
     const ctx = requestContext(request);
     await getEventRow(deps.db, ctx.tenantId, request.params.id);
-    return listRegistrations(deps.db, ctx.tenantId, { eventId: request.params.id, ...request.query });
+    const page = await listRegistrations(deps.db, ctx.tenantId, { eventId: request.params.id, ...request.query });
+    const numbers = await memberNumbers(deps.db, ctx.tenantId, [...new Set(page.data.map((r) => r.member_id))]);
+    return { data: page.data.map((r) => ({ ...r, member_no: numbers.get(r.member_id) ?? null })), next_cursor: page.next_cursor };
   });
   api.post('/events/sessions/:id/registrations', { config: { permission: 'events:register' }, schema: { tags, summary: 'Register a member (once; again answers 200 with the registration); full: waitlisted', security: authenticated, params: idParamsSchema, body: operatorRegistrationInputSchema, response: { 201: registrationSchema, 200: registrationSchema, ...errors } } }, async (request, reply) => {
     const { member_id, ...input } = request.body;

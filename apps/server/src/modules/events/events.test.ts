@@ -66,7 +66,8 @@ describe('events: registration, waitlist, payment, check-in, feedback', () => {
 
     const canceled = await req('POST', `/api/v1/events/registrations/${r1.id}/cancel`, { reason: '家里有事' });
     expect(canceled.json()).toMatchObject({ status: 'canceled' });
-    const list = (await req('GET', `/api/v1/events/sessions/${event.id}/registrations`)).json().data as { id: string; status: string; waitlist_position: number | null; promoted_at: string | null }[];
+    const list = (await req('GET', `/api/v1/events/sessions/${event.id}/registrations`)).json().data as { id: string; status: string; waitlist_position: number | null; promoted_at: string | null; member_no: string | null }[];
+    expect(list.every((r) => /^M\d+$/.test(r.member_no ?? ''))).toBe(true);
     expect(list.find((r) => r.id === r2.id)).toMatchObject({ status: 'registered', promoted_at: start.toISOString() });
     expect(list.find((r) => r.id === r3.id)).toMatchObject({ status: 'waitlisted', waitlist_position: 1 });
     expect((await req('GET', `/api/v1/events/sessions/${event.id}`)).json()).toMatchObject({ seats_taken: 2, seats_left: 0, waitlisted: 1 });

@@ -8,7 +8,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
-import { getMemberRow } from '../members/members.service.ts';
+import { getMemberRow, memberNumbers } from '../members/members.service.ts';
 import { checkEligibility, normalizeEligibility } from '../pricing/eligibility.ts';
 import { spendPointsIn } from '../points/redemptions.service.ts';
 import { prizeForNumber, uniformBasisPoints } from './lottery-draw.ts';
@@ -98,7 +98,8 @@ export async function listEntries(deps: AppDeps, ctx: RequestContext, lotteryId:
   if (after) q = q.where('e.seq', '<', Number(after));
   const rows = await q.orderBy('e.seq', 'desc').limit(query.limit + 1).execute();
   const page = toPage(rows, query.limit, (e) => String(e.seq));
-  return { data: page.data.map((e) => serializeEntry({ ...e, business_day: e.day }, e.win_id)), next_cursor: page.next_cursor };
+  const numbers = await memberNumbers(deps.db, ctx.tenantId, [...new Set(page.data.map((e) => e.member_id))]);
+  return { data: page.data.map((e) => ({ ...serializeEntry({ ...e, business_day: e.day }, e.win_id), member_no: numbers.get(e.member_id) ?? null })), next_cursor: page.next_cursor };
 }
 
 function assertOpen(lottery: Pick<LotteryRow, 'status' | 'starts_at' | 'ends_at'>, now: Date) {

@@ -7,6 +7,7 @@ import {
   enterResultSchema,
   entryInputSchema,
   entrySchema,
+  listedEntrySchema,
   lotteryInputSchema,
   lotterySchema,
   shipInputSchema,
@@ -51,7 +52,7 @@ export function gamesRoutes(api: Api, context: RouteContext) {
   );
   api.get(
     '/lotteries/:id/entries',
-    { config: { permission: 'games:read' }, schema: { tags, summary: 'Entries, newest first', security: authenticated, params: idParamsSchema, querystring: paginationQuerySchema.extend({ member_id: z.uuid().optional(), result: z.enum(['pending', 'won', 'lost']).optional() }), response: { 200: pageSchema(entrySchema), 404: problemSchema } } },
+    { config: { permission: 'games:read' }, schema: { tags, summary: 'Entries, newest first', security: authenticated, params: idParamsSchema, querystring: paginationQuerySchema.extend({ member_id: z.uuid().optional(), result: z.enum(['pending', 'won', 'lost']).optional() }), response: { 200: pageSchema(listedEntrySchema), 404: problemSchema } } },
     async (request) => listEntries(deps, requestContext(request), request.params.id, request.query),
   );
 

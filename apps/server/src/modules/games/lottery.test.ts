@@ -117,6 +117,7 @@ describe('games: lotteries', () => {
     expect(new Map(v.entries.filter((e) => e.prize_id).map((e) => [e.seq, e.prize_id]))).toEqual(expected);
     const wins = (await req('GET', `/api/v1/lottery-wins?lottery_id=${l.id}`)).json().data;
     expect(wins).toHaveLength(5);
+    expect(wins.every((w: { member_no: string | null }) => /^M\d+$/.test(w.member_no ?? ''))).toBe(true);
     expect(wins.every((w: { status: string }) => w.status === 'fulfilled')).toBe(true);
     // Drawing again changes nothing.
     expect((await req('POST', `/api/v1/lotteries/${l.id}/draw`)).json().winners).toBe(5);
@@ -199,6 +200,21 @@ describe('games: lotteries', () => {
     expect([row.recipient_name, row.recipient_phone, row.address]).toEqual([null, null, null]);
     const entry = await t.deps.db.selectFrom('lottery_entries').select('device_id').where('tenant_id', '=', a.tenantId).where('id', '=', won.entry.id).executeTakeFirstOrThrow();
     expect(entry.device_id).toBeNull();
+  });
+
+  it('lists entries newest first with the member’s number, page by page and by result; another tenant’s list is 404', async () => {
+    const l = await lottery({ mode: 'instant', prizes: [{ name: '必中 10 积分', kind: 'points', points: 10, probability_bp: 10_000, stock: 2 }] });
+    const members = [await newMember(), await newMember(), await newMember()];
+    for (const m of members) await enter(l.id, m);
+    const first = (await req('GET', `/api/v1/lotteries/${l.id}/entries?limit=2`)).json();
+    expect(first.data.map((e: { seq: number }) => e.seq)).toEqual([3, 2]);
+    const second = (await req('GET', `/api/v1/lotteries/${l.id}/entries?limit=2&cursor=${encodeURIComponent(first.next_cursor)}`)).json();
+    expect(second).toMatchObject({ data: [expect.objectContaining({ seq: 1 })], next_cursor: null });
+    const all = [...first.data, ...second.data] as { member_id: string; member_no: string | null; result: string }[];
+    const numbers = await Promise.all(members.map(async (m) => (await req('GET', `/api/v1/members/${m}`)).json().member.member_no as string));
+    expect(all.map((e) => [e.member_id, e.member_no]).reverse()).toEqual(members.map((m, i) => [m, numbers[i]]));
+    expect((await req('GET', `/api/v1/lotteries/${l.id}/entries?result=lost`)).json().data).toHaveLength(1);
+    expect((await req('GET', `/api/v1/lotteries/${l.id}/entries`, undefined, b.auth)).statusCode).toBe(404);
   });
 
   it('answers 404 for another tenant’s lottery, entry and win', async () => {

@@ -10,6 +10,7 @@ import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { maskPhone } from '../members/personal-data.ts';
+import { memberNumbers } from '../members/members.service.ts';
 import type { LotteryRow, PrizeRow } from './lotteries.service.ts';
 import { grantReward } from './rewards.ts';
 import type { WinStatus } from './games.tables.ts';
@@ -136,11 +137,13 @@ export async function serializeWins(db: Db, tenantId: string, rows: WinRow[], { 
     .where('p.id', 'in', [...new Set(rows.map((r) => r.prize_id))])
     .execute();
   const byPrize = new Map(names.map((n) => [n.id, n]));
+  const numbers = await memberNumbers(db, tenantId, [...new Set(rows.map((r) => r.member_id))]);
   return rows.map((r) => ({
     id: r.id,
     lottery_id: r.lottery_id,
     lottery_name: byPrize.get(r.prize_id)?.lottery_name ?? '',
     member_id: r.member_id,
+    member_no: numbers.get(r.member_id) ?? null,
     entry_id: r.entry_id,
     prize_id: r.prize_id,
     prize_name: byPrize.get(r.prize_id)?.name ?? '',

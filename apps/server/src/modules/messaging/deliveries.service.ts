@@ -7,7 +7,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
-import { getMemberRow } from '../members/members.service.ts';
+import { getMemberRow, memberNumbers } from '../members/members.service.ts';
 import { eventPayload, messagingContext } from './deliver.job.ts';
 import type { DeliveryStatus } from './messaging.tables.ts';
 
@@ -29,7 +29,8 @@ export async function listDeliveries(deps: AppDeps, ctx: RequestContext, query: 
     .limit(query.limit + 1)
     .execute();
   const page = toPage(rows, query.limit);
-  return { data: page.data.map(serializeDelivery), next_cursor: page.next_cursor };
+  const numbers = await memberNumbers(deps.db, ctx.tenantId, [...new Set(page.data.map((d) => d.member_id))]);
+  return { data: page.data.map((d) => ({ ...serializeDelivery(d), member_no: numbers.get(d.member_id) ?? null })), next_cursor: page.next_cursor };
 }
 
 export async function getDelivery(deps: AppDeps, ctx: RequestContext, id: string): Promise<Delivery & { rendered: unknown }> {

@@ -11,6 +11,7 @@ import {
   channelTestResultSchema,
   deliveryQuerySchema,
   deliverySchema,
+  listedDeliverySchema,
   inboxMessageSchema,
   messageChannels,
   messageTemplateInputSchema,
@@ -98,7 +99,7 @@ export function messagingRoutes(api: Api, context: RouteContext) {
     },
   );
 
-  api.get('/messaging/deliveries', { config: { permission: 'messaging:read' }, schema: { tags, summary: 'The delivery log, newest first', security: authenticated, querystring: deliveryQuerySchema, response: { 200: pageSchema(deliverySchema) } } }, async (request) =>
+  api.get('/messaging/deliveries', { config: { permission: 'messaging:read' }, schema: { tags, summary: 'The delivery log, newest first', security: authenticated, querystring: deliveryQuerySchema, response: { 200: pageSchema(listedDeliverySchema) } } }, async (request) =>
     listDeliveries(deps, requestContext(request), request.query),
   );
   api.get('/messaging/deliveries/:id', { config: { permission: 'messaging:read' }, schema: { tags, summary: 'One delivery with what was sent', security: authenticated, params: idParamsSchema, response: { 200: deliverySchema.extend({ rendered: z.unknown() }), 404: problemSchema } } }, async (request) =>

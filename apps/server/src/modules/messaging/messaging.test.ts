@@ -79,6 +79,9 @@ describe('messaging: send, consent, quiet hours, email and inbox', () => {
     expect(mails[0]!.to).toEqual(['lilei@example.com']);
     const events = await t.deps.db.selectFrom('domain_events').select(['type', 'payload']).where('tenant_id', '=', a.tenantId).where('type', 'like', 'message.%').execute();
     expect(events.filter((e) => (e.payload as { delivery_id: string }).delivery_id === id).map((e) => e.type)).toEqual(['message.sent']);
+    // The log names the member by number.
+    const log = (await req('GET', `/api/v1/messaging/deliveries?member_id=${member}`)).json().data;
+    expect(log).toEqual([expect.objectContaining({ id, member_id: member, member_no: expect.stringMatching(/^M\d+$/) })]);
   });
 
   it('makes one delivery per dedupe key', async () => {
