@@ -65,6 +65,7 @@ export const codeFlagSchema = z.object({
   kind: z.enum(['member_burst', 'distant_scans', 'inactive_batch', 'second_claimer']),
   code: z.string().nullable(),
   member_id: z.uuid().nullable(),
+  member_no: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
   created_at: instant,
 });
@@ -104,14 +105,15 @@ export const codeLookupSchema = z.object({
   last_scanned_at: instant.nullable(),
   last_province: z.string().nullable(),
   claimed_by: z.uuid().nullable().describe('The member who scanned it first while signed in'),
+  claimed_by_no: z.string().nullable().describe('Their member number'),
   claimed_at: instant.nullable(),
   flagged: z.boolean(),
   warranty: warrantySchema.extend({ member_id: z.uuid() }).nullable(),
-  scans: z.array(z.object({ id: z.uuid(), result: scanResultSchema.shape.result, member_id: z.uuid().nullable(), province: z.string().nullable(), city: z.string().nullable(), scanned_at: instant })).describe('The latest 20 scans, newest first'),
+  scans: z.array(z.object({ id: z.uuid(), result: scanResultSchema.shape.result, member_id: z.uuid().nullable(), member_no: z.string().nullable(), province: z.string().nullable(), city: z.string().nullable(), scanned_at: instant })).describe('The latest 20 scans, newest first'),
 });
 export type CodeLookup = z.infer<typeof codeLookupSchema>;
 
-export const deskWarrantySchema = warrantySchema.extend({ member_id: z.uuid() });
+export const deskWarrantySchema = warrantySchema.extend({ member_id: z.uuid(), member_no: z.string().nullable() });
 export type DeskWarranty = z.infer<typeof deskWarrantySchema>;
 export const warrantyQuerySchema = z.object({
   member_id: z.uuid().optional(),

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { Alert, App, Button, Descriptions, Empty, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -9,12 +8,13 @@ import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
 import { problemText } from './after-sales-shared.tsx';
+import { MemberLink } from './growth-shared.tsx';
 
 type Flag = z.infer<typeof codeFlagSchema>;
 type Settings = z.infer<typeof itemCodeSettingsSchema>;
 const flagKinds: Flag['kind'][] = ['member_burst', 'distant_scans', 'inactive_batch', 'second_claimer'];
 const place = (province: string | null, city: string | null) => [province, city].filter(Boolean).join(' ') || '—';
-const memberLink = (id: string | null, anonymous: string) => (id ? <Link to={`/members/${id}`}>{id.slice(0, 8)}…</Link> : anonymous);
+const memberLink = (id: string | null, no: string | null, anonymous: string) => (id ? <MemberLink id={id} no={no} /> : anonymous);
 
 /** One code: genuine or not, where and when it was scanned, who claimed it. Reading records no scan. */
 export function CodeLookup({ initial }: { initial?: string }) {
@@ -55,7 +55,7 @@ export function CodeLookup({ initial }: { initial?: string }) {
             <Descriptions.Item label={t('itemCodes.flagged')}>{found.flagged ? <Tag color="red">{t('common.yes')}</Tag> : t('common.no')}</Descriptions.Item>
             <Descriptions.Item label={t('itemCodes.firstScan')}>{formatTime(found.first_scanned_at)} {place(found.first_province, found.first_city)}</Descriptions.Item>
             <Descriptions.Item label={t('itemCodes.lastScan')}>{formatTime(found.last_scanned_at)} {found.last_province ?? ''}</Descriptions.Item>
-            <Descriptions.Item label={t('itemCodes.claimedBy')}>{memberLink(found.claimed_by, '—')}</Descriptions.Item>
+            <Descriptions.Item label={t('itemCodes.claimedBy')}>{memberLink(found.claimed_by, found.claimed_by_no, '—')}</Descriptions.Item>
             <Descriptions.Item label={t('itemCodes.claimedAt')}>{formatTime(found.claimed_at)}</Descriptions.Item>
             <Descriptions.Item label={t('itemCodes.warranty')} span={2}>
               {found.warranty ? `${found.warranty.purchase_date} → ${t('itemCodes.warrantyUntil', { date: found.warranty.expires_on })}${found.warranty.store_name ? ` · ${found.warranty.store_name}` : ''}` : '—'}
@@ -71,7 +71,7 @@ export function CodeLookup({ initial }: { initial?: string }) {
               { title: t('itemCodes.scannedAt'), render: (_, s) => formatTime(s.scanned_at) },
               { title: t('common.status'), render: (_, s) => <Tag color={s.result === 'genuine' ? 'green' : 'red'}>{t(`itemCodes.result.${s.result}`)}</Tag> },
               { title: t('itemCodes.place'), render: (_, s) => place(s.province, s.city) },
-              { title: t('itemCodes.member'), render: (_, s) => memberLink(s.member_id, t('itemCodes.anonymous')) },
+              { title: t('itemCodes.member'), render: (_, s) => memberLink(s.member_id, s.member_no, t('itemCodes.anonymous')) },
             ]}
           />
         </>
@@ -99,7 +99,7 @@ export function CodeFlags({ onOpenCode }: { onOpenCode: (code: string) => void }
           { title: t('common.createdAt'), render: (_, f) => formatTime(f.created_at) },
           { title: t('itemCodes.flagFilter'), render: (_, f) => <Tag color="orange">{t(`itemCodes.flagKind.${f.kind}`)}</Tag> },
           { title: t('itemCodes.code'), render: (_, f) => (f.code ? <a onClick={() => onOpenCode(f.code!)}>{f.code}</a> : '—') },
-          { title: t('itemCodes.member'), render: (_, f) => memberLink(f.member_id, '—') },
+          { title: t('itemCodes.member'), render: (_, f) => memberLink(f.member_id, f.member_no, '—') },
           { title: t('itemCodes.details'), render: (_, f) => <Typography.Text type="secondary">{Object.entries(f.details).filter(([k]) => k !== 'scan_id').map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}</Typography.Text> },
         ]}
       />
@@ -126,7 +126,7 @@ export function CodeWarranties({ onOpenCode }: { onOpenCode: (code: string) => v
         columns={[
           { title: t('itemCodes.code'), render: (_, w) => <a onClick={() => onOpenCode(w.code)}>{w.code}</a> },
           { title: t('itemCodes.sku'), dataIndex: 'sku' },
-          { title: t('itemCodes.member'), render: (_, w) => memberLink(w.member_id, '—') },
+          { title: t('itemCodes.member'), render: (_, w) => memberLink(w.member_id, w.member_no, '—') },
           { title: t('itemCodes.purchaseDate'), dataIndex: 'purchase_date' },
           { title: t('itemCodes.store'), render: (_, w) => w.store_name ?? '—' },
           { title: t('itemCodes.expiresOn'), dataIndex: 'expires_on' },

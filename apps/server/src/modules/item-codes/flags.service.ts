@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
+import { memberNumbers } from '../members/members.service.ts';
 
 type FlagKind = 'member_burst' | 'distant_scans' | 'inactive_batch' | 'second_claimer';
 
@@ -29,8 +30,9 @@ export async function listFlags(db: Db, tenantId: string, query: { kind?: FlagKi
   if (query.cursor) q = q.where('id', '<', query.cursor);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
+  const numbers = await memberNumbers(db, tenantId, [...new Set(page.map((r) => r.member_id).filter((id): id is string => id !== null))]);
   return {
-    data: page.map((r) => ({ ...r, details: r.details as Record<string, unknown>, created_at: r.created_at.toISOString() })),
+    data: page.map((r) => ({ ...r, member_no: r.member_id ? (numbers.get(r.member_id) ?? null) : null, details: r.details as Record<string, unknown>, created_at: r.created_at.toISOString() })),
     next_cursor: rows.length > query.limit ? page.at(-1)!.id : null,
   };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { CodeLookup, DeskWarranty } from '@hearth/contracts/item-codes';
 import type { Db } from '../../db/database.ts';
 import { notFound, validationError } from '../../http/errors.ts';
+import { memberNumbers } from '../members/members.service.ts';
 import { productsBySku } from '../products/products.service.ts';
 import { itemCodes } from './batches.service.ts';
 
@@ -26,6 +27,7 @@ export async function lookupCode(db: Db, tenantId: string, rawCode: string): Pro
     db.selectFrom('code_scans').select(['id', 'result', 'member_id', 'province', 'city', 'scanned_at']).where('tenant_id', '=', tenantId).where('code', '=', code).orderBy('scanned_at', 'desc').orderBy('id', 'desc').limit(20).execute(),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
+  const numbers = await memberNumbers(db, tenantId, [...new Set([row.claimed_by, ...scans.map((s) => s.member_id)].filter((id): id is string => id !== null))]);
   return {
     code: itemCodes.formatCode(code),
     result: row.status === 'activated' && row.activated_at ? 'genuine' : 'inactive',
@@ -39,10 +41,11 @@ export async function lookupCode(db: Db, tenantId: string, rawCode: string): Pro
     last_scanned_at: iso(row.last_scanned_at),
     last_province: row.last_province,
     claimed_by: row.claimed_by,
+    claimed_by_no: row.claimed_by ? (numbers.get(row.claimed_by) ?? null) : null,
     claimed_at: iso(row.claimed_at),
     flagged: row.flagged,
     warranty: warranty ? serializeWarranty(warranty) : null,
-    scans: scans.map((s) => ({ ...s, scanned_at: s.scanned_at.toISOString() })),
+    scans: scans.map((s) => ({ ...s, member_no: s.member_id ? (numbers.get(s.member_id) ?? null) : null, scanned_at: s.scanned_at.toISOString() })),
   };
 }
 
@@ -54,7 +57,8 @@ export async function listDeskWarranties(db: Db, tenantId: string, query: { memb
   if (query.cursor) q = q.where('id', '<', query.cursor);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
-  return { data: page.map(serializeWarranty), next_cursor: rows.length > query.limit ? page.at(-1)!.id : null };
+  const numbers = await memberNumbers(db, tenantId, [...new Set(page.map((r) => r.member_id))]);
+  return { data: page.map((r) => ({ ...serializeWarranty(r), member_no: numbers.get(r.member_id) ?? null })), next_cursor: rows.length > query.limit ? page.at(-1)!.id : null };
 }
 
 function warrantyRows(db: Db, tenantId: string) {
@@ -64,6 +68,6 @@ function warrantyRows(db: Db, tenantId: string) {
     .where('tenant_id', '=', tenantId);
 }
 
-function serializeWarranty(r: Awaited<ReturnType<ReturnType<typeof warrantyRows>['executeTakeFirstOrThrow']>>): DeskWarranty {
+function serializeWarranty(r: Awaited<ReturnType<ReturnType<typeof warrantyRows>['executeTakeFirstOrThrow']>>): Omit<DeskWarranty, 'member_no'> {
   return { ...r, code: itemCodes.formatCode(r.code), created_at: r.created_at.toISOString() };
 }

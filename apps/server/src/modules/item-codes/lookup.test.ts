@@ -48,6 +48,13 @@ describe('item codes in the console: looking a code up, the warranty list', () =
     const after = (await req('GET', `/api/v1/item-codes/codes/${raw.toLowerCase()}`)).json();
     expect(after).toMatchObject({ result: 'genuine', scan_count: 2, first_province: '江苏省', first_city: '南京市', last_province: '广东省', claimed_by: owner.id, flagged: true, warranty: { member_id: owner.id, expires_on: '2027-11-19' } });
     expect(after.scans.map((s: { province: string }) => s.province)).toEqual(['广东省', '江苏省']);
+    // Members are shown by number: the claimer, each signed-in scanner, and the flag the second claimer raised.
+    const ownerNo = (await req('GET', `/api/v1/members/${owner.id}`)).json().member.member_no as string;
+    expect(after.claimed_by_no).toBe(ownerNo);
+    expect(after.scans.at(-1)).toMatchObject({ member_id: owner.id, member_no: ownerNo });
+    const flags = (await req('GET', '/api/v1/item-codes/flags?kind=second_claimer')).json().data as { member_id: string | null; member_no: string | null }[];
+    expect(flags.length).toBeGreaterThan(0);
+    expect(flags.every((f) => f.member_id === null || /^M\d+$/.test(f.member_no ?? ''))).toBe(true);
     // Looking it up again counted nothing.
     expect((await req('GET', `/api/v1/item-codes/codes/${code}`)).json().scan_count).toBe(2);
 
@@ -73,7 +80,7 @@ describe('item codes in the console: looking a code up, the warranty list', () =
     }
     const first = (await req('GET', '/api/v1/item-codes/warranties?limit=2')).json();
     expect(first.data).toHaveLength(2);
-    expect(first.data[0]).toMatchObject({ code: codes[2], member_id: buyers[2], sku: 'LAMP-1', store_name: '京东自营', expires_on: '2027-05-01' });
+    expect(first.data[0]).toMatchObject({ code: codes[2], member_id: buyers[2], member_no: expect.stringMatching(/^M\d+$/), sku: 'LAMP-1', store_name: '京东自营', expires_on: '2027-05-01' });
     const second = (await req('GET', `/api/v1/item-codes/warranties?limit=2&cursor=${first.next_cursor}`)).json();
     expect(second.data.map((w: { code: string }) => w.code)).toContain(codes[0]);
     expect((await req('GET', `/api/v1/item-codes/warranties?member_id=${buyers[1]}`)).json().data.map((w: { code: string }) => w.code)).toEqual([codes[1]]);
