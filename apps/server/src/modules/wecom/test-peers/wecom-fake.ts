@@ -61,7 +61,7 @@ export async function startWecomFake(corp: FakeCorp) {
     }
     calls.api++;
     const failure = failures.shift();
-    if (failure !== undefined) return { errcode: failure, errmsg: failure === -1 ? 'system busy' : 'api freq out of limit' };
+    if (failure !== undefined) return { errcode: failure, errmsg: failure === -1 ? 'system busy' : `error ${failure}` };
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     const ok = { errcode: 0, errmsg: 'ok' };
     switch (url.pathname) {
@@ -150,7 +150,7 @@ export async function startWecomFake(corp: FakeCorp) {
     msgTemplates,
     contactWays,
     joinWays,
-    /** The next calls (after the token check) answer these errcodes, one each: -1 busy, 45009 over the rate limit. */
+    /** The next calls (after the token check) answer these errcodes, one each (-1 busy, 45009 over the rate limit, …). */
     failNext: (...errcodes: number[]) => failures.push(...errcodes),
     /** Makes every issued token expired: the next call gets 42001, as after two hours. */
     expireTokens: () => tokens.forEach((t) => (t.expired = true)),
