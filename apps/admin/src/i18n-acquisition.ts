@@ -13,7 +13,7 @@ export const acquisitionZh = {
   wecom: {
     title: '企业微信', corpId: '企业 ID', agentId: '应用 AgentId', agentIdHelp: '导购工作台放在聊天侧边栏时，用它识别当前聊天的客户', secret: '应用 Secret', token: '回调 Token', aesKey: '回调 EncodingAESKey', enabled: '启用', saved: '已保存', keep: '已设置，留空则不变', callbackPath: '回调地址（填在企业微信后台，需加上公网域名）',
     sync: '立即同步', syncQueued: '已开始同步', lastSync: '上次同步', syncStatus: { running: '同步中', succeeded: '成功', failed: '失败' }, never: '尚未同步',
-    operator: '后台账号（导购）', store: '所属门店', counts: { staff: '员工', contacts: '客户', mapped_contacts: '已匹配会员的客户', follows: '客户关系', groups: '客户群', group_members: '群成员' },
+    operator: '后台账号（导购）', store: '所属门店', contactList: '客户', mappedFilter: '是否已匹配会员', mapped: '已匹配会员', unmapped: '未匹配会员', externalId: '外部联系人 ID', member: '会员', addedBy: '添加的员工', syncedAt: '同步时间', counts: { staff: '员工', contacts: '客户', mapped_contacts: '已匹配会员的客户', follows: '客户关系', groups: '客户群', group_members: '群成员' },
     staff: '员工', userId: '账号', contacts: '客户数', departments: '部门', active: '在职',
   },
 };
@@ -31,7 +31,7 @@ export const acquisitionEn: typeof acquisitionZh = {
   wecom: {
     title: 'WeCom', corpId: 'Corp id', agentId: 'App AgentId', agentIdHelp: 'Lets the guide workbench in the chat sidebar recognise the customer of the chat', secret: 'App secret', token: 'Callback Token', aesKey: 'Callback EncodingAESKey', enabled: 'Enabled', saved: 'Saved', keep: 'Set; leave empty to keep', callbackPath: 'Callback path (enter it in WeCom with your public host)',
     sync: 'Sync now', syncQueued: 'Sync started', lastSync: 'Last sync', syncStatus: { running: 'Running', succeeded: 'Succeeded', failed: 'Failed' }, never: 'Never synced',
-    operator: 'Console account (guide)', store: 'Store', counts: { staff: 'Staff', contacts: 'Contacts', mapped_contacts: 'Contacts matched to members', follows: 'Contact relations', groups: 'Customer groups', group_members: 'Group members' },
+    operator: 'Console account (guide)', store: 'Store', contactList: 'Contacts', mappedFilter: 'Matched to a member?', mapped: 'Matched', unmapped: 'Not matched', externalId: 'External userid', member: 'Member', addedBy: 'Added', syncedAt: 'Synced', counts: { staff: 'Staff', contacts: 'Contacts', mapped_contacts: 'Contacts matched to members', follows: 'Contact relations', groups: 'Customer groups', group_members: 'Group members' },
     staff: 'Staff', userId: 'Userid', contacts: 'Contacts', departments: 'Departments', active: 'Active',
   },
 };

@@ -59,6 +59,7 @@ export const wecomContactSchema = z.object({
   name: z.string().nullable().describe('Masked'),
   unionid: z.string().nullable().describe('Masked'),
   member_id: z.uuid().nullable(),
+  member_no: z.string().nullable(),
   follows: z.array(z.object({ staff_user_id: z.string(), added_at: instant, state: z.string().nullable(), removed_at: instant.nullable() })),
   synced_at: instant,
 });

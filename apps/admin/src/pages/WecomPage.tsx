@@ -3,11 +3,12 @@ import { App, Button, Card, Descriptions, Form, Input, Select, Space, Switch, Ta
 import { useTranslation } from 'react-i18next';
 import type { Operator } from '@hearth/contracts/auth';
 import type { Store } from '@hearth/contracts/stores';
-import type { WecomSettings, WecomStaff, WecomStatus } from '@hearth/contracts/wecom';
+import type { WecomContact, WecomSettings, WecomStaff, WecomStatus } from '@hearth/contracts/wecom';
 import { api, type Page } from '../api.ts';
 import { formatTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useCursorList } from '../use-cursor-list.ts';
+import { MemberLink } from './growth-shared.tsx';
 
 const counts = ['staff', 'contacts', 'mapped_contacts', 'follows', 'groups', 'group_members'] as const;
 
@@ -133,6 +134,34 @@ export function WecomPage() {
         />
         {staff.hasMore && <Button onClick={staff.loadMore}>…</Button>}
       </Card>
+      <ContactsCard />
     </Space>
+  );
+}
+
+/** 客户: the external contacts as synced (names masked), the member each is matched to, and who added them. */
+function ContactsCard() {
+  const { t } = useTranslation();
+  const [mapped, setMapped] = useState<'true' | 'false' | undefined>();
+  const contacts = useCursorList<WecomContact>('/wecom/contacts', { mapped });
+  return (
+    <Card title={t('acquisition.wecom.contactList')} extra={<Select allowClear size="small" style={{ width: 140 }} placeholder={t('acquisition.wecom.mappedFilter')} value={mapped} onChange={setMapped} options={[{ value: 'true', label: t('acquisition.wecom.mapped') }, { value: 'false', label: t('acquisition.wecom.unmapped') }]} />}>
+      <Table<WecomContact>
+        rowKey="external_user_id"
+        size="small"
+        loading={contacts.loading}
+        dataSource={contacts.rows}
+        pagination={false}
+        data-testid="wecom-contacts"
+        columns={[
+          { title: t('acquisition.wecom.externalId'), dataIndex: 'external_user_id' },
+          { title: t('acquisition.codes.name'), render: (_, c) => c.name ?? '—' },
+          { title: t('acquisition.wecom.member'), render: (_, c) => (c.member_id ? <MemberLink id={c.member_id} no={c.member_no} /> : <Tag>{t('acquisition.wecom.unmapped')}</Tag>) },
+          { title: t('acquisition.wecom.addedBy'), render: (_, c) => c.follows.filter((f) => !f.removed_at).map((f) => f.staff_user_id).join(', ') || '—' },
+          { title: t('acquisition.wecom.syncedAt'), render: (_, c) => formatTime(c.synced_at) },
+        ]}
+      />
+      {contacts.hasMore && <Button onClick={contacts.loadMore}>…</Button>}
+    </Card>
   );
 }

@@ -6,6 +6,7 @@ import type { AppDeps, RequestContext } from '../../deps.ts';
 import { notFound, validationError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { memberNumbers } from '../members/members.service.ts';
 import './wecom.tables.ts';
 
 // The console's views of the synced data. Contact names and unionids are personal data: masked here; the member's
@@ -85,11 +86,13 @@ export async function listContacts(db: Db, tenantId: string, query: { staff_user
   const page = toPage(rows, query.limit, (r) => r.external_user_id);
   const ids = page.data.map((r) => r.external_user_id);
   const follows = ids.length ? await db.selectFrom('wecom_follows').selectAll().where('tenant_id', '=', tenantId).where('external_user_id', 'in', ids).orderBy('added_at').execute() : [];
+  const numbers = await memberNumbers(db, tenantId, [...new Set(page.data.map((r) => r.member_id).filter((id): id is string => id !== null))]);
   const data: WecomContact[] = page.data.map((r) => ({
     external_user_id: r.external_user_id,
     name: r.name === null ? null : maskName(r.name),
     unionid: r.unionid === null ? null : maskId(r.unionid),
     member_id: r.member_id,
+    member_no: r.member_id ? (numbers.get(r.member_id) ?? null) : null,
     follows: follows.filter((f) => f.external_user_id === r.external_user_id).map((f) => ({ staff_user_id: f.staff_user_id, added_at: f.added_at.toISOString(), state: f.state, removed_at: f.removed_at?.toISOString() ?? null })),
     synced_at: r.synced_at.toISOString(),
   }));

@@ -84,7 +84,7 @@ describe('WeCom: adapter, sync, callbacks and message tasks against a local WeCo
 
     const contacts = (await req('GET', '/api/v1/wecom/contacts')).json().data;
     const contactA = contacts.find((c: { external_user_id: string }) => c.external_user_id === 'wmA');
-    expect(contactA).toMatchObject({ name: '小*', unionid: '****', member_id: memberA, follows: [{ staff_user_id: 'zhangsan', state: 'code-1', added_at: '2026-11-01T03:00:00.000Z', removed_at: null }] });
+    expect(contactA).toMatchObject({ name: '小*', unionid: '****', member_id: memberA, member_no: expect.stringMatching(/^M\d+$/), follows: [{ staff_user_id: 'zhangsan', state: 'code-1', added_at: '2026-11-01T03:00:00.000Z', removed_at: null }] });
     expect(JSON.stringify(contacts)).not.toContain('union-B');
     expect((await req('GET', '/api/v1/wecom/contacts?staff_user_id=lisi')).json().data.map((c: { external_user_id: string }) => c.external_user_id)).toEqual(['wmB']);
     expect((await req('GET', '/api/v1/wecom/contacts?mapped=false')).json().data.map((c: { external_user_id: string }) => c.external_user_id)).toEqual(['wmB']);
