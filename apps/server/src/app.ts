@@ -72,7 +72,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     allowList: (request) => !request.url.startsWith('/api/v1/'),
     keyGenerator: (request) => (request.ctx?.actor.id ? `${request.ctx.actor.type}:${request.ctx.actor.id}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
+      new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests exceeded; retry in ${context.after}`),
   });
   registerIdempotency(app, deps);
   await registerOpenApi(app);

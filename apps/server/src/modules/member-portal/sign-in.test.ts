@@ -125,6 +125,22 @@ describe('member sign-in: SMS codes, limits and lockout, WeChat OAuth', () => {
     expect((await post('/api/v1/me/auth/sms/code', { brand: a.slug, phone: phone() }, { ip: '10.9.8.8' })).statusCode).toBe(200);
   });
 
+  it('limits code checks per IP across phones, so one address cannot guess at many phones', async () => {
+    const ip = '10.9.8.9';
+    // One wrong guess per phone stays far below each phone's lockout: only the address limit can stop this.
+    for (let i = 0; i < 30; i++) {
+      const p = phone();
+      await requestCode(t, a.slug, p, `10.1.${i}.1`);
+      expect((await post('/api/v1/me/auth/sms/verify', { brand: a.slug, phone: p, code: '000000' }, { ip })).statusCode).not.toBe(429);
+    }
+    const p = phone();
+    const code = await requestCode(t, a.slug, p, '10.1.1.2');
+    const over = await post('/api/v1/me/auth/sms/verify', { brand: a.slug, phone: p, code }, { ip });
+    expect(over.statusCode).toBe(429);
+    expect(over.headers['content-type']).toContain('application/problem+json');
+    expect((await post('/api/v1/me/auth/sms/verify', { brand: a.slug, phone: p, code }, { ip: '10.9.8.10' })).statusCode).toBe(200);
+  });
+
   it('refuses unknown brands and malformed phones by field', async () => {
     expect((await post('/api/v1/me/auth/sms/code', { brand: 'no-such-brand', phone: phone() })).json().errors[0].field).toBe('brand');
     expect((await post('/api/v1/me/auth/sms/code', { brand: a.slug, phone: '12345' })).json().errors[0]).toMatchObject({ field: 'phone', code: 'invalid_phone' });
