@@ -34,7 +34,7 @@ export function PlanPage() {
       const result = await api<{ payment: { amount_fen: number }; pay_params: Record<string, string> | null }>('/me/membership/purchase', { method: 'POST', body: { plan_id: plan.id, provider, auto_renew: plan.auto_renew_allowed } });
       if (result.pay_params && window.WeixinJSBridge) {
         await requestWechatPay(result.pay_params);
-        await state.reload();
+        await Promise.all([state.reload(), benefits.reload()]);
         return;
       }
       await Dialog.alert({ content: t('plan.payAtCounter', { amount: fen(result.payment.amount_fen) }), confirmText: t('common.confirm') });
@@ -94,7 +94,7 @@ export function PlanPage() {
               </ul>
             )}
             {plan.trial_days > 0 && <Tag color="warning">{t('plan.trial', { days: plan.trial_days })}</Tag>}
-            <Button block color="primary" style={{ marginTop: 12 }} onClick={() => void buy(plan)} disabled={Boolean(pending)}>
+            <Button block color="primary" style={{ marginTop: 12 }} onClick={() => void buy(plan)} disabled={Boolean(pending)} data-testid="plan-buy">
               {current?.plan_id === plan.id ? t('plan.renew') : t('plan.buy')} · {inWechat && data.wechat_pay ? t('plan.payWechat') : t('plan.payOffline')}
             </Button>
           </section>

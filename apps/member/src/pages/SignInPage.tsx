@@ -99,7 +99,7 @@ export function SignInPage() {
         {t('signIn.submit')}
       </Button>
       {info?.wechat_sign_in && inWechat && (
-        <Button block size="large" shape="rounded" onClick={() => void wechat()} style={{ marginTop: 12, color: '#07c160', borderColor: '#07c160' }}>
+        <Button block size="large" shape="rounded" onClick={() => void wechat()} style={{ marginTop: 12, color: '#07c160', borderColor: '#07c160' }} data-testid="signin-wechat">
           {t('signIn.wechat')}
         </Button>
       )}
