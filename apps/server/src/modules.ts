@@ -58,6 +58,7 @@ import { registerPartnerJobs } from './modules/partners/callbacks.ts';
 import { registerPartnerMemberHooks } from './modules/partners/partners.hooks.ts';
 import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
 import { registerPricingMemberHooks } from './modules/pricing/pricing.hooks.ts';
+import { registerOrderSavingsJob } from './modules/pricing/order-savings.ts';
 import { benefitsRoutes } from './modules/benefits/benefits.routes.ts';
 import { registerBenefitJobs } from './modules/benefits/benefits.jobs.ts';
 import { gamesRoutes } from './modules/games/games.routes.ts';
@@ -149,7 +150,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'partners', routes: partnersRoutes, jobs: registerPartnerJobs, memberHooks: registerPartnerMemberHooks },
   { name: 'messaging', routes: messagingRoutes, jobs: registerMessagingJobs, memberHooks: registerMessagingMemberHooks },
   { name: 'member-portal', routes: memberPortalRoutes, jobs: registerMemberPortalJobs, memberHooks: registerMemberPortalMemberHooks },
-  { name: 'pricing', routes: pricingRoutes, memberHooks: registerPricingMemberHooks },
+  { name: 'pricing', routes: pricingRoutes, jobs: registerOrderSavingsJob, memberHooks: registerPricingMemberHooks },
   { name: 'benefits', routes: benefitsRoutes, jobs: registerBenefitJobs, memberHooks: registerBenefitMemberHooks, orderHooks: registerBenefitOrderHooks, pointsHooks: registerBenefitPointsHooks },
   { name: 'journeys', routes: journeysRoutes, jobs: registerJourneyJobs, memberHooks: registerJourneyMemberHooks },
   { name: 'games', routes: gamesRoutes, jobs: registerGamesJobs, memberHooks: registerGamesMemberHooks },

@@ -34,6 +34,23 @@ export async function recordSavings(_deps: Pick<AppDeps, 'clock'>, trx: Db, ctx:
   return inserted !== undefined;
 }
 
+/**
+ * Sets a saving that can change after it was recorded (an order line's member price, less what was refunded):
+ * the amount replaces the recorded one, and 0 removes it. Idempotent like recordSavings.
+ */
+export async function setSavings(trx: Db, ctx: Pick<RequestContext, 'tenantId'>, entry: SavingsEntry): Promise<void> {
+  if (!Number.isInteger(entry.amountFen) || entry.amountFen < 0) throw new Error(`setSavings: amountFen must be a whole number of fen ≥ 0, got ${entry.amountFen}`);
+  if (entry.amountFen === 0) {
+    await cancelSavings(trx, ctx, entry);
+    return;
+  }
+  await trx
+    .insertInto('member_savings')
+    .values({ tenant_id: ctx.tenantId, member_id: entry.memberId, id: uuidv7(), kind: entry.kind, amount_fen: entry.amountFen, source_id: entry.sourceId, occurred_at: entry.occurredAt })
+    .onConflict((oc) => oc.constraint('member_savings_source').doUpdateSet({ amount_fen: entry.amountFen, member_id: entry.memberId }))
+    .execute();
+}
+
 /** Takes a recorded saving back (a benefit use undone, an order canceled); nothing recorded: nothing to do. */
 export async function cancelSavings(trx: Db, ctx: Pick<RequestContext, 'tenantId'>, entry: { memberId: string; kind: Exclude<SavingsKind, 'coupon'>; sourceId: string }): Promise<boolean> {
   const result = await trx.deleteFrom('member_savings').where('tenant_id', '=', ctx.tenantId).where('kind', '=', entry.kind).where('source_id', '=', entry.sourceId).where('member_id', '=', entry.memberId).executeTakeFirst();

@@ -94,7 +94,7 @@ export async function quote(deps: AppDeps, ctx: RequestContext, input: { member_
 }
 
 /** Per SKU, the cheapest version in force at `at` among the member's audiences (plan before tier on a tie). */
-async function bestPrices(db: Db, tenantId: string, skus: string[], tierIds: string[], planId: string | null, at: Date): Promise<Map<string, PriceRow>> {
+export async function bestPrices(db: Db, tenantId: string, skus: string[], tierIds: string[], planId: string | null, at: Date): Promise<Map<string, PriceRow>> {
   const audiences = [...tierIds.map((id) => ['tier', id] as const), ...(planId ? [['plan', planId] as const] : [])];
   if (!audiences.length) return new Map();
   const rows = await sql<PriceRow>`
