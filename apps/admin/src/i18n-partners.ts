@@ -18,7 +18,7 @@ export const partnersZh = {
   errorCodes: { duplicate_in_file: '文件内重复', duplicate_in_pool: '券码库中已存在', empty: '空行', too_long: '超过 200 个字符', unknown: '未找到对应的发放记录', invalid: '格式不正确', invalid_time: '时间格式不正确' },
   codeStatus: { available: '可发放', allocated: '已发放' }, code: '券码（已打码）', allocatedAt: '发放时间',
   usage: { from: '起始月份', to: '结束月份', partner: '伙伴', month: '月份', allocations: '发放数', redemptions: '核销数', rate: '核销率', empty: '所选月份没有发放记录', importRedemptions: '导入核销数据', redemptionsHint: 'CSV 需要 code（券码）或 allocation_id 列，可选 redeemed_at（核销时间）', redemptionsResult: '核销 {{redeemed}}，此前已核销 {{already}}，未匹配 {{unknown}}' },
-  eligibility: { everyone: '所有会员', paid: '付费会员', plans: '付费方案', tiers: '会员等级', summaryPaid: '付费会员', any: '满足任一条件即可' },
+  eligibility: { everyone: '所有会员', paid: '付费会员', plans: '付费方案', tiers: '会员等级', segments: '人群分组', tags: '会员标签', summaryPaid: '付费会员', any: '满足任一条件即可' },
 };
 
 export const partnersEn: typeof partnersZh = {
@@ -38,7 +38,7 @@ export const partnersEn: typeof partnersZh = {
   errorCodes: { duplicate_in_file: 'Repeated in the file', duplicate_in_pool: 'Already in the pool', empty: 'Empty line', too_long: 'Longer than 200 characters', unknown: 'No matching allocation', invalid: 'Invalid', invalid_time: 'Invalid time' },
   codeStatus: { available: 'Available', allocated: 'Allocated' }, code: 'Code (masked)', allocatedAt: 'Allocated at',
   usage: { from: 'From month', to: 'To month', partner: 'Partner', month: 'Month', allocations: 'Allocated', redemptions: 'Redeemed', rate: 'Redemption rate', empty: 'Nothing allocated in these months', importRedemptions: 'Import redemptions', redemptionsHint: 'The CSV needs a column code (券码) or allocation_id, optionally redeemed_at (核销时间)', redemptionsResult: '{{redeemed}} redeemed, {{already}} already redeemed, {{unknown}} not matched' },
-  eligibility: { everyone: 'Every member', paid: 'Paid members', plans: 'Paid plans', tiers: 'Tiers', summaryPaid: 'Paid members', any: 'Any one condition admits' },
+  eligibility: { everyone: 'Every member', paid: 'Paid members', plans: 'Paid plans', tiers: 'Tiers', segments: 'Segments', tags: 'Member tags', summaryPaid: 'Paid members', any: 'Any one condition admits' },
 };
 
 export const pricingZh = {

@@ -8,7 +8,6 @@ import type { Eligibility } from '@hearth/contracts/eligibility';
 import type { MemberDay, MemberDaySchedule } from '@hearth/contracts/member-days';
 import type { MessageTemplate } from '@hearth/contracts/messaging';
 import type { MemberPrice } from '@hearth/contracts/pricing';
-import type { Segment } from '@hearth/contracts/segments';
 import { api, ApiError, type Page } from '../api.ts';
 import { formatFen } from '../format.ts';
 import { EligibilityInput } from './scarce-shared.tsx';
@@ -31,7 +30,6 @@ interface FormValues {
   member_price_ids?: string[];
   skus?: string[];
   eligibility?: Eligibility;
-  segment_ids?: string[];
   reminder_lead_hours?: number | null;
   reminder_template_id?: string | null;
 }
@@ -44,7 +42,7 @@ export function MemberDayForm({ open, editing, onClose, onSaved }: { open: boole
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const [choices, setChoices] = useState<{ coupons: CouponTemplate[]; prices: MemberPrice[]; segments: Segment[]; templates: MessageTemplate[] }>({ coupons: [], prices: [], segments: [], templates: [] });
+  const [choices, setChoices] = useState<{ coupons: CouponTemplate[]; prices: MemberPrice[]; templates: MessageTemplate[] }>({ coupons: [], prices: [], templates: [] });
   const [preview, setPreview] = useState<string[] | null>(null);
   const values = Form.useWatch([], form) as FormValues | undefined;
 
@@ -54,9 +52,8 @@ export function MemberDayForm({ open, editing, onClose, onSaved }: { open: boole
     void Promise.all([
       quiet(api<{ data: CouponTemplate[] }>('/coupon-templates'), { data: [] }),
       quiet(api<{ data: MemberPrice[] }>('/member-prices'), { data: [] }),
-      quiet(api<Page<Segment>>('/segments?limit=200&status=active'), { data: [], next_cursor: null }),
       quiet(api<Page<MessageTemplate>>('/messaging/templates?limit=200&status=active'), { data: [], next_cursor: null }),
-    ]).then(([coupons, prices, segments, templates]) => setChoices({ coupons: coupons.data, prices: prices.data, segments: segments.data, templates: templates.data }));
+    ]).then(([coupons, prices, templates]) => setChoices({ coupons: coupons.data, prices: prices.data, templates: templates.data }));
     form.setFieldsValue(editing ? fromMemberDay(editing) : { kind: 'monthly_day', day: 18, months: [], start_date: dayjs(), active: true, multiplier: 2, eligibility: {} });
   }, [open, editing, form]);
 
@@ -86,7 +83,7 @@ export function MemberDayForm({ open, editing, onClose, onSaved }: { open: boole
       coupon_pack: (v.coupon_ids ?? []).map((id) => ({ template_id: id, quantity: 1 })),
       member_price_ids: v.member_price_ids ?? [],
       skus: v.skus ?? [],
-      eligibility: { ...v.eligibility, segment_ids: v.segment_ids?.length ? v.segment_ids : undefined },
+      eligibility: v.eligibility ?? {},
       reminder_lead_hours: v.reminder_lead_hours ?? null,
       reminder_template_id: v.reminder_template_id ?? null,
     };
@@ -162,9 +159,6 @@ export function MemberDayForm({ open, editing, onClose, onSaved }: { open: boole
         </Form.Item>
         <Form.Item name="skus" label={t('memberDays.skus')}><Select mode="tags" tokenSeparators={[',', ' ']} /></Form.Item>
         <Form.Item name="eligibility" label={t('memberDays.eligibility')} extra={t('memberDays.eligibilityHint')}><EligibilityInput /></Form.Item>
-        <Form.Item name="segment_ids" label={t('memberDays.segments')}>
-          <Select mode="multiple" allowClear optionFilterProp="label" options={choices.segments.map((s) => ({ value: s.id, label: s.name }))} />
-        </Form.Item>
         <Space align="start" wrap>
           <Form.Item name="reminder_lead_hours" label={t('memberDays.reminderHours')}><InputNumber min={1} max={720} /></Form.Item>
           <Form.Item name="reminder_template_id" label={t('memberDays.reminderTemplate')} style={{ minWidth: 280 }}>
@@ -192,7 +186,6 @@ function scheduleOf(v: Partial<FormValues>): MemberDaySchedule {
 
 function fromMemberDay(d: MemberDay): FormValues {
   const s = d.schedule;
-  const { segment_ids, ...eligibility } = d.eligibility;
   return {
     name: d.name,
     description: d.description ?? undefined,
@@ -208,8 +201,7 @@ function fromMemberDay(d: MemberDay): FormValues {
     coupon_ids: d.coupon_pack.map((c) => c.template_id),
     member_price_ids: d.member_price_ids,
     skus: d.skus,
-    eligibility,
-    segment_ids: segment_ids ?? [],
+    eligibility: d.eligibility,
     reminder_lead_hours: d.reminder_lead_hours,
     reminder_template_id: d.reminder_template_id,
   };

@@ -8,27 +8,49 @@ import type { TierProgram } from '@hearth/contracts/tiers';
 import { api, ApiError } from '../api.ts';
 import { CSRF_HEADER } from '@hearth/contracts/auth';
 
-/** Tiers (every ladder) and paid plans by id, for the eligibility editor, member prices and their labels. */
-export function useAudiences() {
-  const [tiers, setTiers] = useState<{ id: string; name: string }[]>([]);
-  const [plans, setPlans] = useState<{ id: string; name: string }[]>([]);
+/**
+ * Tiers (every ladder), paid plans, segments and tags by id, for the eligibility editor, member prices and their
+ * labels. Every row of a list shows its eligibility, so the lists are fetched once and shared for half a minute.
+ */
+export function useAudiences(): Audiences {
+  const [audiences, setAudiences] = useState<Audiences>(noAudiences);
   useEffect(() => {
-    void api<{ data: TierProgram[] }>('/tier-programs').then(
-      (r) => setTiers(r.data.flatMap((p) => p.tiers.map((t) => ({ id: t.id, name: r.data.length > 1 ? `${p.name} · ${t.name}` : t.name })))),
-      () => setTiers([]),
-    );
-    void api<{ data: Plan[] }>('/membership/plans').then(
-      (r) => setPlans(r.data.map((p) => ({ id: p.id, name: p.name }))),
-      () => setPlans([]),
-    );
+    let live = true;
+    void loadAudiences().then((a) => live && setAudiences(a));
+    return () => void (live = false);
   }, []);
-  return { tiers, plans };
+  return audiences;
 }
 
-/** Paid members, plans and tiers (the API also takes segments and tags); any one admits, none admits everyone. */
+const noAudiences: Audiences = { tiers: [], plans: [], segments: [], tags: [] };
+let audiencesCache: { at: number; value: Promise<Audiences> } | null = null;
+
+function loadAudiences(): Promise<Audiences> {
+  if (audiencesCache && Date.now() - audiencesCache.at < 30_000) return audiencesCache.value;
+  // Operators without the rights to one list still edit with the others; that list stays empty.
+  const quiet = <T,>(p: Promise<T>, map: (v: T) => Audience[]) => p.then(map, () => []);
+  const value = Promise.all([
+    quiet(api<{ data: TierProgram[] }>('/tier-programs'), (r) => r.data.flatMap((p) => p.tiers.map((t) => ({ id: t.id, name: r.data.length > 1 ? `${p.name} · ${t.name}` : t.name })))),
+    quiet(api<{ data: Plan[] }>('/membership/plans'), (r) => r.data.map((p) => ({ id: p.id, name: p.name }))),
+    quiet(api<{ data: Audience[] }>('/segments?status=active&limit=200'), (r) => r.data.map((s) => ({ id: s.id, name: s.name }))),
+    quiet(api<{ data: { name: string; tags: Audience[] }[] }>('/tag-groups'), (r) => r.data.flatMap((g) => g.tags.map((tag) => ({ id: tag.id, name: `${g.name} · ${tag.name}` })))),
+  ]).then(([tiers, plans, segments, tags]) => ({ tiers, plans, segments, tags }));
+  audiencesCache = { at: Date.now(), value };
+  return value;
+}
+
+interface Audiences {
+  tiers: Audience[];
+  plans: Audience[];
+  segments: Audience[];
+  tags: Audience[];
+}
+type Audience = { id: string; name: string };
+
+/** Paid members, plans, tiers, segments and tags; any one admits, none admits everyone. */
 export function EligibilityInput({ value, onChange }: { value?: Eligibility; onChange?: (v: Eligibility) => void }) {
   const { t } = useTranslation();
-  const { tiers, plans } = useAudiences();
+  const { tiers, plans, segments, tags } = useAudiences();
   const v = value ?? {};
   const set = (patch: Partial<Eligibility>) => onChange?.({ ...v, ...patch });
   return (
@@ -38,20 +60,22 @@ export function EligibilityInput({ value, onChange }: { value?: Eligibility; onC
       </Checkbox>
       <Select mode="multiple" allowClear placeholder={t('partners.eligibility.plans')} value={v.plan_ids ?? []} onChange={(ids: string[]) => set({ plan_ids: ids.length ? ids : undefined })} options={plans.map((p) => ({ value: p.id, label: p.name }))} />
       <Select mode="multiple" allowClear placeholder={t('partners.eligibility.tiers')} value={v.tier_ids ?? []} onChange={(ids: string[]) => set({ tier_ids: ids.length ? ids : undefined })} options={tiers.map((p) => ({ value: p.id, label: p.name }))} />
+      <Select mode="multiple" allowClear optionFilterProp="label" placeholder={t('partners.eligibility.segments')} value={v.segment_ids ?? []} onChange={(ids: string[]) => set({ segment_ids: ids.length ? ids : undefined })} options={segments.map((p) => ({ value: p.id, label: p.name }))} data-testid="eligibility-segments" />
+      <Select mode="multiple" allowClear optionFilterProp="label" placeholder={t('partners.eligibility.tags')} value={v.tag_ids ?? []} onChange={(ids: string[]) => set({ tag_ids: ids.length ? ids : undefined })} options={tags.map((p) => ({ value: p.id, label: p.name }))} data-testid="eligibility-tags" />
     </Space>
   );
 }
 
 export function EligibilityTags({ value }: { value: Eligibility }) {
   const { t } = useTranslation();
-  const { tiers, plans } = useAudiences();
-  const name = (list: { id: string; name: string }[], id: string) => list.find((x) => x.id === id)?.name ?? id.slice(0, 8);
+  const { tiers, plans, segments, tags: tagList } = useAudiences();
+  const name = (list: Audience[], id: string) => list.find((x) => x.id === id)?.name ?? id.slice(0, 8);
   const tags = [
     ...(value.paid_members ? [t('partners.eligibility.summaryPaid')] : []),
     ...(value.plan_ids ?? []).map((id) => name(plans, id)),
     ...(value.tier_ids ?? []).map((id) => name(tiers, id)),
-    ...(value.segment_ids ?? []).map((id) => `segment ${id.slice(0, 8)}`),
-    ...(value.tag_ids ?? []).map((id) => `tag ${id.slice(0, 8)}`),
+    ...(value.segment_ids ?? []).map((id) => `${t('partners.eligibility.segments')} · ${name(segments, id)}`),
+    ...(value.tag_ids ?? []).map((id) => `${t('partners.eligibility.tags')} · ${name(tagList, id)}`),
   ];
   return tags.length ? <>{tags.map((x) => <Tag key={x}>{x}</Tag>)}</> : <Tag color="green">{t('partners.eligibility.everyone')}</Tag>;
 }
