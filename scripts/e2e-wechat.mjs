@@ -3,7 +3,7 @@
 // web OAuth (authorize page, code → openid/unionid, user info) and WeChat Pay API v3 (the peer the server's tests
 // use, which checks the merchant's signatures and signs like WeChat Pay). Debian's Chromium plays the phone with
 // WeChat's user agent and a WeixinJSBridge whose payment sheet is answered here, as the member's taps would be:
-// the member signs in with WeChat, buys the paid plan with WeChat Pay, registers for a paid event, closes the
+// the member signs in with WeChat, buys the paid plan with WeChat Pay and claims its partner perk, registers for a paid event, closes the
 // payment sheet once (the seat stays held), pays, gets the ticket's QR, and cancels it for a refund through
 // WeChat Pay. Screenshots of each step go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
@@ -183,6 +183,11 @@ try {
   // The plan's benefits are the member's at once, without leaving the page.
   const planBenefit = await operator('GET', `/benefits/${plan.benefit_ids[0]}`);
   await page.getByTestId('my-benefits').getByText(planBenefit.name, { exact: true }).waitFor();
+  // The plan brings an alliance perk (the demo's video app): claimed here, its code shown in full to copy.
+  const perk = page.getByTestId('partner-benefit').filter({ hasText: '光影视频 VIP 月卡' });
+  await perk.getByTestId('partner-claim').click();
+  const perkCode = (await perk.getByTestId('partner-code').textContent())?.trim();
+  if (!/^GY[0-9A-F]{10}$/.test(perkCode ?? '')) throw new Error(`the perk shows no code: ${perkCode}`);
   await shot('04-plan-paid');
   const membership = await operator('GET', `/members/${memberId}/membership`);
   if (!membership.is_paid_member || membership.payments[0]?.provider !== 'wechat' || membership.payments[0]?.status !== 'paid') throw new Error(`membership after WeChat Pay: ${JSON.stringify(membership)}`);
@@ -227,7 +232,7 @@ if (failure) {
   console.log('e2e: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`WeChat member center browser test: signed in through WeChat OAuth, bought the paid plan with WeChat Pay, closed the sheet for a paid event (seat held), paid it, got the ticket's QR and canceled it for a WeChat Pay refund. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+console.log(`WeChat member center browser test: signed in through WeChat OAuth, bought the paid plan with WeChat Pay and claimed its partner perk's code, closed the sheet for a paid event (seat held), paid it, got the ticket's QR and canceled it for a WeChat Pay refund. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
 async function waitForReady(url, timeoutMs) {

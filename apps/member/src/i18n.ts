@@ -34,6 +34,12 @@ const zhCN = {
     title: '我的优惠券', available: '可使用', used: '已使用', expired: '已过期', validUntil: '有效期至 {{date}}', startsAt: '{{date}} 起可用', use: '去使用', rules: '使用规则', code: '券码', showQr: '到店出示二维码核销',
     usedAt: '已于 {{date}} 使用', none: '暂无优惠券', qrLabel: '优惠券二维码 {{code}}',
   },
+  partners: {
+    title: '联盟权益', claim: '领取', soldOut: '已领完', copy: '复制', copied: '已复制，可到合作方 App 兑换',
+    periods: { once: '限领一次', day: '每天可领一次', week: '每周可领一次', month: '每月可领一次', year: '每年可领一次' },
+    status: { allocated: '已领取', pending: '发放中，请稍后刷新查看', delivered: '已发放到您在合作方的账户', failed: '发放未成功，请联系客服' },
+    errors: { MEMBER_NOT_ELIGIBLE: '该权益仅限指定会员领取', PARTNER_POOL_EXHAUSTED: '已领完', PARTNER_BENEFIT_PAUSED: '该权益暂停领取' },
+  },
   plan: {
     title: '权益与付费会员', myPlan: '我的付费会员', none: '您还不是付费会员', until: '权益有效期至 {{date}}', autoRenew: '自动续费', cancelAutoRenew: '取消自动续费', cancelConfirm: '取消后当前周期内权益照常享受，到期后不再续费。确定取消？',
     canceled: '已取消自动续费', buy: '立即开通', renew: '续费', price: '{{price}}/{{period}}', periods: { month: '月', quarter: '季', year: '年' }, trial: '可免费试用 {{days}} 天',
@@ -98,6 +104,12 @@ const en: typeof zhCN = {
   coupons: {
     title: 'My coupons', available: 'Available', used: 'Used', expired: 'Expired', validUntil: 'Valid until {{date}}', startsAt: 'Usable from {{date}}', use: 'Use', rules: 'Rules', code: 'Code', showQr: 'Show the QR code at the store',
     usedAt: 'Used on {{date}}', none: 'No coupons', qrLabel: 'Coupon QR code {{code}}',
+  },
+  partners: {
+    title: 'Partner perks', claim: 'Claim', soldOut: 'All claimed', copy: 'Copy', copied: 'Copied: redeem it in the partner’s app',
+    periods: { once: 'Once only', day: 'Once a day', week: 'Once a week', month: 'Once a month', year: 'Once a year' },
+    status: { allocated: 'Claimed', pending: 'On its way; refresh in a moment', delivered: 'Delivered to your account with the partner', failed: 'Delivery failed; please contact us' },
+    errors: { MEMBER_NOT_ELIGIBLE: 'This perk is for selected members', PARTNER_POOL_EXHAUSTED: 'All claimed', PARTNER_BENEFIT_PAUSED: 'This perk is paused' },
   },
   plan: {
     title: 'Benefits & paid plan', myPlan: 'My paid membership', none: 'You are not a paid member yet', until: 'Benefits until {{date}}', autoRenew: 'Auto-renew', cancelAutoRenew: 'Cancel auto-renew', cancelConfirm: 'Your benefits last until the end of this period and it will not renew. Cancel auto-renew?',

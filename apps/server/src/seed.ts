@@ -23,6 +23,7 @@ import { seedDemoChannelCodes } from './modules/channel-codes/channel-codes.seed
 import { seedDemoDistribution } from './modules/distribution/distribution.seed.ts';
 import { seedDemoReferrals } from './modules/referrals/referrals.seed.ts';
 import { seedDemoGroups } from './modules/groups/groups.seed.ts';
+import { seedDemoPartners } from './modules/partners/partners.seed.ts';
 import { createTemplate, listTemplates } from './modules/coupons/templates.service.ts';
 import { confirmCoupon } from './modules/coupons/writeoff.service.ts';
 import { createTag, createTagGroup, tagMembers } from './modules/members/tags.service.ts';
@@ -86,6 +87,7 @@ export async function seedDemoIfEmpty(deps: AppDeps): Promise<DemoCredentials | 
     await seedDemoReferralsAndCommission(inTrx, ctx, stores[0]!.id, memberIds);
     const couponTemplateId = await seedDemoCoupons(inTrx, ctx, memberIds);
     await seedDemoMembership(inTrx, ctx, memberIds, benefits);
+    await seedDemoPartners(inTrx, ctx);
     await seedDemoMemberDay(inTrx, ctx);
     await seedDemoExperience(inTrx, ctx, memberIds);
     await seedDemoGames(inTrx, ctx, memberIds, couponTemplateId);

@@ -90,6 +90,19 @@ export const allocationSchema = z.object({
 });
 export type Allocation = z.infer<typeof allocationSchema>;
 
+/** A partner benefit as the member center shows it: one the member may claim now, and what they claimed this period. */
+export const myPartnerBenefitSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  partner_name: z.string(),
+  kind: z.enum(partnerBenefitKinds),
+  period: z.enum(allocationPeriods),
+  in_stock: z.boolean().describe('A code pool with a code left, or a callback benefit'),
+  allocation: allocationSchema.nullable().describe('This period’s claim, with the full code'),
+});
+export type MyPartnerBenefit = z.infer<typeof myPartnerBenefitSchema>;
+
 export const allocateInputSchema = z.object({
   member_id: z.uuid(),
   benefit_ref: z.string().trim().max(100).nullish().describe('Opaque reference kept with the allocation'),

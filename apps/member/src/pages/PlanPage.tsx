@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Button, Dialog, NavBar, Tag, Toast } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,7 @@ import { inWechat } from '../brand.ts';
 import { useLoad } from '../use-load.ts';
 import { requestWechatPay } from '../wechat-pay.ts';
 import { formatInZone } from '../dates.ts';
+import { PartnerBenefits } from './PartnerBenefits.tsx';
 
 type MyMembership = z.infer<typeof myMembershipSchema>;
 type Plan = MyMembership['plans'][number];
@@ -21,6 +23,8 @@ export function PlanPage() {
   const navigate = useNavigate();
   const state = useLoad<MyMembership>('/me/membership');
   const benefits = useLoad<z.infer<typeof myBenefitsSchema>>('/me/benefits');
+  // A new plan can make partner perks claimable: the list is asked again after a payment.
+  const [partnersVersion, setPartnersVersion] = useState(0);
   const en = i18n.language === 'en';
   const data = state.data;
   const current = data?.membership.current;
@@ -35,6 +39,7 @@ export function PlanPage() {
       if (result.pay_params && window.WeixinJSBridge) {
         await requestWechatPay(result.pay_params);
         await Promise.all([state.reload(), benefits.reload()]);
+        setPartnersVersion((v) => v + 1);
         return;
       }
       await Dialog.alert({ content: t('plan.payAtCounter', { amount: fen(result.payment.amount_fen) }), confirmText: t('common.confirm') });
@@ -108,7 +113,7 @@ export function PlanPage() {
           )}
           {benefits.data?.entitlements.length === 0 && <p className="muted" style={{ margin: 0 }}>{t('plan.noBenefits')}</p>}
           {benefits.data?.entitlements.map((e) => (
-            <div key={e.benefit.id} style={{ display: 'flex', justifyContent: 'space-between', padding: '8px 0', borderBottom: '1px solid #f0f0f0' }}>
+            <div key={e.benefit.id} style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', padding: '8px 0', borderBottom: '1px solid #f0f0f0' }}>
               <div>
                 <div>{en ? (e.benefit.name_en ?? e.benefit.name) : e.benefit.name}</div>
                 {e.valid_until && <div className="muted">{t('plan.until', { date: date(e.valid_until) })}</div>}
@@ -122,6 +127,7 @@ export function PlanPage() {
             {t('card.links.tier')} ›
           </Button>
         </section>
+        <PartnerBenefits key={partnersVersion} />
       </div>
     </main>
   );

@@ -21,6 +21,7 @@ import { meAccountRoutes } from './me-account.routes.ts';
 import { meLoyaltyRoutes } from './me-loyalty.routes.ts';
 import { meContentRoutes } from '../content/me-content.routes.ts';
 import { meGamesRoutes } from '../games/me-games.routes.ts';
+import { mePartnersRoutes } from '../partners/me-partners.routes.ts';
 import { meReferralsRoutes } from '../referrals/me-referrals.routes.ts';
 import { meDistributionRoutes } from '../distribution/me-distribution.routes.ts';
 import { MEMBER_COOKIE, memberScope, tokenOf } from './member-auth.ts';
@@ -122,6 +123,7 @@ export function memberPortalRoutes(api: Api, { deps }: RouteContext) {
       meGamesRoutes(me as unknown as Api, deps);
       meReferralsRoutes(me as unknown as Api, deps);
       meDistributionRoutes(me as unknown as Api, deps);
+      mePartnersRoutes(me as unknown as Api, deps);
     },
     { prefix: '/me' },
   );

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
+import { signInBySms } from '../member-portal/sign-in.test-helpers.ts';
 
 describe('partners: code pools, allocation, callbacks, redemptions, settlement', () => {
   // 10:00 in Shanghai on 20 November 2026.
@@ -230,5 +231,42 @@ describe('partners: code pools, allocation, callbacks, redemptions, settlement',
     expect(mine).toHaveLength(2);
     expect(mine.map((x: { period_key: string }) => x.period_key).sort()[0]).toBe('2026-11');
     expect((await allocate(benefit, keep)).statusCode).toBe(200);
+  });
+  it('lets members claim the partner benefits they are eligible for in the member center, once a period, with the full code', async () => {
+    const partnerId = await partner({ name: '视频伙伴' });
+    const open = await pool(partnerId, { name: '视频 VIP 月卡', description: '每月一张', eligibility: {} });
+    await csv(`/api/v1/partner-benefits/${open}/codes/import`, codes(1, 'VIP'));
+    const paidOnly = await pool(partnerId, { name: '付费会员专享', eligibility: { paid_members: true } });
+    await csv(`/api/v1/partner-benefits/${paidOnly}/codes/import`, codes(2, 'PAID'));
+    const first = await signInBySms(t, a.slug, '13811110001');
+    const me = (method: 'GET' | 'POST', url: string, auth = first.auth) => t.app.inject({ method, url, headers: auth });
+
+    const offered = (await me('GET', '/api/v1/me/partner-benefits')).json();
+    expect(offered.map((o: { id: string }) => o.id)).toContain(open);
+    expect(offered.map((o: { id: string }) => o.id)).not.toContain(paidOnly);
+    expect(offered.find((o: { id: string }) => o.id === open)).toMatchObject({ name: '视频 VIP 月卡', partner_name: '视频伙伴', period: 'month', in_stock: true, allocation: null });
+
+    const claimed = await me('POST', `/api/v1/me/partner-benefits/${open}/claim`);
+    expect(claimed.statusCode, claimed.body).toBe(201);
+    expect(claimed.json()).toMatchObject({ member_id: first.member_id, code: 'VIP-00000', status: 'allocated' });
+    const again = await me('POST', `/api/v1/me/partner-benefits/${open}/claim`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(claimed.json().id);
+    expect((await me('GET', '/api/v1/me/partner-benefits')).json().find((o: { id: string }) => o.id === open).allocation.code).toBe('VIP-00000');
+
+    const notEligible = await me('POST', `/api/v1/me/partner-benefits/${paidOnly}/claim`);
+    expect(notEligible.statusCode).toBe(409);
+    expect(notEligible.json().code).toBe('MEMBER_NOT_ELIGIBLE');
+
+    // The only code is taken: the next member sees it out of stock and is told so on claiming.
+    const second = await signInBySms(t, a.slug, '13811110002');
+    expect((await me('GET', '/api/v1/me/partner-benefits', second.auth)).json().find((o: { id: string }) => o.id === open)).toMatchObject({ in_stock: false, allocation: null });
+    expect((await me('POST', `/api/v1/me/partner-benefits/${open}/claim`, second.auth)).json().code).toBe('PARTNER_POOL_EXHAUSTED');
+
+    // Another tenant's benefit, and a paused one, are unknown here.
+    const elsewhere = await req('POST', '/api/v1/partner-benefits', { partner_id: await (async () => (await req('POST', '/api/v1/partners', { name: '别家伙伴' }, b)).json().id)(), name: '别家券', kind: 'code_pool' }, b);
+    expect((await me('POST', `/api/v1/me/partner-benefits/${elsewhere.json().id}/claim`)).statusCode).toBe(404);
+    expect((await req('PATCH', `/api/v1/partner-benefits/${paidOnly}`, { status: 'paused' })).statusCode).toBe(200);
+    expect((await me('POST', `/api/v1/me/partner-benefits/${paidOnly}/claim`)).statusCode).toBe(404);
   });
 });

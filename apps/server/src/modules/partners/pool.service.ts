@@ -122,7 +122,7 @@ async function alertIfLow(trx: Db, deps: AppDeps, ctx: RequestContext, benefit: 
   if (marked) await emitEvent(trx, deps.jobs, ctx, 'partner.pool_low', { benefit_id: benefit.id, partner_id: benefit.partner_id, available, threshold: benefit.low_stock_threshold });
 }
 
-async function availableUpTo(db: Db, tenantId: string, benefitId: string, limit: number): Promise<number> {
+export async function availableUpTo(db: Db, tenantId: string, benefitId: string, limit: number): Promise<number> {
   const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from partner_codes where tenant_id = ${tenantId} and benefit_id = ${benefitId} and status = 'available' limit ${limit}) s`.execute(db);
   return r.rows[0]!.n;
 }
@@ -272,7 +272,7 @@ export function maskCode(code: string): string {
   return code.slice(0, keep) + '*'.repeat(Math.max(4, code.length - 2 * keep)) + code.slice(-keep);
 }
 
-async function findAllocation(db: Db, tenantId: string, benefitId: string, memberId: string, periodKey: string) {
+export async function findAllocation(db: Db, tenantId: string, benefitId: string, memberId: string, periodKey: string) {
   return db.selectFrom('partner_allocations').selectAll().where('tenant_id', '=', tenantId).where('benefit_id', '=', benefitId).where('member_id', '=', memberId).where('period_key', '=', periodKey).executeTakeFirst();
 }
 
