@@ -48,7 +48,7 @@ const zhCN = {
   },
   profile: {
     title: '个人资料', name: '姓名', nickname: '昵称', gender: '性别', genders: { male: '男', female: '女', unknown: '保密' }, birthday: '生日', birthdayOnce: '生日仅可设置一次，设置后如需修改请联系门店',
-    birthdayLocked: '已设置', email: '邮箱', city: '城市', phone: '手机号', saved: '已保存', consents: '消息订阅', channels: { sms: '短信', email: '邮件', wechat: '微信消息', app_push: 'App 推送' },
+    birthdayLocked: '已设置', email: '邮箱', city: '城市', phone: '手机号', saved: '已保存', consents: '消息订阅', channels: { sms: '短信', email: '邮件', wechat: '微信消息', app_push: 'App 推送', location: '位置信息（到店提醒）' },
     privacy: '隐私与数据', export: '导出我的数据', exportDone: '已生成并下载您的数据', erase: '注销会员并删除个人信息',
     eraseWarning: '注销后：您的姓名、手机号、生日等个人信息将被永久删除，积分、优惠券与付费会员权益将无法再使用，且不可恢复。消费记录会以匿名方式保留用于品牌对账。',
     eraseConfirm: '我已了解，确认注销', erased: '已注销，感谢您的陪伴', logout: '退出登录', memberSince: '{{date}} 加入',
@@ -119,7 +119,7 @@ const en: typeof zhCN = {
   },
   profile: {
     title: 'Profile', name: 'Name', nickname: 'Nickname', gender: 'Gender', genders: { male: 'Male', female: 'Female', unknown: 'Prefer not to say' }, birthday: 'Birthday', birthdayOnce: 'The birthday can be set once; ask a store to correct it',
-    birthdayLocked: 'Set', email: 'Email', city: 'City', phone: 'Mobile', saved: 'Saved', consents: 'Messages I accept', channels: { sms: 'SMS', email: 'Email', wechat: 'WeChat', app_push: 'App push' },
+    birthdayLocked: 'Set', email: 'Email', city: 'City', phone: 'Mobile', saved: 'Saved', consents: 'Messages I accept', channels: { sms: 'SMS', email: 'Email', wechat: 'WeChat', app_push: 'App push', location: 'Location (nearby-store offers)' },
     privacy: 'Privacy & data', export: 'Download my data', exportDone: 'Your data was downloaded', erase: 'Close my membership and erase my data',
     eraseWarning: 'Your name, mobile number, birthday and other personal data will be erased for good; points, coupons and paid benefits can no longer be used. This cannot be undone. Purchases stay, anonymised, for the brand’s accounts.',
     eraseConfirm: 'I understand, erase', erased: 'Your membership is closed', logout: 'Sign out', memberSince: 'Member since {{date}}',

@@ -16,6 +16,7 @@ import { accessRoutes } from './modules/access/access.routes.ts';
 import { operatorsRoutes } from './modules/access/operators.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storesRoutes } from './modules/stores/stores.routes.ts';
+import { registerGeofenceMemberHooks } from './modules/stores/geofences.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { productsRoutes } from './modules/products/products.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
@@ -102,7 +103,7 @@ export const hearthModules: HearthModule[] = [
   { name: 'operators', routes: operatorsRoutes },
   { name: 'audit', routes: auditRoutes },
   { name: 'jobs', routes: jobsRoutes, jobs: registerPlatformJobs },
-  { name: 'stores', routes: storesRoutes },
+  { name: 'stores', routes: storesRoutes, memberHooks: registerGeofenceMemberHooks },
   {
     name: 'members',
     routes: (api, context) => {

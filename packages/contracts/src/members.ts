@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const memberChannels = ['official_account', 'mini_program', 'app', 'store', 'web', 'import', 'referral', 'partner'] as const;
 export const memberStatuses = ['active', 'frozen', 'erased', 'merged'] as const;
 export const identityTypes = ['wechat_unionid', 'wechat_openid', 'mini_program_openid', 'app_user_id', 'phone', 'email', 'store_card', 'partner'] as const;
-export const consentChannels = ['sms', 'email', 'wechat', 'app_push'] as const;
+export const consentChannels = ['sms', 'email', 'wechat', 'app_push', 'location'] as const;
 export const customFieldTypes = ['text', 'number', 'date', 'enum', 'boolean'] as const;
 
 /** Identity types whose value means something only within one app (WeChat openids, partner ids). */

@@ -37,6 +37,7 @@ export const storeInputSchema = z.object({
     .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'expected a phone number')
     .nullish(),
   opening_hours: openingHoursSchema.nullish(),
+  geofence_radius_m: z.number().int().min(20).max(5000).nullish().describe('Radius of the store’s geofence in metres; empty: the tenant’s default'),
   status: storeStatusSchema.default('active'),
 });
 export type StoreInput = z.input<typeof storeInputSchema>;
@@ -59,6 +60,7 @@ export const storeSchema = z.object({
   longitude: z.number().nullable(),
   phone: z.string().nullable(),
   opening_hours: openingHoursSchema.nullable(),
+  geofence_radius_m: z.number().int().nullable(),
   status: storeStatusSchema,
   created_at: z.string(),
   updated_at: z.string(),
@@ -83,3 +85,24 @@ export const storeImportResultSchema = z.object({
   ),
 });
 export type StoreImportResult = z.infer<typeof storeImportResultSchema>;
+
+/** Where a member is now, from the brand's app or mini program (or the member center), with their location consent. */
+export const locationInputSchema = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  accuracy_m: z.number().min(0).max(5000).optional().describe('How far off the position may be; a fix worse than a store’s radius does not enter it'),
+});
+
+const nearStoreSchema = z.object({ store_id: z.uuid(), name: z.string(), distance_m: z.number().int(), radius_m: z.number().int() });
+
+export const locationResultSchema = z.object({
+  inside: z.array(nearStoreSchema).describe('Stores whose geofence the member is in, nearest first'),
+  entered: z.array(z.uuid()).describe('Of those, the ones that fired geofence.entered now (outside their cooldown)'),
+});
+
+export const geofenceSettingsSchema = z.object({
+  enabled: z.boolean(),
+  default_radius_m: z.number().int().min(20).max(5000).describe('For stores without their own radius'),
+  cooldown_minutes: z.number().int().min(1).max(43_200).describe('A member entering the same store again within this fires nothing'),
+});
+export type GeofenceSettings = z.infer<typeof geofenceSettingsSchema>;

@@ -3,6 +3,7 @@ import { App, Button, Card, Drawer, Form, Input, InputNumber, Radio, Select, Spa
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { lifecycleStages, paidStatuses, rfmGroups, type Condition, type Preview, type Rule, type Segment } from '@hearth/contracts/segments';
+import { consentChannels } from '@hearth/contracts/members';
 import type { Plan } from '@hearth/contracts/membership';
 import type { TierProgram } from '@hearth/contracts/tiers';
 import { api } from '../api.ts';
@@ -209,7 +210,7 @@ function SegmentBuilder({ open, onClose }: { open: boolean; onClose: (saved: boo
             <Select style={{ width: 160 }} showSearch={{ optionFilterProp: 'label' }} value={row.kind} onChange={(kind: RowKind) => update(row.id, { kind, text: undefined, number: undefined, values: undefined, days: undefined, program: undefined, statuses: undefined })} options={kinds.map((k) => ({ value: k, label: t(`segments.conditions.${k}`) }))} />
             {(row.kind === 'city' || row.kind === 'event') && <Input style={{ width: 140 }} placeholder={t(`segments.placeholders.${row.kind}`)} value={row.text} onChange={(e) => update(row.id, { text: e.target.value || undefined })} />}
             {row.kind === 'gender' && <Select style={{ width: 120 }} value={row.text} onChange={(text: string) => update(row.id, { text })} options={['female', 'male', 'unknown'].map((g) => ({ value: g, label: t(`segments.genders.${g}`) }))} />}
-            {row.kind === 'consent' && <Select style={{ width: 140 }} value={row.text} onChange={(text: string) => update(row.id, { text })} options={['sms', 'email', 'wechat', 'app_push'].map((c) => ({ value: c, label: c }))} />}
+            {row.kind === 'consent' && <Select style={{ width: 140 }} value={row.text} onChange={(text: string) => update(row.id, { text })} options={consentChannels.map((c) => ({ value: c, label: t(`members.consentChannels.${c}`) }))} />}
             {row.kind === 'tag' && <Select mode="multiple" style={{ minWidth: 220 }} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={tags} />}
             {row.kind === 'lifecycle' && <Select mode="multiple" style={{ minWidth: 220 }} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={stageOptions} />}
             {row.kind === 'rfm' && <Select mode="multiple" style={{ minWidth: 260 }} value={row.values} onChange={(values: string[]) => update(row.id, { values })} options={groupOptions} />}

@@ -119,7 +119,12 @@ export function StoreFormDrawer({ store, onClose, onSaved }: { store: Store | 'n
               <Select options={storeStatuses.map((s) => ({ value: s, label: t(`stores.status.${s}`) }))} />
             </Form.Item>
           </Col>
-          <Col span={24}>
+          <Col span={8}>
+            <Form.Item name="geofence_radius_m" label={t('stores.geofenceRadius')} tooltip={t('stores.geofenceHint')}>
+              <InputNumber style={{ width: '100%' }} min={20} max={5000} step={50} placeholder={t('stores.geofenceDefault')} />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
             <Form.Item name="phone" label={t('stores.phone')}>
               <Input />
             </Form.Item>

@@ -166,7 +166,7 @@ describe('member center API: only the signed-in member’s own data', () => {
 
   it('records consent, exports my data, and erases me after confirmation, ending my sessions', async () => {
     const consents = (await api('GET', '/api/v1/me/consents', bob.auth)).json();
-    expect(consents.map((c: { channel: string }) => c.channel)).toEqual(['sms', 'email', 'wechat', 'app_push']);
+    expect(consents.map((c: { channel: string }) => c.channel)).toEqual(['sms', 'email', 'wechat', 'app_push', 'location']);
     expect((await api('PUT', '/api/v1/me/consents/sms', bob.auth, { granted: true })).json()).toMatchObject({ channel: 'sms', granted: true });
     const exported = (await api('POST', '/api/v1/me/privacy/export', bob.auth)).json();
     expect(exported.profile.phone).toBe('+8613800000002');

@@ -1,3 +1,4 @@
+import type { consentChannels } from '@hearth/contracts/members';
 import type { Db } from '../../db/database.ts';
 
 export interface MemberContact {
@@ -13,7 +14,7 @@ export interface MemberContact {
   home_store_id: string | null;
   registered_at: Date;
   /** Consent per channel as last stated; a channel never stated is absent. */
-  consents: Partial<Record<'sms' | 'email' | 'wechat' | 'app_push', boolean>>;
+  consents: Partial<Record<(typeof consentChannels)[number], boolean>>;
   identities: { type: string; app_id: string; value: string }[];
 }
 
@@ -38,4 +39,18 @@ export async function memberContact(db: Db, tenantId: string, memberId: string):
     consents: Object.fromEntries(consents.map((c) => [c.channel, c.granted])),
     identities,
   };
+}
+
+/** Whether the member, active, has given consent on one channel (location before a geofence, say). */
+export async function hasConsent(db: Db, tenantId: string, memberId: string, channel: (typeof consentChannels)[number]): Promise<boolean> {
+  const row = await db
+    .selectFrom('member_consents as c')
+    .innerJoin('members as m', (j) => j.onRef('m.tenant_id', '=', 'c.tenant_id').onRef('m.id', '=', 'c.member_id'))
+    .select('c.granted')
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.member_id', '=', memberId)
+    .where('c.channel', '=', channel)
+    .where('m.status', '=', 'active')
+    .executeTakeFirst();
+  return row?.granted === true;
 }

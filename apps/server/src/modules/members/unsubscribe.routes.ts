@@ -3,7 +3,7 @@ import { consentChannels } from '@hearth/contracts/members';
 import type { Api, RouteContext } from '../../http/api.ts';
 import { unsubscribe } from './privacy.service.ts';
 
-const channelNames: Record<string, string> = { sms: '短信', email: '邮件', wechat: '微信消息', app_push: 'App 推送' };
+const channelNames: Record<string, string> = { sms: '短信', email: '邮件', wechat: '微信消息', app_push: 'App 推送', location: '位置信息' };
 const linkQuery = z.object({ tenant: z.uuid(), member: z.uuid(), channel: z.enum(consentChannels), sig: z.string().min(10).max(100) });
 
 /**

@@ -21,6 +21,7 @@ interface StoresTable {
   longitude: number | null;
   phone: string | null;
   opening_hours: Json<OpeningHours[] | null> | null;
+  geofence_radius_m: number | null;
   status: 'active' | 'inactive' | 'closed';
   created_at: CreatedAt;
   updated_at: Timestamp;

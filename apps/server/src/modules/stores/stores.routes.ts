@@ -10,6 +10,7 @@ import {
 import { authenticated, type Api, type RouteContext } from '../../http/api.ts';
 import { requestContext } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
+import { geofenceRoutes } from './geofences.ts';
 import { importStores, STORE_CSV_COLUMNS } from './stores.import.ts';
 import { createStore, deleteStore, getStore, listStores, updateStore } from './stores.service.ts';
 
@@ -17,6 +18,7 @@ const tags = ['stores'];
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema };
 
 export function storesRoutes(api: Api, { deps }: RouteContext) {
+  geofenceRoutes(api, deps);
   api.get(
     '/stores',
     {

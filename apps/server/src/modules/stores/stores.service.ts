@@ -112,6 +112,7 @@ export function serializeStore(row: repo.StoreRow): Store {
     longitude: row.longitude,
     phone: row.phone,
     opening_hours: (row.opening_hours as repo.OpeningHours[] | null) ?? null,
+    geofence_radius_m: row.geofence_radius_m,
     status: row.status,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
