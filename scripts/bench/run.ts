@@ -18,6 +18,7 @@ import { measureExpiry } from './expiry-scale.ts';
 import { measureImport } from './import-scale.ts';
 import { measureRfm, measureSegmentLatency, rfmSection, segmentLatencySection } from './segments-scale.ts';
 import { measureTiers, tierSection } from './tier-scale.ts';
+import { geofenceSection, measureGeofence } from './geofence-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -33,6 +34,10 @@ const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 20);
 const RFM_MEMBERS = Number(process.env.BENCH_RFM_MEMBERS ?? 1_000_000);
 // Members of the tier re-evaluation (orders: ten times as many); BENCH_TIER_MEMBERS=0 skips it.
 const TIER_MEMBERS = Number(process.env.BENCH_TIER_MEMBERS ?? 1_000_000);
+// BENCH_PROFILE_DIR=<folder>: the Hearth process writes a V8 CPU profile there when it stops (node --cpu-prof).
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+// Stores of the geofence lookup; BENCH_GEOFENCE_STORES=0 skips it.
+const GEOFENCE_STORES = Number(process.env.BENCH_GEOFENCE_STORES ?? 10_000);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // One database per run, so two checkouts benchmarking at once do not drop each other's.
 const benchDatabase = `hearth_bench_${process.pid}`;
@@ -52,7 +57,7 @@ try {
   await recreateDatabase();
   const apiKey = `bench${crypto.randomBytes(20).toString('hex')}`;
   const hearthPort = await freePort();
-  const hearth = await startChild('Hearth', ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const hearth = await startChild('Hearth', [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '--import', 'tsx', 'apps/server/src/main.ts'], {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     PORT: String(hearthPort),
@@ -160,6 +165,13 @@ try {
     const tiers = await measureTiers({ databaseUrl, members: TIER_MEMBERS });
     console.log(`  bare GROUP BY ${tiers.baselineSeconds.toFixed(1)} s, evaluation ${tiers.evaluationSeconds.toFixed(1)} s (ratio ${(tiers.evaluationSeconds / tiers.baselineSeconds).toFixed(2)}); ${JSON.stringify(tiers.counts)}`);
     sections.push(tierSection(tiers));
+  }
+
+  if (GEOFENCE_STORES > 0 && wanted(`Geofence lookup among ${GEOFENCE_STORES} stores`)) {
+    console.log(`\nGeofence lookup among ${GEOFENCE_STORES} stores`);
+    const geofence = await measureGeofence({ hearthUrl, apiKey, databaseUrl, tenantId: tenant.id, memberIds, stores: GEOFENCE_STORES, requests: 3000 });
+    console.log(`  ${geofence.requests} positions at ${geofence.requestsPerSecond.toFixed(0)}/s (${geofence.inside} inside a fence); p50 ${geofence.p50Ms.toFixed(1)} ms, p95 ${geofence.p95Ms.toFixed(1)} ms, p99 ${geofence.p99Ms.toFixed(1)} ms`);
+    sections.push(geofenceSection(geofence));
   }
 
   // The member center's card page: what a phone downloads before it shows the card (the build made it).
