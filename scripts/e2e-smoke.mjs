@@ -520,6 +520,19 @@ try {
   await codeDrawer.getByRole('button', { name: '保 存' }).or(codeDrawer.getByRole('button', { name: '保存' })).click();
   await page.locator('main .ant-table-row').filter({ hasText: '冒烟测试入群码' }).filter({ hasText: '加入社群' }).waitFor();
 
+  // Event registrations: the event picked by part of its title (asked of the server), a member found by number,
+  // registered for the paid tasting and listed as awaiting payment.
+  await page.goto(`http://127.0.0.1:${port}/admin/events/registrations`);
+  await page.getByTestId('event-picker').click();
+  await page.getByTestId('event-picker').locator('input').fill('品鉴');
+  await page.locator('.ant-select-item-option').filter({ hasText: '秋冬新品品鉴会' }).click();
+  await page.getByTestId('member-search').click();
+  await page.getByTestId('member-search').locator('input').fill(memberNo);
+  await page.locator('.ant-select-item-option').filter({ hasText: memberNo }).click();
+  await page.getByRole('button', { name: '代会员报名' }).click();
+  await page.locator('main .ant-table-row').filter({ hasText: memberNo }).filter({ hasText: '待支付' }).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'console-event-registrations.png'), fullPage: true });
+
   // The English switch relabels the console without a reload and is remembered.
   await page.getByTestId('nav-stores').click();
   await page.getByTestId('language-switch').click();

@@ -63,6 +63,7 @@ const zhCN = {
     status: { active: '正常', disabled: '停用' }, disable: '停用', enable: '启用' },
   settings: { title: '品牌设置', name: '品牌名称', timeZone: '时区', locale: '默认语言' },
   members: {
+    pickMember: '输入手机号、会员号或姓名搜索',
     title: '会员', search: '搜索', phone: '手机号', memberNo: '会员号', namePrefix: '姓名（前缀）', name: '姓名', nickname: '昵称', gender: '性别',
     birthday: '生日', email: '邮箱', region: '地区', channel: '来源渠道', registeredAt: '注册时间', tags: '标签', identities: '身份',
     consents: '营销授权', events: '最近行为', reveal: '查看完整手机号', revealHint: '查看将被记录在审计日志中', masked: '已打码',
@@ -271,6 +272,7 @@ const en: Messages = {
     status: { active: 'Active', disabled: 'Disabled' }, disable: 'Disable', enable: 'Enable' },
   settings: { title: 'Brand settings', name: 'Brand name', timeZone: 'Time zone', locale: 'Default language' },
   members: {
+    pickMember: 'Search by mobile, member number or name',
     title: 'Members', search: 'Search', phone: 'Phone', memberNo: 'Member no.', namePrefix: 'Name (prefix)', name: 'Name', nickname: 'Nickname', gender: 'Gender',
     birthday: 'Birthday', email: 'Email', region: 'Region', channel: 'Channel', registeredAt: 'Registered', tags: 'Tags', identities: 'Identities',
     consents: 'Marketing consent', events: 'Recent activity', reveal: 'Show full phone', revealHint: 'Viewing is recorded in the audit log', masked: 'Masked',

@@ -77,6 +77,7 @@ export const eventListQuerySchema = paginationQuerySchema.extend({
   status: eventStatusSchema.optional(),
   // Query strings are text: z.coerce.boolean would read "false" as true.
   upcoming: z.enum(['true', 'false']).optional().describe('true: only events that have not ended'),
+  q: z.string().trim().min(1).max(50).optional().describe('Part of the title (any case)'),
 });
 
 export const registrationStatusSchema = z.enum(['pending_payment', 'registered', 'waitlisted', 'canceled', 'expired']);

@@ -7,7 +7,7 @@ import type { MyEvent, Registration } from '@hearth/contracts/events';
 import { api, fen } from '../api.ts';
 import { inWechat } from '../brand.ts';
 import { problemText } from '../problem-text.ts';
-import { useLoad } from '../use-load.ts';
+import { useLoad, usePagedLoad } from '../use-load.ts';
 import { requestWechatPay } from '../wechat-pay.ts';
 import { formatInZone } from '../dates.ts';
 
@@ -17,7 +17,7 @@ const live = ['pending_payment', 'registered', 'waitlisted'];
 export function EventsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const events = useLoad<{ data: MyEvent[] }>('/me/events');
+  const events = usePagedLoad<MyEvent>('/me/events');
   return (
     <main>
       <NavBar onBack={() => navigate('/')} right={<button type="button" className="link-button" onClick={() => navigate('/tickets')} data-testid="my-tickets">{t('events.myTickets')}</button>}>
@@ -25,8 +25,8 @@ export function EventsPage() {
       </NavBar>
       <div className="page-body">
         {events.error}
-        {events.data?.data.length === 0 && <div className="card muted" style={{ textAlign: 'center' }}>{t('events.none')}</div>}
-        {events.data?.data.map((e) => (
+        {events.items?.length === 0 && <div className="card muted" style={{ textAlign: 'center' }}>{t('events.none')}</div>}
+        {events.items?.map((e) => (
           <article key={e.id} className="card" role="button" tabIndex={0} onClick={() => navigate(`/events/${e.id}`)} data-testid="event-item" aria-label={e.title}>
             <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
               <h2>{e.title}</h2>
@@ -35,6 +35,7 @@ export function EventsPage() {
             <EventFacts event={e} />
           </article>
         ))}
+        {events.hasMore && <Button block onClick={() => void events.loadMore()} data-testid="events-more">{t('events.more')}</Button>}
       </div>
     </main>
   );

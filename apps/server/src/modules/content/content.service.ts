@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { existingSkus } from '../products/products.service.ts';
 import { getSegment } from '../segments/segments.service.ts';
 import './content.tables.ts';
+import { containsPattern } from '../../db/like.ts';
 
 export type ContentRow = Selectable<DB['content_items']>;
 type Stats = Content['stats'];
@@ -114,7 +115,7 @@ export async function listContent(deps: AppDeps, ctx: RequestContext, query: { l
   if (query.status) q = q.where('status', '=', query.status);
   if (query.kind) q = q.where('kind', '=', query.kind);
   if (query.tag) q = q.where(sql<boolean>`${query.tag} = any(tags)`);
-  if (query.q) q = q.where('title', 'ilike', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.q) q = q.where('title', 'ilike', containsPattern(query.q));
   const page = toPage(await q.orderBy('id', 'desc').limit(query.limit + 1).execute(), query.limit);
   return { data: await serialize(deps.db, ctx.tenantId, page.data), next_cursor: page.next_cursor };
 }

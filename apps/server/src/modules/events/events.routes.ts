@@ -42,7 +42,7 @@ const statsQuery = z.object({ from: z.iso.datetime({ offset: true }).optional(),
 export function ticketedEventsRoutes(api: Api, { deps }: RouteContext) {
   api.get('/events/sessions', { config: { permission: 'events:read' }, schema: { tags, summary: 'Events, newest start first (upcoming: soonest first)', security: authenticated, querystring: eventListQuerySchema, response: { 200: pageSchema(eventSchema), 400: problemSchema } } }, async (request) => {
     const ctx = requestContext(request);
-    return listEvents(deps.db, ctx.tenantId, { ...request.query, upcomingAt: request.query.upcoming === 'true' ? deps.clock.now() : undefined });
+    return listEvents(deps.db, ctx.tenantId, { ...request.query, titleContains: request.query.q, upcomingAt: request.query.upcoming === 'true' ? deps.clock.now() : undefined });
   });
   api.post('/events/sessions', { config: { permission: 'events:manage' }, schema: { tags, summary: 'Create an event (a draft until published)', security: authenticated, body: eventInputSchema, response: { 201: eventSchema, ...errors } } }, async (request, reply) => reply.status(201).send(await createEvent(deps, requestContext(request), request.body)));
   api.get('/events/stats', { config: { permission: 'events:read' }, schema: { tags, summary: 'Numbers of the events starting in [from, to): sessions, registrations, attendance, revenue, NPS, repeat attendees', security: authenticated, querystring: statsQuery, response: { 200: eventStatsSchema } } }, async (request) => eventStats(deps, requestContext(request), request.query));

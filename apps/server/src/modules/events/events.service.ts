@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { normalizeEligibility } from '../pricing/eligibility.ts';
 import { getStore } from '../stores/stores.service.ts';
 import './events.tables.ts';
+import { containsPattern } from '../../db/like.ts';
 
 export type EventRow = Selectable<DB['events']>;
 export interface MemberPrice {
@@ -74,10 +75,11 @@ export async function publishEvent(deps: AppDeps, ctx: RequestContext, id: strin
  * Events newest start first (upcoming: soonest first), a page at a time. The cursor is the last row's start and
  * id, so the keyset follows the (tenant_id, starts_at) index and events starting at the same time keep one order.
  */
-export async function listEvents(db: Db, tenantId: string, filter: { status?: EventRow['status']; upcomingAt?: Date; cursor?: string; limit: number }) {
+export async function listEvents(db: Db, tenantId: string, filter: { status?: EventRow['status']; upcomingAt?: Date; titleContains?: string; cursor?: string; limit: number }) {
   const direction = filter.upcomingAt ? 'asc' : 'desc';
   let q = db.selectFrom('events').selectAll().where('tenant_id', '=', tenantId);
   if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.titleContains) q = q.where('title', 'ilike', containsPattern(filter.titleContains));
   if (filter.upcomingAt) q = q.where('ends_at', '>', filter.upcomingAt);
   const after = decodeTimeCursor(filter.cursor);
   if (after) q = q.where(sql<boolean>`(starts_at, id) ${sql.raw(direction === 'asc' ? '>' : '<')} (${after.at}, ${after.id})`);

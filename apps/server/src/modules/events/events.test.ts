@@ -217,6 +217,30 @@ describe('events: registration, waitlist, payment, check-in, feedback', () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/me/event-registrations/${ok.id}/qr.svg`, headers: stranger.auth })).statusCode).toBe(404);
   });
 
+  it('finds events by part of the title for the console, and pages the member center’s events', async () => {
+    const made = [];
+    for (const title of ['周末拉花 100% 体验课', '周末手冲课', '拉花进阶_班']) made.push((await createEvent({ title, starts_at: at(60 + made.length), ends_at: at(61 + made.length) })).id);
+    const titles = async (q: string, tenant: TestTenant = a) => (await req('GET', `/api/v1/events/sessions?q=${encodeURIComponent(q)}`, undefined, tenant)).json().data.map((e: { title: string }) => e.title).sort();
+    expect(await titles('拉花')).toEqual(['周末拉花 100% 体验课', '拉花进阶_班']);
+    // % and _ are the operator's characters, not wildcards.
+    expect(await titles('100%')).toEqual(['周末拉花 100% 体验课']);
+    expect(await titles('进阶_')).toEqual(['拉花进阶_班']);
+    expect(await titles('拉花', b)).toEqual([]);
+    expect((await req('GET', `/api/v1/events/sessions?q=${'x'.repeat(51)}`)).json().errors[0].field).toBe('querystring.q');
+
+    const member = await signInBySms(t, a.slug, '13900000014');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await t.app.inject({ method: 'GET', url: `/api/v1/me/events?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: member.auth })).json();
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((e: { id: string }) => e.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of made) expect(seen).toContain(id);
+  });
+
   it('reminds each registered member once before the start and lists events with the member’s ticket', async () => {
     const event = await createEvent({ capacity: 10, starts_at: at(20), ends_at: at(22) });
     const member = await signInBySms(t, a.slug, '13900000004');

@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { idParamsSchema, pageSchema, problemSchema } from '@hearth/contracts/common';
+import { idParamsSchema, pageSchema, paginationQuerySchema, problemSchema } from '@hearth/contracts/common';
 import { cancelRegistrationSchema, feedbackInputSchema, feedbackSchema, myEventSchema, myRegistrationSchema, payRegistrationSchema, registrationInputSchema, registrationListQuerySchema, registrationSchema } from '@hearth/contracts/events';
 import type { Db } from '../../db/database.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -19,11 +19,10 @@ const errors = { 400: problemSchema, 404: problemSchema, 409: problemSchema, 422
 
 /** The member's events: browse, register (answers, pay or points), tickets with QR, cancel, feedback. */
 export function meEventsRoutes(me: Api, deps: AppDeps) {
-  me.get('/events', { schema: { tags, summary: 'Published events that have not ended, soonest first, with my price and registration', security: memberSecurity, response: { 200: z.object({ data: z.array(myEventSchema) }) } } }, async (request) => {
+  me.get('/events', { schema: { tags, summary: 'Published events that have not ended, soonest first, with my price and registration', security: memberSecurity, querystring: paginationQuerySchema, response: { 200: pageSchema(myEventSchema), 400: problemSchema } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);
-    // A brand's upcoming published events are few; the member center shows the next 200.
-    const events = await listEvents(deps.db, ctx.tenantId, { status: 'published', upcomingAt: deps.clock.now(), limit: 200 });
-    return { data: await withMine(deps, ctx.tenantId, memberId, events.data, await canPayWechat(deps, ctx.tenantId, request.member?.wechatOpenid)) };
+    const events = await listEvents(deps.db, ctx.tenantId, { status: 'published', upcomingAt: deps.clock.now(), limit: request.query.limit, cursor: request.query.cursor });
+    return { data: await withMine(deps, ctx.tenantId, memberId, events.data, await canPayWechat(deps, ctx.tenantId, request.member?.wechatOpenid)), next_cursor: events.next_cursor };
   });
   me.get('/events/:id', { schema: { tags, summary: 'An event with my price and registration', security: memberSecurity, params: idParamsSchema, response: { 200: myEventSchema, 404: problemSchema } } }, async (request) => {
     const { ctx, memberId } = signedIn(request);

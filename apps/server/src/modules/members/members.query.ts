@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './members.repo.ts';
 import { getMemberRow, serializeMember } from './members.service.ts';
 import { maskEmail, maskPhone, normalizeEmail, normalizePhone } from './personal-data.ts';
+import { prefixPattern } from '../../db/like.ts';
 
 export interface MemberQuery {
   limit: number;
@@ -30,7 +31,7 @@ export async function listMembers(deps: AppDeps, ctx: RequestContext, query: Mem
   if (before) q = q.where('m.id', '<', before);
   if (query.status) q = q.where('m.status', '=', query.status);
   if (query.member_no) q = q.where('m.member_no', '=', query.member_no);
-  if (query.name_prefix) q = q.where('m.name', 'like', `${query.name_prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.name_prefix) q = q.where('m.name', 'like', prefixPattern(query.name_prefix));
   if (query.phone !== undefined) q = q.where('m.phone', '=', normalizePhone(query.phone) ?? query.phone);
   if (query.identity_type && query.identity_value) {
     const value = query.identity_type === 'phone' ? (normalizePhone(query.identity_value) ?? query.identity_value) : query.identity_type === 'email' ? normalizeEmail(query.identity_value) : query.identity_value;

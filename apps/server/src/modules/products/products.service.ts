@@ -8,6 +8,7 @@ import { notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import { emitEvent } from '../../jobs/outbox.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { containsPattern } from '../../db/like.ts';
 
 interface ProductsTable {
   tenant_id: string;
@@ -119,7 +120,7 @@ export async function listProducts(deps: AppDeps, ctx: RequestContext, query: Pr
   let q = deps.db.selectFrom('products').selectAll().where('tenant_id', '=', ctx.tenantId).orderBy('sku').limit(query.limit + 1);
   if (after) q = q.where('sku', '>', after);
   if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(query.q);
     q = q.where((eb) => eb.or([eb('sku', 'ilike', pattern), eb('name', 'ilike', pattern)]));
   }
   if (query.category) q = q.where(sql<boolean>`category_path @> array[${query.category}]::text[]`);

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CreatedAt, Json, Timestamp } from '../../db/schema.ts';
+import { containsPattern } from '../../db/like.ts';
 
 export interface OpeningHours {
   weekdays: number[];
@@ -65,7 +66,7 @@ export function listStores(db: Db, tenantId: string, filter: StoreFilter, limit:
   if (filter.province) q = q.where('province', '=', filter.province);
   if (filter.city) q = q.where('city', '=', filter.city);
   if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(filter.q);
     q = q.where((eb) => eb.or([eb('code', 'ilike', pattern), eb('name', 'ilike', pattern)]));
   }
   return q.execute();
