@@ -8,11 +8,10 @@
 // refused a withdrawal under the minimum in the promoter center. Screenshots of each step go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { freePort, launchChromium, operatorApi, waitForReady } from './e2e-lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = path.join(root, 'artifacts');
@@ -20,12 +19,7 @@ const apiKey = `e2e_member_${Date.now().toString(36)}_key_0123456789`;
 const phone = '13700001234';
 const otherPhone = '13700005678';
 
-const port = await new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
+const port = await freePort();
 if (spawnSync(process.execPath, [path.join(root, 'scripts/build-web.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-member-'));
 fs.mkdirSync(artifacts, { recursive: true });
@@ -40,12 +34,7 @@ server.stdout.on('data', (chunk) => (serverOutput += chunk));
 server.stderr.on('data', (chunk) => (serverOutput += chunk));
 
 /** The operator's API (the demo brand's key), as a POS would call it. */
-async function operator(method, url, body) {
-  const response = await fetch(`${base}/api/v1${url}`, { method, headers: { authorization: `Bearer ${apiKey}`, ...(body && { 'content-type': 'application/json' }) }, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const operator = operatorApi(base, apiKey);
 
 /** The newest sign-in code the development server logged for a phone (masked there as 137****1234). */
 async function codeFor(number, after) {
@@ -64,17 +53,14 @@ let failure;
 const shots = [];
 try {
   // A first start migrates and seeds the demo brand: slow on a busy 2-core machine.
-  await waitForReady(`${base}/readyz`, 300_000);
+  await waitForReady(server, `${base}/readyz`, 300_000);
   // What the brand set up in the console: a reward worth 50 points that hands out a ¥5 coupon.
   const template = await operator('POST', '/coupon-templates', { name: '¥5 无门槛券', description: '积分兑换，门店可用', terms: { kind: 'cash', value_fen: 500, valid_days: 30 } });
   const reward = await operator('POST', '/points/rewards', { name: '¥5 无门槛券（积分兑换）', points_price: 50, stock: null, status: 'active' });
   await operator('PUT', `/coupons/reward-links/${reward.id}`, { template_id: template.id });
   const store = (await operator('GET', '/stores?limit=1')).data[0];
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   // The phone is set to New York: the member center still writes the brand's (Shanghai) times.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'America/New_York' });
   const page = await context.newPage();
@@ -395,15 +381,4 @@ async function postJson(url, body) {
   const response = await fetch(`${base}/api/v1${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
   return response.json();
-}
-
-async function waitForReady(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error('the server exited before it was ready');
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`the server was not ready within ${timeoutMs / 1000} s`);
 }

@@ -3,23 +3,17 @@
 // pages, the coupon templates, issuance and store write-off, the paid-membership pages, item codes and the service desk. Screenshots go to artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { freePort, launchChromium, waitForReady } from './e2e-lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const artifacts = path.join(root, 'artifacts');
 const password = 'smoke-pass-123';
 const storeCode = `SMOKE-${Date.now().toString(36).toUpperCase()}`;
 
-const port = await new Promise((resolve) => {
-  const server = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
-  });
-});
+const port = await freePort();
 // Test what the sources say, as `npm start` would serve it.
 if (spawnSync(process.execPath, [path.join(root, 'scripts/build-web.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
@@ -36,11 +30,8 @@ server.stderr.on('data', (chunk) => (serverOutput += chunk));
 let browser;
 let failure;
 try {
-  await waitForReady(`http://127.0.0.1:${port}/readyz`, 300_000);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  await waitForReady(server, `http://127.0.0.1:${port}/readyz`, 300_000);
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
   await page.goto(`http://127.0.0.1:${port}/admin/`);
   await page.getByTestId('login-submit').waitFor();
@@ -576,15 +567,4 @@ async function chooseUntilEnabled(select, optionText, button) {
     await select.page().locator('.ant-select-item-option', { hasText: optionText }).click();
     await select.page().waitForTimeout(500);
   }
-}
-
-async function waitForReady(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error('the server exited before it was ready');
-    const ok = await fetch(url).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`the server was not ready within ${timeoutMs / 1000} s`);
 }

@@ -10,11 +10,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { freePort, launchChromium, operatorApi, waitForReady } from './e2e-lib.mjs';
 import { startWechatPayPeer } from '../apps/server/src/modules/membership/test-peers/wechat-pay.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,14 +21,6 @@ const artifacts = path.join(root, 'artifacts');
 const apiKey = `e2e_wechat_${Date.now().toString(36)}_key_0123456789`;
 const wechatUserAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN';
 const oauth = { appid: 'wx-e2e-oa', secret: 'e2e-oa-secret', code: `CODE-${crypto.randomBytes(4).toString('hex')}`, openid: 'o-e2e-wechat-1', unionid: 'u-e2e-wechat-1', nickname: '微信小满' };
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 if (spawnSync(process.execPath, [path.join(root, 'scripts/build-web.mjs'), '--if-stale'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 fs.mkdirSync(artifacts, { recursive: true });
@@ -89,12 +80,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main
 server.stdout.on('data', (chunk) => (serverOutput += chunk));
 server.stderr.on('data', (chunk) => (serverOutput += chunk));
 
-async function operator(method, url, body) {
-  const response = await fetch(`${base}/api/v1${url}`, { method, headers: { authorization: `Bearer ${apiKey}`, ...(body && { 'content-type': 'application/json' }) }, body: body && JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const operator = operatorApi(base, apiKey);
 
 /**
  * The member's answer to WeChat's payment sheet, taken in order: "cancel" closes it; "ok" pays, and WeChat Pay
@@ -121,7 +107,7 @@ let browser;
 let failure;
 const shots = [];
 try {
-  await waitForReady(`${base}/readyz`, 300_000);
+  await waitForReady(server, `${base}/readyz`, 300_000);
   // What the brand set up: its official account for sign-in, and its WeChat Pay merchant.
   await operator('PUT', '/member-portal/wechat', { appid: oauth.appid, secret: oauth.secret });
   await operator('PUT', '/membership/providers/wechat', { ...pay.config(), notify_base_url: base });
@@ -135,10 +121,7 @@ try {
   });
   await operator('POST', `/events/sessions/${event.id}/publish`);
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', userAgent: wechatUserAgent });
   await context.exposeFunction('hearthE2eAnswerPaymentSheet', answerPaymentSheet);
   // WeChat's in-page bridge: its payment sheet reports back as `get_brand_wcpay_request:<ok|cancel|fail>`.
@@ -235,12 +218,3 @@ if (failure) {
 console.log(`WeChat member center browser test: signed in through WeChat OAuth, bought the paid plan with WeChat Pay and claimed its partner perk's code, closed the sheet for a paid event (seat held), paid it, got the ticket's QR and canceled it for a WeChat Pay refund. Screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
 console.log('e2e: 1 passed, 0 failed');
 
-async function waitForReady(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error('the server exited before it was ready');
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`the server was not ready within ${timeoutMs / 1000} s`);
-}
