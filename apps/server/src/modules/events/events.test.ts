@@ -232,7 +232,7 @@ describe('events: registration, waitlist, payment, check-in, feedback', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await t.app.inject({ method: 'GET', url: `/api/v1/me/events?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: member.auth })).json();
+      const page: { data: { id: string }[]; next_cursor: string | null } = (await t.app.inject({ method: 'GET', url: `/api/v1/me/events?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: member.auth })).json();
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data.map((e: { id: string }) => e.id));
       cursor = page.next_cursor;
