@@ -226,7 +226,20 @@ export const dryRunSchema = z.object({
   ends: z.enum(['exit', 'holdout', 'step_limit']),
 });
 
-export const stepStatsSchema = z.object({ step_id: z.string(), type: z.string(), entered: z.number().int(), completed: z.number().int(), sent: z.number().int(), suppressed: z.number().int(), failed: z.number().int(), converted: z.number().int() });
+export const stepStatsSchema = z.object({
+  step_id: z.string(),
+  type: z.string(),
+  entered: z.number().int(),
+  completed: z.number().int(),
+  sent: z.number().int().describe('Messages the step handed to messaging (queued, delayed for quiet hours, or sent)'),
+  suppressed: z.number().int().describe('Not sent: consent, caps, no address …'),
+  failed: z.number().int().describe('Step runs that failed'),
+  went_out: z.number().int().describe('From the delivery log: accepted by the provider'),
+  delivered: z.number().int().describe('From the delivery log: reported delivered (or clicked)'),
+  clicked: z.number().int().describe('From the delivery log: a tracked link was opened'),
+  undelivered: z.number().int().describe('From the delivery log: failed or bounced after the step'),
+  converted: z.number().int(),
+});
 export const armStatsSchema = z.object({ split_id: z.string(), arm: z.string(), holdout: z.boolean(), entries: z.number().int(), converted: z.number().int(), conversion_bp: z.number().int() });
 export const journeyStatsSchema = z.object({
   version_id: z.uuid().nullable(),

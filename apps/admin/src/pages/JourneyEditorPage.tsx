@@ -5,12 +5,14 @@ import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Background, Controls, Handle, Position, ReactFlow, applyNodeChanges, type Connection, type Edge, type Node, type NodeChange, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { branchesOf, type Journey, type JourneyGraph, type JourneyNode, type JourneyNodeType } from '@hearth/contracts/journeys';
+import { branchesOf, type Journey, type JourneyGraph, type JourneyNode, type JourneyNodeType, type journeyStatsSchema, type stepStatsSchema } from '@hearth/contracts/journeys';
 import { api, ApiError, type Page } from '../api.ts';
+import type { TFunction } from 'i18next';
+import type { z } from 'zod';
 import { statusColor } from './JourneysPage.tsx';
 
-interface StepStats { step_id: string; entered: number; completed: number; sent: number; suppressed: number; converted: number }
-interface Stats { entries: number; converted: number; steps: StepStats[]; uplift_bp: number | null }
+type StepStats = z.infer<typeof stepStatsSchema>;
+type Stats = Pick<z.infer<typeof journeyStatsSchema>, 'entries' | 'converted' | 'steps' | 'uplift_bp'>;
 interface DryRun { would_enter: boolean; entry_refusal: string | null; path: { step_id: string; type: string; outcome: string; detail: string; at: string }[]; ends: string }
 type NodeData = { node: JourneyNode; stats?: StepStats; onPath: boolean; typeLabel: string; statsLine?: string };
 
@@ -122,7 +124,7 @@ export function JourneyEditorPage() {
       type: 'step',
       position: n.position ?? { x: 0, y: i * 140 },
       measured: measured[n.id],
-      data: { node: n, onPath: onPath.has(n.id), typeLabel: t(`journeys.types.${n.type}`), statsLine: s && `${t('journeys.editor.entered')} ${s.entered} · ${t('journeys.editor.sent')} ${s.sent} · ${t('journeys.editor.converted')} ${s.converted}` },
+      data: { node: n, onPath: onPath.has(n.id), typeLabel: t(`journeys.types.${n.type}`), statsLine: s && statsLine(t, n.type, s) },
     };
   });
   const edges: Edge[] = (graph?.edges ?? []).map((e) => ({ id: `${e.from}:${e.branch}`, source: e.from, sourceHandle: e.branch, target: e.to, label: e.branch === 'next' ? undefined : e.branch, animated: onPath.has(e.from) && onPath.has(e.to) }));
@@ -237,4 +239,15 @@ export function JourneyEditorPage() {
       </Drawer>
     </Space>
   );
+}
+
+/** A step's numbers on its node: messages are followed through the delivery log (delivered, clicked). */
+function statsLine(t: TFunction, type: string, s: StepStats) {
+  const parts = [`${t('journeys.editor.entered')} ${s.entered}`];
+  if (type === 'send' || type === 'webhook') {
+    parts.push(`${t('journeys.editor.sent')} ${s.sent}`, `${t('journeys.editor.delivered')} ${s.delivered}`, `${t('journeys.editor.clicked')} ${s.clicked}`);
+    if (s.undelivered) parts.push(`${t('journeys.editor.undelivered')} ${s.undelivered}`);
+  }
+  parts.push(`${t('journeys.editor.converted')} ${s.converted}`);
+  return parts.join(' · ');
 }

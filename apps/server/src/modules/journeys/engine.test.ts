@@ -5,6 +5,7 @@ import { enqueueJob } from '../../jobs/enqueue.ts';
 import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
+import { recordStatus } from '../messaging/deliveries.service.ts';
 import { RUN_JOB } from './engine.ts';
 import { journeyHelpers, line } from './fixtures.test-helpers.ts';
 import { enterByDate } from './journeys.jobs.ts';
@@ -158,6 +159,12 @@ describe('journey engine: versions, waits, entry rules, holdout and goals, exact
     expect(stats.steps.find((s: { step_id: string }) => s.step_id === 'w')).toMatchObject({ entered: treated.length });
     // The treated member's purchase is the inbox message's conversion (the last message before it).
     expect(stats.steps.find((s: { step_id: string }) => s.step_id === 'note')).toMatchObject({ sent: treated.length, converted: 1 });
+    // What became of those messages comes from the delivery log: the inbox delivered them all, and a click the
+    // tracking recorded (reported twice, counted once) shows on the step.
+    const noteDeliveries = await t.deps.db.selectFrom('message_deliveries').select('id').where('tenant_id', '=', a.tenantId).where('source_id', '=', id).execute();
+    for (let i = 0; i < 2; i++) await recordStatus(t.deps, a.tenantId, { deliveryId: noteDeliveries[0]!.id }, { status: 'clicked' });
+    const noteStats = (await h.get(a, `/journeys/${id}/stats`)).json().steps.find((s: { step_id: string }) => s.step_id === 'note');
+    expect(noteStats).toMatchObject({ went_out: treated.length, delivered: treated.length, clicked: 1, undelivered: 0 });
 
     // The timeout branch for those who never opened the app.
     clock.advance(61 * MINUTE);

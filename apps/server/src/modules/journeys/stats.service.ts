@@ -16,7 +16,7 @@ export async function journeyStats(deps: AppDeps, ctx: RequestContext, journeyId
   const version = await deps.db.selectFrom('journey_versions').select(['id', 'graph']).where('tenant_id', '=', ctx.tenantId).where('journey_id', '=', journeyId).where('id', '=', id).executeTakeFirst();
   if (!version) throw notFound('Journey version');
   const t = ctx.tenantId;
-  const [totals, runs, standing, conversions, arms] = await Promise.all([
+  const [totals, runs, standing, conversions, arms, deliveries] = await Promise.all([
     sql<{ entries: number; in_flight: number; completed: number; converted: number }>`
       select count(*)::int as entries, (count(*) filter (where status in ('ready', 'waiting', 'held')))::int as in_flight,
         (count(*) filter (where status in ('completed', 'exited')))::int as completed, (count(*) filter (where converted_at is not null))::int as converted
@@ -40,11 +40,22 @@ export async function journeyStats(deps: AppDeps, ctx: RequestContext, journeyId
       select r.step_id, r.branch as arm, count(*)::int as entries, (count(*) filter (where e.converted_at is not null))::int as converted
       from journey_step_runs r join journey_entries e on e.tenant_id = r.tenant_id and e.member_id = r.member_id and e.id = r.entry_id
       where r.tenant_id = ${t} and r.version_id = ${id} and r.step_type = 'split' group by r.step_id, r.branch`.execute(deps.db),
+    // What became of the messages the send steps handed to messaging, from the delivery log (provider callbacks
+    // and click tracking keep it current): gone out, delivered, clicked, or failed or bounced on the way.
+    sql<{ step_id: string; went_out: number; delivered: number; clicked: number; undelivered: number }>`
+      select r.step_id, (count(*) filter (where d.sent_at is not null))::int as went_out,
+        (count(*) filter (where d.delivered_at is not null or d.status in ('delivered', 'clicked')))::int as delivered,
+        (count(*) filter (where d.clicked_at is not null))::int as clicked, (count(*) filter (where d.status in ('failed', 'bounced')))::int as undelivered
+      from journey_step_runs r
+      join message_deliveries d on d.tenant_id = r.tenant_id and d.member_id = r.member_id and d.id = (r.detail ->> 'delivery_id')::uuid
+      where r.tenant_id = ${t} and r.version_id = ${id} and r.step_type in ('send', 'webhook') and r.detail ? 'delivery_id'
+      group by r.step_id`.execute(deps.db),
   ]);
   const by = <R extends { step_id: string }>(rows: R[]) => new Map(rows.map((r) => [r.step_id, r]));
   const runsBy = by(runs.rows);
   const standingBy = by(standing.rows);
   const convBy = by(conversions.rows);
+  const deliveredBy = by(deliveries.rows);
   const steps = version.graph.nodes.map((node) => {
     const r = runsBy.get(node.id);
     return {
@@ -55,6 +66,10 @@ export async function journeyStats(deps: AppDeps, ctx: RequestContext, journeyId
       sent: r?.sent ?? 0,
       suppressed: r?.suppressed ?? 0,
       failed: r?.failed ?? 0,
+      went_out: deliveredBy.get(node.id)?.went_out ?? 0,
+      delivered: deliveredBy.get(node.id)?.delivered ?? 0,
+      clicked: deliveredBy.get(node.id)?.clicked ?? 0,
+      undelivered: deliveredBy.get(node.id)?.undelivered ?? 0,
       converted: convBy.get(node.id)?.n ?? 0,
     };
   });
