@@ -11,6 +11,7 @@ import { findActiveTenantById } from '../access/access.service.ts';
 import { routeGroupRef } from '../groups/routing.service.ts';
 import { findMemberIdFor } from '../members/members.service.ts';
 import { officialAccountServer } from '../messaging/channels.service.ts';
+import { recordWechatTemplateReport } from '../messaging/deliveries.service.ts';
 import { verifyAndDecrypt } from '../wecom/wecom-crypto.ts';
 import { CHANNEL_CODE_COOKIE, systemContext } from './channel-codes.hooks.ts';
 import { channelCodeQr, codeByPeerKey, createChannelCode, findCodeRow, getChannelCode, listChannelCodes, updateChannelCode } from './codes.service.ts';
@@ -86,7 +87,7 @@ export function channelCodesRoutes(api: Api, { deps }: RouteContext) {
       await checkWechatSignature(deps, request.params.tenant, request.query);
       return reply.type('text/plain').send(request.query.echostr ?? '');
     });
-    s.post('/public/wechat/:tenant/events', { config: { public: true }, schema: { tags: ['public'], summary: 'Official-account events (signature-checked): follows and scans of parametric QR codes', params, querystring: query } }, async (request, reply) => {
+    s.post('/public/wechat/:tenant/events', { config: { public: true }, schema: { tags: ['public'], summary: 'Official-account events (signature-checked): follows and scans of parametric QR codes, template message delivery reports', params, querystring: query } }, async (request, reply) => {
       const server = await checkWechatSignature(deps, request.params.tenant, request.query);
       let message = (xml.parse(typeof request.body === 'string' ? request.body : '') as { xml?: Record<string, string> }).xml ?? {};
       if (request.query.encrypt_type === 'aes') {
@@ -110,10 +111,17 @@ async function checkWechatSignature(deps: AppDeps, tenantId: string, query: { si
   return server;
 }
 
-/** subscribe with EventKey qrscene_<scene>: a follow through the code; SCAN by a follower: a scan. Other events: nothing. */
+/**
+ * subscribe with EventKey qrscene_<scene>: a follow through the code; SCAN by a follower: a scan; TEMPLATESENDJOBFINISH:
+ * the delivery report of a template message, for messaging's log. Other events: nothing.
+ */
 async function officialAccountEvent(deps: AppDeps, tenantId: string, appId: string, message: Record<string, string>) {
   const openid = message.FromUserName;
   if (message.MsgType !== 'event' || !openid) return;
+  if (message.Event === 'TEMPLATESENDJOBFINISH') {
+    if (message.MsgID) await recordWechatTemplateReport(deps, tenantId, message.MsgID, message.Status);
+    return;
+  }
   const scene = message.Event === 'subscribe' ? message.EventKey?.replace(/^qrscene_/, '') : message.Event === 'SCAN' ? message.EventKey : undefined;
   if (!scene) return;
   const code = await codeByPeerKey(deps.db, tenantId, scene);

@@ -124,6 +124,29 @@ describe('channel codes: scan → follow/add → register → first order, per c
     expect((await funnel(code.id)).totals).toEqual({ scans: 1, scanners: 1, follows: 1, registrations: 1, first_orders: 1 });
   });
 
+  it('takes WeChat’s template-message reports from the same server URL into the delivery log, once', async () => {
+    const template = await req('POST', '/api/v1/messaging/templates', { name: '到店提醒', channel: 'wechat_template', category: 'transactional', provider_template: 'TPL-VISIT', bodies: { 'zh-CN': { body: '到店提醒', fields: { first: '您好' } } } });
+    expect(template.statusCode, template.body).toBe(201);
+    const send = async (openid: string) => {
+      const member = (await req('POST', '/api/v1/members/resolve', { identities: [{ type: 'wechat_openid', app_id: oa.appId, value: openid }], profile: { channel: 'official_account' } })).json().member.id as string;
+      const sent = await req('POST', '/api/v1/messaging/send', { member_id: member, channel: 'wechat_template', template_id: template.json().id, category: 'transactional', dedupe_key: `visit-${openid}` });
+      expect(sent.statusCode, sent.body).toBe(202);
+      return sent.json().delivery_id as string;
+    };
+    const [ok, blocked] = [await send('openid-R1'), await send('openid-R2')];
+    await drain();
+    const delivery = async (id: string) => (await req('GET', `/api/v1/messaging/deliveries/${id}`)).json();
+    const msgId = async (id: string) => String((await t.deps.db.selectFrom('message_deliveries').select('provider_message_id').where('tenant_id', '=', a.tenantId).where('id', '=', id).executeTakeFirstOrThrow()).provider_message_id);
+    const report = async (id: string, openid: string, status: string) =>
+      oaEvent({ ToUserName: 'gh_brand', FromUserName: openid, CreateTime: at('2026-11-20T03:01:00Z'), MsgType: 'event', Event: 'TEMPLATESENDJOBFINISH', MsgID: await msgId(id), Status: status });
+    for (let i = 0; i < 2; i++) expect((await report(ok, 'openid-R1', 'success')).statusCode).toBe(200);
+    expect((await report(blocked, 'openid-R2', 'failed:user block')).statusCode).toBe(200);
+    expect(await delivery(ok)).toMatchObject({ status: 'delivered', delivered_at: expect.any(String) });
+    expect(await delivery(blocked)).toMatchObject({ status: 'failed', error: 'WeChat: failed:user block' });
+    const delivered = await t.deps.db.selectFrom('domain_events').select('payload').where('tenant_id', '=', a.tenantId).where('type', '=', 'message.delivered').execute();
+    expect(delivered.filter((e) => (e.payload as { delivery_id?: string }).delivery_id === ok)).toHaveLength(1);
+  });
+
   it('counts a WeCom contact-me code spread over two guides: the add carries the code as state', async () => {
     const code = await createCode({ name: '导购活码', source_kind: 'staff', source_ref: 'guide1', target_kind: 'wecom_contact', staff_user_ids: ['guide1', 'guide2'] });
     const way = wecom.contactWays.at(-1)!;

@@ -72,6 +72,15 @@ export async function recordStatus(
   });
 }
 
+/**
+ * WeChat's word on a template message (the official account's TEMPLATESENDJOBFINISH push): `success` is delivered,
+ * anything else (`failed:user block`, `failed: system failed`) failed, with WeChat's words as the error.
+ */
+export function recordWechatTemplateReport(deps: AppDeps, tenantId: string, msgId: string, status: string | undefined) {
+  const report = status === 'success' ? { status: 'delivered' as const } : { status: 'failed' as const, error: `WeChat: ${status ?? 'no status'}` };
+  return recordStatus(deps, tenantId, { channel: 'wechat_template', providerMessageId: msgId }, report);
+}
+
 async function findForReport(db: Db, tenantId: string, by: { deliveryId?: string; channel?: string; providerMessageId?: string }) {
   let q = db.selectFrom('message_deliveries').selectAll().where('tenant_id', '=', tenantId);
   if (by.deliveryId) q = q.where('id', '=', by.deliveryId);
