@@ -511,6 +511,21 @@ try {
   await codeDrawer.getByRole('button', { name: '保 存' }).or(codeDrawer.getByRole('button', { name: '保存' })).click();
   await page.locator('main .ant-table-row').filter({ hasText: '冒烟测试入群码' }).filter({ hasText: '加入社群' }).waitFor();
 
+  // A journey's goal is set on the canvas page: the event that counts as converting and its window.
+  const journeyId = await page.evaluate(async () => {
+    const graph = { nodes: [{ id: 'start', type: 'trigger', config: { kind: 'api' } }, { id: 'end', type: 'exit', config: {} }], edges: [{ from: 'start', to: 'end' }], entry: { mode: 'once' } };
+    return (await (await fetch('/api/v1/journeys', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-csrf': '1' }, body: JSON.stringify({ name: '冒烟测试旅程', graph }) })).json()).id;
+  });
+  await page.goto(`http://127.0.0.1:${port}/admin/journeys/${journeyId}`);
+  await page.getByTestId('journey-goal').locator('.ant-select').first().click();
+  await page.locator('.ant-select-item-option').filter({ hasText: /^order\.created$/ }).click();
+  await page.getByTestId('journey-goal').locator('.ant-input-number input').fill('48');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.getByText('草稿已保存').waitFor();
+  const goal = await page.evaluate(async (id) => (await (await fetch(`/api/v1/journeys/${id}`)).json()).graph.goal, journeyId);
+  if (goal?.event_type !== 'order.created' || goal.window_hours !== 48) throw new Error(`the journey's goal was saved as ${JSON.stringify(goal)}`);
+  await page.screenshot({ path: path.join(artifacts, 'console-journey-goal.png'), fullPage: true });
+
   // Event registrations: the event picked by part of its title (asked of the server), a member found by number,
   // registered for the paid tasting and listed as awaiting payment.
   await page.goto(`http://127.0.0.1:${port}/admin/events/registrations`);

@@ -5,11 +5,12 @@ import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Background, Controls, Handle, Position, ReactFlow, applyNodeChanges, type Connection, type Edge, type Node, type NodeChange, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { branchesOf, type Journey, type JourneyGraph, type JourneyNode, type JourneyNodeType, type journeyStatsSchema, type stepStatsSchema } from '@hearth/contracts/journeys';
+import { branchesOf, journeyEventTypes, type Journey, type JourneyGraph, type JourneyNode, type JourneyNodeType, type journeyStatsSchema, type stepStatsSchema } from '@hearth/contracts/journeys';
 import { api, ApiError, type Page } from '../api.ts';
 import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import { statusColor } from './JourneysPage.tsx';
+import { MemberSearchSelect } from './MemberSearchSelect.tsx';
 
 type StepStats = z.infer<typeof stepStatsSchema>;
 type Stats = Pick<z.infer<typeof journeyStatsSchema>, 'entries' | 'converted' | 'steps' | 'uplift_bp'>;
@@ -70,7 +71,7 @@ export function JourneyEditorPage() {
   const [labelText, setLabelText] = useState('');
   const [stats, setStats] = useState<Stats>();
   const [dry, setDry] = useState<DryRun>();
-  const [dryMember, setDryMember] = useState('');
+  const [dryMember, setDryMember] = useState<string>();
   const [errors, setErrors] = useState<{ field: string; message: string }[]>([]);
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   // The canvas measures its nodes before it shows them: their sizes live here, beside the graph.
@@ -194,6 +195,7 @@ export function JourneyEditorPage() {
           <span>{t('journeys.editor.entryRule')}</span>
           <Select value={entry.mode} style={{ width: 150 }} onChange={(mode) => update((g) => ({ ...g, entry: { mode, ...(mode === 'once_per_days' && { days: g.entry.days ?? 30 }) } }))} options={(['once', 'once_per_days', 'every_time'] as const).map((m) => ({ value: m, label: t(`journeys.entryModes.${m}`) }))} />
           {entry.mode === 'once_per_days' && <InputNumber min={1} value={entry.days} onChange={(days) => update((g) => ({ ...g, entry: { ...g.entry, days: days ?? 1 } }))} />}
+          <GoalInput goal={graph.goal ?? null} onChange={(goal) => update((g) => ({ ...g, goal }))} />
           {stats && <Typography.Text>{`${t('journeys.editor.entered')} ${stats.entries} · ${t('journeys.editor.converted')} ${stats.converted}${stats.uplift_bp !== null ? ` · ${t('journeys.editor.uplift')} ${(stats.uplift_bp / 100).toFixed(2)}%` : ''}`}</Typography.Text>}
         </Space>
         {errors.length ? (
@@ -210,8 +212,8 @@ export function JourneyEditorPage() {
       </Card>
       <Card title={t('journeys.editor.dryRun')}>
         <Space.Compact style={{ width: 480 }}>
-          <Input placeholder={t('journeys.editor.dryRunMember')} value={dryMember} onChange={(e) => setDryMember(e.target.value.trim())} />
-          <Button onClick={() => void api<DryRun>(`/journeys/${id}/dry-run`, { method: 'POST', body: { member_id: dryMember, source: 'draft' } }).then(setDry).catch(fail)}>{t('journeys.editor.dryRunRun')}</Button>
+          <MemberSearchSelect style={{ width: 360 }} value={dryMember} onChange={setDryMember} />
+          <Button disabled={!dryMember} onClick={() => void api<DryRun>(`/journeys/${id}/dry-run`, { method: 'POST', body: { member_id: dryMember, source: 'draft' } }).then(setDry).catch(fail)}>{t('journeys.editor.dryRunRun')}</Button>
         </Space.Compact>
         {dry && (
           <List
@@ -250,4 +252,34 @@ function statsLine(t: TFunction, type: string, s: StepStats) {
   }
   parts.push(`${t('journeys.editor.converted')} ${s.converted}`);
   return parts.join(' · ');
+}
+
+type Goal = NonNullable<JourneyGraph['goal']>;
+
+/**
+ * 转化目标: the event that counts as converting (a purchase, an app open …), within hours of entering, optionally
+ * narrowed by the event's properties typed as `property=value`. Conversions and the holdout uplift follow from it.
+ */
+function GoalInput({ goal, onChange }: { goal: Goal | null; onChange: (goal: Goal | null) => void }) {
+  const { t } = useTranslation();
+  const filterText = (f: Goal['filters'][number]) => `${f.property}=${Array.isArray(f.value) ? f.value.join(',') : String(f.value)}`;
+  const parseFilters = (texts: string[]) =>
+    texts.flatMap((text) => {
+      const at = text.indexOf('=');
+      if (at < 1) return [];
+      const raw = text.slice(at + 1).trim();
+      return [{ property: text.slice(0, at).trim(), op: 'eq' as const, value: raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw }];
+    });
+  return (
+    <Space wrap data-testid="journey-goal">
+      <span>{t('journeys.editor.goal')}</span>
+      <Select allowClear placeholder={t('journeys.editor.noGoal')} style={{ width: 220 }} value={goal?.event_type} onChange={(eventType?: Goal['event_type']) => onChange(eventType ? { event_type: eventType, filters: goal?.filters ?? [], window_hours: goal?.window_hours ?? 72 } : null)} options={journeyEventTypes.map((e) => ({ value: e, label: e }))} />
+      {goal && (
+        <>
+          <InputNumber min={1} max={24 * 90} value={goal.window_hours} addonBefore={t('journeys.editor.goalWithin')} addonAfter={t('journeys.editor.hours')} onChange={(hours) => onChange({ ...goal, window_hours: hours ?? 72 })} />
+          <Select mode="tags" style={{ minWidth: 220 }} placeholder="type=purchase" value={goal.filters.map(filterText)} onChange={(texts: string[]) => onChange({ ...goal, filters: parseFilters(texts) })} />
+        </>
+      )}
+    </Space>
+  );
 }
