@@ -5,6 +5,7 @@ import { createWorker } from '../../jobs/runner.ts';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
 import { clearWechatTokens } from './channels/wechat.ts';
+import { recordStatus } from './deliveries.service.ts';
 import { startPushFake, startSmsFake, startWechatFake, startWebhookFake } from './test-peers/fakes.ts';
 
 describe('messaging: channel adapters against local peers', () => {
@@ -175,6 +176,26 @@ describe('messaging: channel adapters against local peers', () => {
       expect(await delivery(d)).toMatchObject({ status: 'delivered', attempts: 3, error: null });
       const job = await t.deps.db.selectFrom('jobs').select(['attempts', 'status']).where('tenant_id', '=', a.tenantId).where('dedupe_key', 'like', `delivery:${d}:%`).executeTakeFirstOrThrow();
       expect(job).toEqual({ attempts: 3, status: 'succeeded' });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('keeps the send of a message whose click (or report) came back before the send was recorded', async () => {
+    const secret = `whsec_${crypto.randomBytes(24).toString('base64')}`;
+    // The receiver opens the message's link before it answers: the click lands while the delivery is still 'sending'.
+    const fake = await startWebhookFake(secret, { beforeAnswer: async (id) => void (await recordStatus(t.deps, a.tenantId, { deliveryId: id }, { status: 'clicked' })) });
+    try {
+      await configure('webhook', { url: `${fake.url}/hooks/fast` }, { signing_secret: secret });
+      const tpl = await template({ name: '快速回调', channel: 'webhook', bodies: { 'zh-CN': { body: '{"event":"hello"}' } } });
+      const d = await send({ member_id: await member(), channel: 'webhook', template_id: tpl });
+      await drain();
+      expect(fake.accepted.map((x) => x.id)).toEqual([d]);
+      expect(await delivery(d)).toMatchObject({ status: 'clicked', sent_at: expect.any(String), clicked_at: expect.any(String) });
+      const sent = await t.deps.db.selectFrom('domain_events').select('payload').where('tenant_id', '=', a.tenantId).where('type', '=', 'message.sent').execute();
+      expect(sent.filter((e) => (e.payload as { delivery_id: string }).delivery_id === d)).toHaveLength(1);
+      const job = await t.deps.db.selectFrom('jobs').select(['attempts', 'status']).where('tenant_id', '=', a.tenantId).where('dedupe_key', 'like', `delivery:${d}:%`).executeTakeFirstOrThrow();
+      expect(job).toEqual({ attempts: 1, status: 'succeeded' });
     } finally {
       await fake.close();
     }

@@ -113,6 +113,8 @@ export async function deliver(deps: AppDeps, tenantId: string, payload: { member
       if (changed) {
         await emitEvent(trx, deps.jobs, ctx, 'message.sent', eventPayload(delivery));
         if (result.status === 'delivered') await emitEvent(trx, deps.jobs, ctx, 'message.delivered', eventPayload(delivery));
+      } else if (await sentAfterItsReport(trx, delivery, attemptId, result.providerMessageId, at)) {
+        await emitEvent(trx, deps.jobs, ctx, 'message.sent', eventPayload(delivery));
       }
     });
     return { outcome: result.status };
@@ -157,6 +159,25 @@ function update(trx: AppDeps['db'], delivery: DeliveryRow, changes: Changes) {
 }
 
 /** Only the attempt that marked the delivery `sending` may record its outcome. */
+/**
+ * The provider took the message, but its report or the member's click came in first (a fast SMS report, a link
+ * opened at once) and moved the row past 'sending': the send still happened. Its time and provider id are kept
+ * beside the later status, which stays, so the log and the `message.sent` event say it went out.
+ */
+async function sentAfterItsReport(db: AppDeps['db'], delivery: DeliveryRow, attemptId: string, providerMessageId: string | null, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('message_deliveries')
+    .set({ sent_at: at, provider_message_id: sql`coalesce(provider_message_id, ${providerMessageId})`, updated_at: sql`now()` })
+    .where('tenant_id', '=', delivery.tenant_id)
+    .where('member_id', '=', delivery.member_id)
+    .where('id', '=', delivery.id)
+    .where('attempt_id', '=', attemptId)
+    .where('status', 'in', ['delivered', 'clicked', 'failed', 'bounced'])
+    .where('sent_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 async function guarded(db: AppDeps['db'], delivery: DeliveryRow, attemptId: string, changes: Changes): Promise<boolean> {
   const result = await db
     .updateTable('message_deliveries')

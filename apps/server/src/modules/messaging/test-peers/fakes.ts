@@ -144,11 +144,11 @@ export async function startPushFake(vapidPublicKey: string) {
 }
 
 /** A webhook receiver that verifies Standard Webhooks signatures with the reference library; `failFirst` answers 500 that many times. */
-export async function startWebhookFake(secret: string, options: { failFirst?: number } = {}) {
+export async function startWebhookFake(secret: string, options: { failFirst?: number; beforeAnswer?: (deliveryId: string) => Promise<void> } = {}) {
   const accepted: { id: string; body: Record<string, unknown> }[] = [];
   const attempts: number[] = [];
   let failures = options.failFirst ?? 0;
-  const peer = await listen((req, body) => {
+  const peer = await listen(async (req, body) => {
     attempts.push(Date.now());
     try {
       new Webhook(secret).verify(body, req.headers as Record<string, string>);
@@ -161,6 +161,8 @@ export async function startWebhookFake(secret: string, options: { failFirst?: nu
     }
     const id = req.headers['webhook-id'] as string;
     if (!accepted.some((a) => a.id === id)) accepted.push({ id, body: JSON.parse(body) as Record<string, unknown> });
+    // What the receiver does before it answers (reports back at once, say) happens while Hearth waits for the answer.
+    await options.beforeAnswer?.(id);
     return { status: 204 };
   });
   return { ...peer, accepted, attempts };
