@@ -13,8 +13,9 @@ export const ORDER_SAVINGS_JOB = 'pricing.order_savings';
  * Member prices count toward what a member saved this year ("本年已为您节省 ¥X"): after an order is recorded,
  * refunded, or attached to its member (outbox, so the order path gains no statement), each line the member paid
  * at or below the member price in force for them at the order's time saves the list price less that member
- * price, for the units not refunded (all of them, once the line's whole amount was refunded). A line sold above the member price (the POS did not apply it) saved nothing
- * through it; a line sold below it (a promotion on top) is credited only the member price's part.
+ * price, for the units not refunded (none, once the line's whole amount was refunded). A line sold above the
+ * member price (the POS did not apply it) saved nothing through it; a line sold below it (a promotion on top) is
+ * credited only the member price's part.
  */
 export function registerOrderSavingsJob(registry: JobRegistry) {
   registry.define<{ event: DomainEvent<{ order_id: string }> }>({
@@ -25,7 +26,8 @@ export function registerOrderSavingsJob(registry: JobRegistry) {
       size: 100,
       handler: async ({ db, jobs, payloads }) => {
         const orders = new Map(jobs.map((job, i) => [`${job.tenant_id}:${payloads[i]!.event.payload.order_id}`, { tenantId: job.tenant_id, orderId: payloads[i]!.event.payload.order_id }]));
-        for (const { tenantId, orderId } of orders.values()) await recordOrderSavings(db, tenantId, orderId);
+        // In one order of keys, so two batches locking the same orders cannot deadlock.
+        for (const key of [...orders.keys()].sort()) await recordOrderSavings(db, orders.get(key)!.tenantId, orders.get(key)!.orderId);
         return { orders: orders.size };
       },
     },
@@ -34,7 +36,9 @@ export function registerOrderSavingsJob(registry: JobRegistry) {
 }
 
 export async function recordOrderSavings(db: Db, tenantId: string, orderId: string) {
-  const order = await db.selectFrom('orders').select(['member_id', 'occurred_at']).where('tenant_id', '=', tenantId).where('id', '=', orderId).executeTakeFirst();
+  // The order's lock orders this after a refund being written (and a later run after this one): the last run to
+  // commit read the order as it stands, so a run that started before a refund cannot write over its figure.
+  const order = await db.selectFrom('orders').select(['member_id', 'occurred_at']).where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirst();
   if (!order?.member_id) return { skipped: order ? 'guest order' : 'no such order' };
   const memberId = order.member_id;
   const lines = await db.selectFrom('order_lines').select(['line_no', 'sku', 'qty', 'unit_price_fen', 'paid_fen', 'refunded_qty', 'refunded_fen']).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
