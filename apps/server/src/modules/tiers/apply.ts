@@ -138,6 +138,9 @@ export async function applyDecisions(
   const inlineTypes = ['tier.upgraded', 'tier.downgraded', 'tier.retained'];
   const graceUntil = ladder.graceDays > 0 ? DateTime.fromJSDate(asOf, { zone: ladder.timeZone }).plus({ days: ladder.graceDays }).toJSDate() : null;
   const entryId = ladder.tiers[0]!.id;
+  // The members' key range, so the update reads the chunk's rows by the primary key, not the whole ladder's.
+  const sortedIds = [...memberIds].sort();
+  const [firstId, lastId] = [sortedIds[0]!, sortedIds.at(-1)!];
   const { rows } = await sql<AppliedChange & { metrics: unknown }>`
     with d as (${decisionsSql(ladder, asOf, mode, { ids: memberIds }, meta.source ?? 'inline')}),
     ch as (
@@ -168,6 +171,7 @@ export async function applyDecisions(
       from ch
       -- a plain retention changes nothing in the row: only its history entry and event are written
       where ch.read_at is not null and (ch.outcome <> 'retained' or ch.grace_until is not null or ch.manual_until is not null) and mt.tenant_id = ${ladder.tenantId} and mt.member_id = ch.member_id and mt.program_id = ${ladder.programId}
+        and mt.member_id between ${firstId}::uuid and ${lastId}::uuid
       returning mt.member_id
     ),
     up as (
