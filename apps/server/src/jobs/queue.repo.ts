@@ -3,12 +3,30 @@ import type { Db } from '../db/database.ts';
 import type { JobRow } from './registry.ts';
 
 /**
- * Claims up to `limit` due jobs for this worker: queued jobs whose time has come, and running jobs whose
- * lease ran out (their worker died). SKIP LOCKED lets several workers claim side by side without waiting
- * on each other or taking the same job. Time is the database's, shared by every process.
+ * Claims up to `limit` due jobs for this worker (of one name, for a batch): queued jobs whose time has come,
+ * and running jobs whose lease ran out (their worker died). SKIP LOCKED lets several workers claim side by
+ * side without waiting on each other or taking the same job. Time is the database's, shared by every process.
+ * The two kinds are found apart, each by its own index in due order, so a claim reads about `limit` rows
+ * however long the queue (a filter `queued or expired` would read and sort every due job first).
  */
 export async function claimJobs(db: Db, workerId: string, limit: number, leaseSeconds: number, name?: string): Promise<JobRow[]> {
+  const ofName = name === undefined ? sql`` : sql`and name = ${name}`;
   const result = await sql<JobRow>`
+    with queued as (
+      select tenant_id, id, run_at from jobs
+       where status = 'queued' and run_at <= now() ${ofName}
+       order by run_at
+       limit ${limit}
+       for update skip locked
+    ), expired as (
+      select tenant_id, id, locked_until as run_at from jobs
+       where status = 'running' and locked_until < now() ${ofName}
+       order by locked_until
+       limit ${limit}
+       for update skip locked
+    ), due as (
+      select tenant_id, id from (select * from queued union all select * from expired) d order by run_at limit ${limit}
+    )
     update jobs j
        set status = 'running',
            attempts = j.attempts + 1,
@@ -16,15 +34,7 @@ export async function claimJobs(db: Db, workerId: string, limit: number, leaseSe
            locked_until = now() + make_interval(secs => ${leaseSeconds}),
            started_at = now(),
            updated_at = now()
-      from (
-        select tenant_id, id from jobs
-         where ((status = 'queued' and run_at <= now())
-            or (status = 'running' and locked_until < now()))
-           and (${name ?? null}::text is null or name = ${name ?? null})
-         order by run_at
-         limit ${limit}
-         for update skip locked
-      ) due
+      from due
      where j.tenant_id = due.tenant_id and j.id = due.id
     returning j.*`.execute(db);
   return result.rows;
