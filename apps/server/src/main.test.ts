@@ -72,14 +72,16 @@ describe('the hearth process on the embedded database', () => {
     const auth = { headers: { authorization: `Bearer ${DEMO_KEY}` } };
     const codes = (await (await fetch(`http://127.0.0.1:${port}/api/v1/channel-codes`, auth)).json()).data as { id: string; name: string }[];
     const sticker = codes.find((c) => c.name === '静安寺店桌贴')!;
-    const funnel = await (await fetch(`http://127.0.0.1:${port}/api/v1/channel-codes/${sticker.id}/funnel`, auth)).json();
-    expect(funnel.totals).toMatchObject({ scans: 46, scanners: 23, registrations: 5 });
-    expect(funnel.totals.first_orders).toBeGreaterThan(0);
-    // A referral that ordered and waits out its return window; a promoter's sale pending on both levels.
-    const referrals = (await (await fetch(`http://127.0.0.1:${port}/api/v1/referrals`, auth)).json()).data as { status: string }[];
-    expect(referrals.map((r) => r.status)).toEqual(['ordered']);
-    const commissions = (await (await fetch(`http://127.0.0.1:${port}/api/v1/commissions`, auth)).json()).data as { level: number; status: string; amount_fen: number }[];
-    expect(commissions.map((c) => [c.level, c.status, c.amount_fen]).sort()).toEqual([[1, 'pending', 1200], [2, 'pending', 152]]);
+    const funnel = async () => (await (await fetch(`http://127.0.0.1:${port}/api/v1/channel-codes/${sticker.id}/funnel`, auth)).json()).totals;
+    expect(await funnel()).toMatchObject({ scans: 46, scanners: 23, registrations: 5 });
+    // First orders are booked by the worker just after the orders.
+    await expect.poll(async () => (await funnel()).first_orders, { timeout: 15_000, interval: 250 }).toBeGreaterThan(0);
+    // A referral that ordered and waits out its return window; a promoter's sale pending on both levels. The
+    // worker books first orders and commission just after the orders, so the demo shows them within moments.
+    const referrals = async () => ((await (await fetch(`http://127.0.0.1:${port}/api/v1/referrals`, auth)).json()).data as { status: string }[]).map((r) => r.status);
+    await expect.poll(referrals, { timeout: 15_000, interval: 250 }).toEqual(['ordered']);
+    const commissions = async () => ((await (await fetch(`http://127.0.0.1:${port}/api/v1/commissions`, auth)).json()).data as { level: number; status: string; amount_fen: number }[]).map((c) => [c.level, c.status, c.amount_fen]).sort();
+    await expect.poll(commissions, { timeout: 15_000, interval: 250 }).toEqual([[1, 'pending', 1200], [2, 'pending', 152]]);
 
     const second = startServer({ ...env, PORT: String(await freePort()) });
     running.push(second);

@@ -22,6 +22,7 @@ import { productsRoutes } from './modules/products/products.routes.ts';
 import { ordersRoutes } from './modules/orders/orders.routes.ts';
 import { registerOrderHooks } from './modules/orders/orders.hooks.ts';
 import { registerOrderImportJob } from './modules/orders/orders.import.ts';
+import { registerAfterOrdersJob } from './modules/orders/after-orders.job.ts';
 import { tagsRoutes } from './modules/members/tags.routes.ts';
 import { unsubscribeRoutes } from './modules/members/unsubscribe.routes.ts';
 import { eventsRoutes } from './modules/members/events.routes.ts';
@@ -120,7 +121,10 @@ export const hearthModules: HearthModule[] = [
     memberHooks: registerMemberHooks,
   },
   { name: 'products', routes: productsRoutes },
-  { name: 'orders', routes: ordersRoutes, jobs: registerOrderImportJob, memberHooks: registerOrderHooks },
+  { name: 'orders', routes: ordersRoutes, jobs: (registry) => {
+      registerOrderImportJob(registry);
+      registerAfterOrdersJob(registry);
+    }, memberHooks: registerOrderHooks },
   { name: 'points', routes: pointsRoutes, jobs: registerPointsJobs, memberHooks: registerPointsMemberHooks, orderHooks: registerPointsOrderHooks },
   {
     name: 'membership',

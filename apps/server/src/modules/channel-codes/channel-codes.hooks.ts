@@ -38,7 +38,9 @@ export function registerChannelCodeJobs(registry: JobRegistry) {
 }
 
 export function registerChannelCodeOrderHooks(hooks: OrderHooks) {
-  hooks.onMemberOrder(recordFirstOrder);
+  hooks.afterMemberOrders(async (trx, deps, ctx, orders) => {
+    for (const order of orders) await recordFirstOrder(trx, deps, ctx, order);
+  });
 }
 
 /**

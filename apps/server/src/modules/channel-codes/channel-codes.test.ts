@@ -37,6 +37,7 @@ describe('channel codes: scan → follow/add → register → first order, per c
   const buy = async (memberId: string, occurredAt: string) => {
     const res = await req('POST', '/api/v1/orders', { external_id: `o-${++order}`, channel: 'store', member_id: memberId, lines: [{ sku: 'TEA-1', qty: 1, unit_price_fen: 3900 }], total_paid_fen: 3900, occurred_at: occurredAt });
     expect(res.statusCode, res.body).toBe(201);
+    await drain();
   };
   const createCode = async (body: object) => {
     const res = await req('POST', '/api/v1/channel-codes', body);

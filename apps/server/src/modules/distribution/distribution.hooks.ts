@@ -3,6 +3,7 @@ import type { RequestContext } from '../../deps.ts';
 import type { JobRegistry } from '../../jobs/registry.ts';
 import type { MemberHooks } from '../members/member-hooks.ts';
 import type { OrderHooks } from '../orders/order-hooks.ts';
+import { lastRefundIds } from '../orders/refunds.service.ts';
 import { accrueForOrders, balancesOf, reverseForRefund, settleDueCommissions } from './commissions.service.ts';
 import { findPromoterRow } from './promoters.service.ts';
 
@@ -17,7 +18,13 @@ export function registerDistributionJobs(registry: JobRegistry) {
 }
 
 export function registerDistributionOrderHooks(hooks: OrderHooks) {
-  hooks.onMemberOrders(accrueForOrders);
+  hooks.afterMemberOrders(async (trx, deps, ctx, orders) => {
+    await accrueForOrders(trx, deps, ctx, orders);
+    // A refund recorded before the accrual reversed nothing: its share is reversed now, under its id.
+    const refunded = orders.filter((o) => o.refunded_fen > 0);
+    const lastRefund = await lastRefundIds(trx, ctx.tenantId, refunded.map((o) => o.id));
+    for (const order of refunded) await reverseForRefund(trx, deps, ctx, order, lastRefund.get(order.id)!);
+  });
   hooks.onRefund(reverseForRefund);
 }
 

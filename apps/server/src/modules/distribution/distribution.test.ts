@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
+import { createWorker } from '../../jobs/runner.ts';
 import { signInBySms } from '../member-portal/sign-in.test-helpers.ts';
 
 describe('distribution (分销): two levels, attribution, commission, reversals, withdrawals', () => {
@@ -10,6 +11,12 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
   let b: TestTenant;
   let n = 0;
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers: Record<string, string> = a.auth) => t.app.inject({ method, url, payload, headers });
+  // Commission is accrued by the job that follows each order.
+  const postOrder = async (payload: object) => {
+    const res = await req('POST', '/api/v1/orders', payload);
+    await createWorker(t.deps).drain();
+    return res;
+  };
   const member = async () => (await req('POST', '/api/v1/members/resolve', { identities: [{ type: 'store_card', value: `DS-${++n}` }], profile: { channel: 'store' } })).json().member.id as string;
   const promoter = async (recruiterCode?: string) => {
     const id = await member();
@@ -74,7 +81,7 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code: seller.code.toLowerCase() })).statusCode).toBe(200);
     expect((await req('POST', `/api/v1/public/distribution/${a.tenantId}/clicks`, { code: seller.code, visitor_id: 'v-1' })).json().counted).toBe(true);
     expect((await req('POST', `/api/v1/public/distribution/${b.tenantId}/clicks`, { code: seller.code, visitor_id: 'v-1' })).statusCode).toBe(404);
-    const created = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'mini_program', member_id: buyer, lines: [{ sku: 'TEA', qty: 2, unit_price_fen: 5000 }, { sku: 'CUP', qty: 1, unit_price_fen: 4000 }], total_paid_fen: 14000, occurred_at: '2026-11-21T02:00:00Z' });
+    const created = await postOrder({ external_id: `DS-O-${++n}`, channel: 'mini_program', member_id: buyer, lines: [{ sku: 'TEA', qty: 2, unit_price_fen: 5000 }, { sku: 'CUP', qty: 1, unit_price_fen: 4000 }], total_paid_fen: 14000, occurred_at: '2026-11-21T02:00:00Z' });
     expect(created.statusCode, created.body).toBe(201);
     const orderId = created.json().id as string;
     // Level 1: tea 20 % of 10000 + cup 5 % of 4000; level 2: 3 % of each line.
@@ -106,8 +113,9 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect(reversed.filter((e) => !e.after_settlement).map((e) => e.amount_fen).sort()).toEqual([-1000, -150]);
 
     // An order eight days after the visit is outside the attribution window.
-    await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: 5000 }], total_paid_fen: 5000, occurred_at: '2026-11-28T04:00:00Z' });
+    await postOrder({ external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: 5000 }], total_paid_fen: 5000, occurred_at: '2026-11-28T04:00:00Z' });
     expect((await dash(seller.id)).orders).toBe(1);
+
 
     expect((await req('POST', '/api/v1/withdrawals', { member_id: seller.id, amount_fen: 500 })).json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'amount_fen', code: 'below_minimum' }] });
     const asks = await Promise.all(Array.from({ length: 6 }, () => req('POST', '/api/v1/withdrawals', { member_id: seller.id, amount_fen: 1000 })));
@@ -148,6 +156,24 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect((await list(`/api/v1/withdrawals?status=requested&promoter_id=${seller.id}`)).data).toEqual([]);
   });
 
+  it('reverses a refund that came before the job that accrues the commission, under that refund', async () => {
+    const top = await promoter();
+    const seller = await promoter(top.code);
+    const buyer = await member();
+    clock.set(new Date('2026-11-20T03:00:00Z'));
+    expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code: seller.code })).statusCode).toBe(200);
+    const early = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'TEA', qty: 2, unit_price_fen: 5000 }], total_paid_fen: 10000, occurred_at: '2026-11-21T05:00:00Z' });
+    const earlyRefund = await req('POST', `/api/v1/orders/${early.json().id}/refunds`, { external_refund_id: 'DS-R3', lines: [{ line_no: 1, qty: 1 }] });
+    expect(earlyRefund.statusCode).toBe(201);
+    expect(await dash(seller.id)).toMatchObject({ orders: 0, pending_fen: 0 });
+    await createWorker(t.deps).drain();
+    await createWorker(t.deps).drain();
+    expect(await dash(seller.id)).toMatchObject({ orders: 1, pending_fen: 1000 });
+    expect(await dash(top.id)).toMatchObject({ pending_fen: 150 });
+    const reversals = await t.deps.db.selectFrom('commission_entries').select(['source_key']).where('tenant_id', '=', a.tenantId).where('order_id', '=', early.json().id).where('kind', '=', 'reversal').orderBy('level').execute();
+    expect(reversals.map((e) => e.source_key)).toEqual([`refund:${earlyRefund.json().refund.id}:1`, `refund:${earlyRefund.json().refund.id}:2`]);
+  });
+
   it('a merge hands the buyer\'s attribution to the survivor; erasure drops it, so later orders earn no commission', async () => {
     clock.set(new Date('2026-12-20T02:00:00Z'));
     const seller = await promoter();
@@ -156,7 +182,7 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code: seller.code })).statusCode).toBe(200);
     expect((await req('POST', `/api/v1/members/${survivor}/merge`, { from_member_id: buyer, reason: '同一人' })).statusCode).toBe(200);
     const buy = async (at: string) => {
-      const res = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'mini_program', member_id: survivor, lines: [{ sku: 'CUP', qty: 1, unit_price_fen: 4000 }], total_paid_fen: 4000, occurred_at: at });
+      const res = await postOrder({ external_id: `DS-O-${++n}`, channel: 'mini_program', member_id: survivor, lines: [{ sku: 'CUP', qty: 1, unit_price_fen: 4000 }], total_paid_fen: 4000, occurred_at: at });
       expect(res.statusCode, res.body).toBe(201);
     };
     await buy('2026-12-20T03:00:00Z');
@@ -176,7 +202,7 @@ describe('distribution (分销): two levels, attribution, commission, reversals,
     const buyer = await member();
     clock.set(new Date('2027-01-05T02:00:00Z'));
     expect((await req('POST', '/api/v1/distribution/visits', { member_id: buyer, code })).statusCode).toBe(200);
-    const sold = await req('POST', '/api/v1/orders', { external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'CUP', qty: 2, unit_price_fen: 4000 }], total_paid_fen: 8000, occurred_at: '2027-01-05T03:00:00Z' });
+    const sold = await postOrder({ external_id: `DS-O-${++n}`, channel: 'store', member_id: buyer, lines: [{ sku: 'CUP', qty: 2, unit_price_fen: 4000 }], total_paid_fen: 8000, occurred_at: '2027-01-05T03:00:00Z' });
     expect(sold.statusCode, sold.body).toBe(201);
     expect((await req('GET', '/api/v1/me/promoter/dashboard', undefined, me.auth)).json()).toEqual({ clicks: 1, orders: 1, pending_fen: 400, settled_fen: 0, withdrawn_fen: 0, available_fen: 0, min_withdrawal_fen: 1000 });
     // The first test's promoters have entries too: the list holds only this member's one.

@@ -63,7 +63,7 @@ export function registerGuideJobs(registry: JobRegistry) {
 }
 
 export function registerGuideOrderHooks(hooks: OrderHooks) {
-  hooks.onMemberOrders(creditConversions);
+  hooks.afterMemberOrders(creditConversions);
 }
 
 /**

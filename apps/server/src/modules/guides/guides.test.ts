@@ -31,7 +31,12 @@ describe('store guides', () => {
   };
   const drain = () => createWorker(t.deps).drain();
   const member = async (profile: Record<string, unknown> = {}) => (await ok('POST', '/members', { channel: 'store', phone: String(++phone), name: '王芳', ...profile })).id as string;
-  const order = async (memberId: string, fen: number) => (await ok('POST', '/orders', { external_id: `G-${++orderNo}`, channel: 'store', member_id: memberId, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: fen }], total_paid_fen: fen, occurred_at: clock.now().toISOString() })) as Order;
+  // Conversions are credited by the job that follows each order.
+  const order = async (memberId: string, fen: number) => {
+    const placed = (await ok('POST', '/orders', { external_id: `G-${++orderNo}`, channel: 'store', member_id: memberId, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: fen }], total_paid_fen: fen, occurred_at: clock.now().toISOString() })) as Order;
+    await drain();
+    return placed;
+  };
   const staff = async (email: string, name: string) => {
     const created = await ok('POST', '/operators', { email, name, role: 'store_staff', password: 'staff password 1' });
     // Sessions expire against the database's clock, so sign in at the real time, then go back to the test's.
@@ -164,8 +169,8 @@ describe('store guides', () => {
     clock.advance(2 * DAY);
     const converted = await order(m, 12800);
     // The hook again, as a redelivery would run it: the order stays credited once.
-    await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runMemberOrders(trx, t.deps, a.ctx, [converted]));
-    await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runMemberOrders(trx, t.deps, a.ctx, [converted]));
+    await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runAfterMemberOrders(trx, t.deps, a.ctx, [converted]));
+    await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runAfterMemberOrders(trx, t.deps, a.ctx, [converted]));
     const credited = await t.deps.db.selectFrom('guide_conversions').selectAll().where('tenant_id', '=', a.tenantId).where('member_id', '=', m).execute();
     expect(credited.map((c) => [c.order_id, c.guide_id, c.task_id, c.via, Number(c.revenue_fen)])).toEqual([[converted.id, zhang.id, task.id, 'task', 12800]]);
     expect(credited.some((c) => c.order_id === before.id)).toBe(false);
@@ -225,7 +230,7 @@ describe('store guides', () => {
             continue;
           }
           const placed = await order(m, s.fen);
-          if (s.hookTwice) await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runMemberOrders(trx, t.deps, a.ctx, [placed]));
+          if (s.hookTwice) await withTransaction(t.deps.db, (trx) => t.deps.orderHooks.runAfterMemberOrders(trx, t.deps, a.ctx, [placed]));
           const at = clock.now().getTime();
           const latest = touches.filter((x) => x.at <= at && x.at > at - 7 * DAY).at(-1);
           if (latest) expected.set(placed.id, { guide: latest.guide, fen: s.fen });

@@ -102,6 +102,7 @@ describe('store guides through WeCom (against the local WeCom fake)', () => {
 
     clock.advance(DAY);
     const order = await ok('POST', '/orders', { external_id: 'WX-1', channel: 'store', member_id: memberA, lines: [{ sku: 'TEA', qty: 2, unit_price_fen: 8800 }], total_paid_fen: 17600, occurred_at: clock.now().toISOString() });
+    await createWorker(t.deps).drain();
     const credited = await t.deps.db.selectFrom('guide_conversions').selectAll().where('tenant_id', '=', a.tenantId).execute();
     expect(credited.map((c) => [c.order_id, c.guide_id, c.via, Number(c.revenue_fen)])).toEqual([[order.id, zhang.id, 'message', 17600]]);
   });

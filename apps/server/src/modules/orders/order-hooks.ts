@@ -17,19 +17,30 @@ export interface OrderHooks {
   onMemberOrder(handler: OrderHandler): void;
   /** The same, all the orders of a write at once: for handlers that do set-based work (points). */
   onMemberOrders(handler: OrdersHandler): void;
+  /**
+   * Bookkeeping that need not commit with the order (first-order credit, attribution, commission): run after
+   * it, by the `orders.after_member_orders` batch job, so the order path pays no round trip for it. The
+   * handler gets the orders as they stand when it runs, refunds included, and must be idempotent (a job can
+   * run twice). A refund may come before it: whatever its refund hook would have undone must then be undone
+   * here.
+   */
+  afterMemberOrders(handler: OrdersHandler): void;
   onRefund(handler: RefundHandler): void;
   refundHandlers(): readonly RefundHandler[];
   /** Runs every member-order handler: the set-based ones first, then the others order by order. */
   runMemberOrders(trx: Db, deps: AppDeps, ctx: RequestContext, orders: readonly Order[]): Promise<void>;
+  runAfterMemberOrders(trx: Db, deps: AppDeps, ctx: RequestContext, orders: readonly Order[]): Promise<void>;
 }
 
 export function createOrderHooks(): OrderHooks {
   const single: OrderHandler[] = [];
   const batch: OrdersHandler[] = [];
   const refunds: RefundHandler[] = [];
+  const later: OrdersHandler[] = [];
   return {
     onMemberOrder: (handler) => void single.push(handler),
     onMemberOrders: (handler) => void batch.push(handler),
+    afterMemberOrders: (handler) => void later.push(handler),
     onRefund: (handler) => void refunds.push(handler),
     refundHandlers: () => refunds,
     runMemberOrders: async (trx, deps, ctx, orders) => {
@@ -40,6 +51,11 @@ export function createOrderHooks(): OrderHooks {
       // member take the locks in one order and two batches sharing members cannot deadlock.
       const byMember = [...memberOrders].sort((a, b) => (a.member_id! < b.member_id! ? -1 : a.member_id! > b.member_id! ? 1 : 0));
       for (const order of byMember) for (const handler of single) await handler(trx, deps, ctx, order);
+    },
+    runAfterMemberOrders: async (trx, deps, ctx, orders) => {
+      const memberOrders = orders.filter((o) => o.member_id);
+      if (!memberOrders.length) return;
+      for (const handler of later) await handler(trx, deps, ctx, memberOrders);
     },
   };
 }

@@ -283,6 +283,20 @@ function findByExternalId(db: Db, tenantId: string, externalId: string) {
   return db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('external_id', '=', externalId).executeTakeFirst();
 }
 
+/**
+ * Orders with their lines, by id, in id order, each row locked against refunds while the caller's transaction
+ * lasts (ids in one order, so two callers locking the same orders cannot deadlock). Unknown ids are left out.
+ */
+export async function lockOrders(trx: Db, tenantId: string, ids: readonly string[]): Promise<Order[]> {
+  if (!ids.length) return [];
+  const rows = await trx.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where(sql<boolean>`(id = any(${[...new Set(ids)]}::uuid[]))`).orderBy('id').forUpdate().execute();
+  if (!rows.length) return [];
+  const lines = await trx.selectFrom('order_lines').selectAll().where('tenant_id', '=', tenantId).where(sql<boolean>`(order_id = any(${rows.map((r) => r.id)}::uuid[]))`).orderBy('order_id').orderBy('line_no').execute();
+  const linesOf = new Map<string, LineRow[]>();
+  for (const line of lines) linesOf.set(line.order_id, [...(linesOf.get(line.order_id) ?? []), line]);
+  return rows.map((row) => serializeOrder(row, linesOf.get(row.id) ?? []));
+}
+
 export async function loadOrder(db: Db, row: OrderRow): Promise<Order> {
   const lines = await db.selectFrom('order_lines').selectAll().where('tenant_id', '=', row.tenant_id).where('order_id', '=', row.id).orderBy('line_no').execute();
   return serializeOrder(row, lines);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Order, RefundInput } from '@hearth/contracts/orders';
+import type { Db } from '../../db/database.ts';
 import { withTransaction } from '../../db/transaction.ts';
 import type { AppDeps, RequestContext } from '../../deps.ts';
 import { AppError, notFound, validationError, type FieldError } from '../../http/errors.ts';
@@ -83,6 +84,13 @@ export async function refundOrder(deps: AppDeps, ctx: RequestContext, orderId: s
     for (const handler of deps.orderHooks.refundHandlers()) await handler(trx, deps, ctx, afterRefund, refund.id);
     return { refund: serializeRefund(refund), order: afterRefund, replayed: false };
   });
+}
+
+/** The latest refund of each order that has one. */
+export async function lastRefundIds(db: Db, tenantId: string, orderIds: readonly string[]): Promise<Map<string, string>> {
+  if (!orderIds.length) return new Map();
+  const rows = await db.selectFrom('order_refunds').select(['order_id', 'id']).distinctOn('order_id').where('tenant_id', '=', tenantId).where('order_id', 'in', orderIds).orderBy('order_id').orderBy('id', 'desc').execute();
+  return new Map(rows.map((r) => [r.order_id, r.id]));
 }
 
 type Line = { line_no: number; qty: number; paid_fen: number; refunded_qty: number; refunded_fen: number };

@@ -17,7 +17,11 @@ export function registerReferralJobs(registry: JobRegistry) {
 }
 
 export function registerReferralOrderHooks(hooks: OrderHooks) {
-  hooks.onMemberOrders(recordFirstOrders);
+  hooks.afterMemberOrders(async (trx, deps, ctx, orders) => {
+    await recordFirstOrders(trx, deps, ctx, orders);
+    // A refund recorded before this ran found no case to cancel.
+    for (const order of orders) if (order.refunded_fen > 0) await cancelOnRefund(trx, deps, ctx, order);
+  });
   hooks.onRefund(async (trx, deps, ctx, order) => cancelOnRefund(trx, deps, ctx, order));
 }
 

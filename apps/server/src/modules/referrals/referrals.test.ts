@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createTestClock } from '../../test/deps.ts';
+import { createWorker } from '../../jobs/runner.ts';
 import { signInBySms } from '../member-portal/sign-in.test-helpers.ts';
 
 describe('referrals (推荐有礼)', () => {
@@ -16,6 +17,8 @@ describe('referrals (推荐有礼)', () => {
   const order = async (memberId: string, fen: number, at: Date, tenant = a) => {
     const res = await req('POST', '/api/v1/orders', { external_id: `RF-O-${++n}`, channel: 'store', member_id: memberId, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: fen }], total_paid_fen: fen, occurred_at: at.toISOString() }, tenant.auth);
     expect(res.statusCode, res.body).toBe(201);
+    // First orders are booked by the job that follows each order.
+    await createWorker(t.deps).drain();
     return res.json().id as string;
   };
   const settle = async (tenant = a) => (await req('POST', '/api/v1/referrals/settle', undefined, tenant.auth)).json().rewarded as number;
@@ -122,6 +125,41 @@ describe('referrals (推荐有礼)', () => {
     expect(await settle()).toBe(0);
     expect(await points(referrer)).toBe(0);
     expect((await req('GET', `/api/v1/referrals/${friend}`)).json()).toMatchObject({ status: 'canceled', rewards: [] });
+  });
+
+  it('cancels the case when the refund comes before the job that books the first order', async () => {
+    clock.set(new Date('2026-12-01T02:00:00Z'));
+    const referrer = await member();
+    const code = (await req('GET', `/api/v1/members/${referrer}/invite`)).json().code as string;
+    const friend = await member();
+    expect((await req('POST', '/api/v1/referrals/joins', { member_id: friend, code })).statusCode).toBe(201);
+    const placed = await req('POST', '/api/v1/orders', { external_id: `RF-O-${++n}`, channel: 'store', member_id: friend, lines: [{ sku: 'TEA', qty: 1, unit_price_fen: 6000 }], total_paid_fen: 6000, occurred_at: clock.now().toISOString() });
+    expect((await req('POST', `/api/v1/orders/${placed.json().id}/refunds`, { external_refund_id: 'RF-early', amount_fen: 2000 })).statusCode).toBe(201);
+    expect((await req('GET', `/api/v1/referrals/${friend}`)).json().status).toBe('joined');
+    await createWorker(t.deps).drain();
+    expect((await req('GET', `/api/v1/referrals/${friend}`)).json()).toMatchObject({ status: 'canceled', order_id: placed.json().id });
+    expect((await events('referral.canceled')).filter((e) => e.member_id === friend)).toHaveLength(1);
+  });
+
+  it('books the first order since joining when older orders of the member come in the same batch', async () => {
+    clock.set(new Date('2026-12-01T02:00:00Z'));
+    const referrer = await member();
+    const code = (await req('GET', `/api/v1/members/${referrer}/invite`)).json().code as string;
+    const friend = await member();
+    expect((await req('POST', '/api/v1/referrals/joins', { member_id: friend, code })).statusCode).toBe(201);
+    const line = [{ sku: 'TEA', qty: 1, unit_price_fen: 6000 }];
+    const batch = await req('POST', '/api/v1/orders/batch', {
+      orders: [
+        { external_id: `RF-O-${++n}`, channel: 'store', member_id: friend, lines: line, total_paid_fen: 6000, occurred_at: '2026-11-30T02:00:00Z' },
+        { external_id: `RF-O-${++n}`, channel: 'store', member_id: friend, lines: line, total_paid_fen: 6000, occurred_at: '2026-12-01T03:00:00Z' },
+      ],
+    });
+    expect(batch.statusCode, batch.body).toBe(200);
+    await createWorker(t.deps).drain();
+    expect((await req('GET', `/api/v1/referrals/${friend}`)).json()).toMatchObject({ status: 'ordered', order_id: batch.json().results[1].order_id });
+    // Returned, so that no case of this test is left to be paid by a later settlement.
+    expect((await req('POST', `/api/v1/orders/${batch.json().results[1].order_id}/refunds`, { external_refund_id: 'RF-batch', amount_fen: 6000 })).statusCode).toBe(201);
+    expect((await req('GET', `/api/v1/referrals/${friend}`)).json().status).toBe('canceled');
   });
 
   it('sends a self-referral from the referrer’s own device, a reused address and a burst to review, pays nothing until approved', async () => {

@@ -26,14 +26,16 @@ export async function recordFirstOrders(trx: Db, _deps: AppDeps, ctx: RequestCon
   const settings = await getReferralSettings(trx, ctx.tenantId);
   const qualifying = orders.filter((o) => o.member_id && o.total_paid_fen >= settings.min_order_fen);
   if (!qualifying.length) return;
+  // Each member's first order since they joined: an order of theirs from before (in the same batch) is no first order.
   await sql`
     update referrals r set order_id = o.order_id, qualifies_at = o.occurred_at + make_interval(days => ${settings.return_window_days}),
       status = case when r.status = 'joined' then 'ordered' else r.status end
-    from (select distinct on (member_id) member_id, order_id, occurred_at
+    from (select distinct on (x.member_id) x.member_id, x.order_id, x.occurred_at
           from unnest(${qualifying.map((o) => o.member_id)}::uuid[], ${qualifying.map((o) => o.id)}::uuid[], ${qualifying.map((o) => o.occurred_at)}::timestamptz[]) as x(member_id, order_id, occurred_at)
-          order by member_id, occurred_at) o
+          join referrals j on j.tenant_id = ${ctx.tenantId} and j.member_id = x.member_id and x.occurred_at >= j.joined_at
+          order by x.member_id, x.occurred_at) o
     where r.tenant_id = ${ctx.tenantId} and r.member_id = o.member_id and r.order_id is null
-      and r.status in ('joined', 'pending_review') and o.occurred_at >= r.joined_at`.execute(trx);
+      and r.status in ('joined', 'pending_review')`.execute(trx);
 }
 
 /**
