@@ -117,7 +117,7 @@ export async function measureRfm(options: { databaseUrl: string; members: number
     await client.query(
       `insert into orders (tenant_id, id, external_id, content_hash, member_id, channel, subtotal_fen, discount_fen, shipping_fen, total_paid_fen, refunded_fen, status, occurred_at)
        select $1, gen_random_uuid(), 'rfm-' || k, '', g.id, 'store', amount, 0, 0, amount, case when k % 10 = 0 then amount / 2 else 0 end,
-         case when k % 10 = 0 then 'partially_refunded' else 'paid' end, now() - (random() * 730 || ' days')::interval
+         case when k % 10 = 0 then 'partially_refunded' else 'paid' end, now() - random() * interval '730 days'
        from (select k, 1 + floor(power(random(), 2) * $2)::int as member_n, 1000 + floor(random() * 50000)::int as amount from generate_series(1, $3::int) k) x
        join gen g on g.n = x.member_n`,
       [tenant, n, n * 10],
