@@ -91,7 +91,10 @@ export async function emitEvents(
   events: { tenantId: string; type: string; payload: Record<string, unknown> }[],
   requestId: string | null = null,
 ): Promise<void> {
-  if (!events.length) return;
+  for (let start = 0; start < events.length; start += EMIT_CHUNK) await emitEventChunk(trx, registry, actor, events.slice(start, start + EMIT_CHUNK), requestId);
+}
+
+async function emitEventChunk(trx: Db, registry: JobRegistry, actor: Pick<RequestContext['actor'], 'type' | 'id'>, events: { tenantId: string; type: string; payload: Record<string, unknown> }[], requestId: string | null) {
   const rows = events.map((e) => ({ tenant_id: e.tenantId, id: uuidv7(), type: e.type, payload: JSON.stringify(e.payload), actor_type: actor.type, actor_id: actor.id, request_id: requestId }));
   const inserted = await trx.insertInto('domain_events').values(rows).returning(['tenant_id', 'id', 'type', 'payload', 'occurred_at']).execute();
   const jobs = inserted.flatMap((event) =>
@@ -106,7 +109,11 @@ export async function emitEvents(
       ...noJobState,
     })),
   );
-  if (jobs.length) await trx.insertInto('jobs').values(jobs).onConflict((oc) => oc.columns(['tenant_id', 'name', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing()).execute();
+  for (let start = 0; start < jobs.length; start += EMIT_CHUNK) {
+    await trx.insertInto('jobs').values(jobs.slice(start, start + EMIT_CHUNK)).onConflict((oc) => oc.columns(['tenant_id', 'name', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing()).execute();
+  }
 }
 
+/** Rows per insert: far under the 65,535 parameters of a statement for events (7 columns) and jobs (15). */
+const EMIT_CHUNK = 1000;
 const noJobState = { locked_by: null, locked_until: null, last_error: null, progress_done: null, progress_total: null, result: null, started_at: null, finished_at: null };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestTenant, type TestApp, type TestTenant } from '../../test/app.ts';
 import { createWorker } from '../../jobs/runner.ts';
@@ -11,6 +12,17 @@ describe('segments over HTTP', () => {
     tenant = await createTestTenant(t.deps);
   });
   afterAll(() => t.close());
+
+  it('takes the largest list a static segment accepts in one request, with an entry event for each member', async () => {
+    const made = await sql<{ id: string }>`insert into members (tenant_id, id, member_no, channel)
+      select ${tenant.tenantId}::uuid, gen_random_uuid(), 'BULK' || g, 'import' from generate_series(1, 10000) g returning id`.execute(t.deps.db);
+    const id = (await t.app.inject({ method: 'POST', url: '/api/v1/segments', headers: tenant.auth, payload: { name: '万人名单', kind: 'static' } })).json<{ id: string }>().id;
+    const added = await t.app.inject({ method: 'POST', url: `/api/v1/segments/${id}/members`, headers: tenant.auth, payload: { action: 'add', member_ids: made.rows.map((r) => r.id) } });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json()).toEqual({ matched: 10000, changed: 10000, not_found: 0 });
+    const entered = await t.deps.db.selectFrom('domain_events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenant.tenantId).where('type', '=', 'segment.entered').executeTakeFirstOrThrow();
+    expect(Number(entered.n)).toBe(10000);
+  });
 
   it('fills a static segment from an uploaded list and exports it masked unless revealed (audited)', async () => {
     const a = await member(t.deps, tenant.ctx, { name: '张三丰', phone: '13800001111', city: '上海' });
