@@ -19,6 +19,7 @@ import { measureImport } from './import-scale.ts';
 import { measureRfm, measureSegmentLatency, rfmSection, segmentLatencySection } from './segments-scale.ts';
 import { measureTiers, tierSection } from './tier-scale.ts';
 import { geofenceSection, measureGeofence } from './geofence-scale.ts';
+import { broadcastSection, journeyLatencySection, measureBroadcast, measureJourneyLatency } from './messaging-scale.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -38,6 +39,11 @@ const TIER_MEMBERS = Number(process.env.BENCH_TIER_MEMBERS ?? 1_000_000);
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 // Stores of the geofence lookup; BENCH_GEOFENCE_STORES=0 skips it.
 const GEOFENCE_STORES = Number(process.env.BENCH_GEOFENCE_STORES ?? 10_000);
+// Members of the broadcast throughput measurement; BENCH_BROADCAST_MEMBERS=0 skips it.
+const BROADCAST_MEMBERS = Number(process.env.BENCH_BROADCAST_MEMBERS ?? 100_000);
+// Orders per second and seconds of the order → journey → email measurement; BENCH_JOURNEY_SECONDS=0 skips it.
+const JOURNEY_RATE = Number(process.env.BENCH_JOURNEY_RATE ?? 200);
+const JOURNEY_SECONDS = Number(process.env.BENCH_JOURNEY_SECONDS ?? 20);
 const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 // One database per run, so two checkouts benchmarking at once do not drop each other's.
 const benchDatabase = `hearth_bench_${process.pid}`;
@@ -148,6 +154,7 @@ try {
 
   if (SEGMENT_SECONDS > 0 && wanted(`Order → segment membership at ${SEGMENT_RATE} orders/s for ${SEGMENT_SECONDS} s`)) {
     console.log(`\nOrder → segment membership at ${SEGMENT_RATE} orders/s for ${SEGMENT_SECONDS} s`);
+    await waitForIdleQueue();
     const latency = await measureSegmentLatency({ hearthUrl, apiKey, databaseUrl, tenantId: tenant.id, rate: SEGMENT_RATE, seconds: SEGMENT_SECONDS });
     console.log(`  ${latency.changed}/${latency.orders} entered at ${latency.ordersPerSecond.toFixed(0)} orders/s; p50 ${latency.p50Ms.toFixed(0)} ms, p95 ${latency.p95Ms.toFixed(0)} ms, p99 ${latency.p99Ms.toFixed(0)} ms`);
     sections.push(segmentLatencySection(latency));
@@ -172,6 +179,22 @@ try {
     const geofence = await measureGeofence({ hearthUrl, apiKey, databaseUrl, tenantId: tenant.id, memberIds, stores: GEOFENCE_STORES, requests: 3000 });
     console.log(`  ${geofence.requests} positions at ${geofence.requestsPerSecond.toFixed(0)}/s (${geofence.inside} inside a fence); p50 ${geofence.p50Ms.toFixed(1)} ms, p95 ${geofence.p95Ms.toFixed(1)} ms, p99 ${geofence.p99Ms.toFixed(1)} ms`);
     sections.push(geofenceSection(geofence));
+  }
+
+  if (JOURNEY_SECONDS > 0 && wanted(`Order → journey → email at ${JOURNEY_RATE} orders/s for ${JOURNEY_SECONDS} s`)) {
+    console.log(`\nOrder → journey → email at ${JOURNEY_RATE} orders/s for ${JOURNEY_SECONDS} s`);
+    await waitForIdleQueue();
+    const journey = await measureJourneyLatency({ hearthUrl, apiKey, databaseUrl, tenantId: tenant.id, rate: JOURNEY_RATE, seconds: JOURNEY_SECONDS });
+    console.log(`  ${journey.received}/${journey.orders} emails at ${journey.ordersPerSecond.toFixed(0)} orders/s; p50 ${journey.p50Ms.toFixed(0)} ms, p95 ${journey.p95Ms.toFixed(0)} ms, p99 ${journey.p99Ms.toFixed(0)} ms`);
+    sections.push(journeyLatencySection(journey));
+  }
+
+  if (BROADCAST_MEMBERS > 0 && wanted(`Broadcast to ${BROADCAST_MEMBERS} members`)) {
+    console.log(`\nBroadcast to ${BROADCAST_MEMBERS} members`);
+    await waitForIdleQueue();
+    const broadcast = await measureBroadcast({ hearthUrl, apiKey, databaseUrl, tenantId: tenant.id, members: BROADCAST_MEMBERS });
+    console.log(`  ${broadcast.received}/${broadcast.members} in ${broadcast.seconds.toFixed(0)} s: ${broadcast.perSecond.toFixed(0)}/s vs raw SMTP ${broadcast.baselinePerSecond.toFixed(0)}/s (ratio ${(broadcast.perSecond / broadcast.baselinePerSecond).toFixed(2)})`);
+    sections.push(broadcastSection(broadcast));
   }
 
   // The member center's card page: what a phone downloads before it shows the card (the build made it).
@@ -237,6 +260,7 @@ async function createBenchMembers(hearthUrl: string, auth: Record<string, string
 }
 
 /** Waits until no job is due (the worker has caught up), for at most ten minutes. */
+/** Waits until the worker has caught up: a measurement taken on top of the follow-up jobs of the ones before would pay for them. */
 async function waitForIdleQueue() {
   const deadline = Date.now() + 600_000;
   for (;;) {
