@@ -61,3 +61,22 @@ export function runPgbench(options: { databaseUrl: string; script: string; clien
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Sends `total` requests at a fixed rate: each is due at its slot of the rate, and 32 senders take the next
+ * due one, so the rate holds while the server keeps up (and the returned rate shows it when it does not).
+ * Returns the requests per second actually sent.
+ */
+export async function sendPaced(rate: number, total: number, send: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = Date.now();
+  const sender = async () => {
+    for (let i = next++; i < total; i = next++) {
+      const wait = started + (i * 1000) / rate - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await send(i);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, sender));
+  return total / ((Date.now() - started) / 1000);
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { sendPaced } from './load.ts';
 import type { ReportSection } from './report.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -205,18 +206,11 @@ export async function measureJourneyLatency(options: { hearthUrl: string; apiKey
     await http.post(`/api/v1/journeys/${journey}/publish`, {});
 
     const sentAt = new Map<string, number>();
-    let next = 0;
-    const started = Date.now();
-    const sender = async () => {
-      for (let i = next++; i < total; i = next++) {
-        const wait = started + (i * 1000) / options.rate - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        sentAt.set(ids[i]!, performance.timeOrigin + performance.now());
-        await http.post('/api/v1/orders', { external_id: `jl-${i}-${started}`, channel: 'store', member_id: ids[i], lines: [{ sku: 'BENCH-LATTE', qty: 1, unit_price_fen: 3210 }], total_paid_fen: 3210, occurred_at: new Date().toISOString() });
-      }
-    };
-    await Promise.all(Array.from({ length: 32 }, sender));
-    const sentSeconds = (Date.now() - started) / 1000;
+    const runId = Date.now();
+    const ordersPerSecond = await sendPaced(options.rate, total, async (i) => {
+      sentAt.set(ids[i]!, performance.timeOrigin + performance.now());
+      await http.post('/api/v1/orders', { external_id: `jl-${i}-${runId}`, channel: 'store', member_id: ids[i], lines: [{ sku: 'BENCH-LATTE', qty: 1, unit_price_fen: 3210 }], total_paid_fen: 3210, occurred_at: new Date().toISOString() });
+    });
     const deadline = Date.now() + 120_000;
     while (sink.arrivals.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 
@@ -234,7 +228,7 @@ export async function measureJourneyLatency(options: { hearthUrl: string; apiKey
       .filter((ms) => Number.isFinite(ms))
       .sort((a, b) => a - b);
     const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! : Number.NaN);
-    return { targetRate: options.rate, ordersPerSecond: total / sentSeconds, orders: total, received: latencies.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? Number.NaN };
+    return { targetRate: options.rate, ordersPerSecond, orders: total, received: latencies.length, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? Number.NaN };
   } finally {
     // Later measurements' orders must not start it.
     if (journey) await http.post(`/api/v1/journeys/${journey}/stop`, {}).catch(() => undefined);

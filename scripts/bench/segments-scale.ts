@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { openDatabase } from '../../apps/server/src/db/database.ts';
 import { recomputeRfm } from '../../apps/server/src/modules/segments/rfm.service.ts';
+import { sendPaced } from './load.ts';
 import type { ReportSection } from './report.ts';
 
 export interface SegmentLatencyResult {
@@ -42,26 +43,10 @@ export async function measureSegmentLatency(options: { hearthUrl: string; apiKey
     await new Promise((r) => setTimeout(r, 3000));
 
     const ids = fresh.rows.map((r) => r.id);
-    // Each order is due at its slot of the rate; 32 senders take the next due order, so the rate holds
-    // while the server keeps up and the figure below shows it if it does not.
-    let next = 0;
-    const started = Date.now();
-    const sender = async () => {
-      for (let i = next++; i < total; i = next++) {
-        const wait = started + (i * 1000) / options.rate - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        await post('/api/v1/orders', {
-          external_id: `segbench-${i}-${started}`,
-          channel: 'store',
-          member_id: ids[i],
-          lines: [{ sku: 'BENCH-LATTE', qty: 1, unit_price_fen: 3200 }],
-          total_paid_fen: 3200,
-          occurred_at: new Date().toISOString(),
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: 32 }, sender));
-    const sentSeconds = (Date.now() - started) / 1000;
+    const runId = Date.now();
+    const ordersPerSecond = await sendPaced(options.rate, total, (i) =>
+      post('/api/v1/orders', { external_id: `segbench-${i}-${runId}`, channel: 'store', member_id: ids[i], lines: [{ sku: 'BENCH-LATTE', qty: 1, unit_price_fen: 3200 }], total_paid_fen: 3200, occurred_at: new Date().toISOString() }),
+    );
     const deadline = Date.now() + 60_000;
     let changed = 0;
     while (Date.now() < deadline) {
@@ -81,7 +66,7 @@ export async function measureSegmentLatency(options: { hearthUrl: string; apiKey
       .map((r) => Number(r.ms))
       .sort((a, b) => a - b);
     const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! : Number.NaN);
-    return { ordersPerSecond: total / sentSeconds, orders: total, changed, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: latencies[latencies.length - 1] ?? Number.NaN };
+    return { ordersPerSecond, orders: total, changed, p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: latencies[latencies.length - 1] ?? Number.NaN };
   } finally {
     await client.end();
   }
