@@ -349,7 +349,7 @@ try {
   await page.getByTestId('referral-min-order').fill('49.9');
   await page.getByTestId('referral-monthly-limit').fill('10');
   await page.getByTestId('referral-rules-save').click();
-  await page.locator('.ant-message').getByText('已保存').waitFor();
+  await page.locator('.ant-message').getByText('已保存').first().waitFor();
   await page.reload();
   await rules.waitFor();
   const readBack = [await page.getByTestId('referral-referrer-points').inputValue(), await page.getByTestId('referral-referee-points').inputValue(), await page.getByTestId('referral-min-order').inputValue(), await page.getByTestId('referral-monthly-limit').inputValue()];
@@ -377,7 +377,7 @@ try {
   if ((await page.getByTestId('commission-level2-on').getAttribute('aria-checked')) !== 'true') await page.getByTestId('commission-level2-on').click();
   await page.getByTestId('commission-l2-default').fill('3');
   await page.getByTestId('commission-plan-save').click();
-  await page.locator('.ant-message').getByText('已保存').waitFor();
+  await page.locator('.ant-message').getByText('已保存').first().waitFor();
   await page.reload();
   await plan.waitFor();
   const planBack = [await page.getByTestId('commission-l1-default').inputValue(), await page.getByTestId('commission-l1-categories-key').first().inputValue(), await page.getByTestId('commission-l1-categories-rate').first().inputValue(), await page.getByTestId('commission-l2-default').inputValue()];
